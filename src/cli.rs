@@ -1,0 +1,382 @@
+//! The command line's verbs over the library: `list`, `causes`, `show` and
+//! `validate`. Output is plain text; `main` maps errors to exit codes.
+
+use crate::scenario::{causes, scenario_files, validate, Mode, Scenario, ScenarioError};
+use crate::time::{iso, Dur};
+use crate::world::{ip_to_string, RouteDest, RouteTarget};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A failure of a command, with its exit code.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad scenario files or arguments (exit 2).
+    Input(String),
+    /// Validation found scenarios that do not hold (exit 1).
+    Invalid(String),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Invalid(_) => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Input(s) | CliError::Invalid(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<ScenarioError> for CliError {
+    fn from(e: ScenarioError) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
+
+/// The scenarios folder: `--scenarios`, else `./scenarios`, else the one in the source tree.
+pub fn scenarios_dir(flag: Option<&Path>) -> PathBuf {
+    if let Some(p) = flag {
+        return p.to_path_buf();
+    }
+    let local = PathBuf::from("scenarios");
+    if local.is_dir() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn load_all(dir: &Path) -> Result<Vec<Scenario>, CliError> {
+    let files = scenario_files(dir).map_err(CliError::Input)?;
+    if files.is_empty() {
+        return Err(CliError::Input(format!(
+            "no scenarios (*.yaml) in {}",
+            dir.display()
+        )));
+    }
+    let mut out = Vec::new();
+    let mut errs = Vec::new();
+    for f in files {
+        match Scenario::load(&f) {
+            Ok(s) => out.push(s),
+            Err(e) => errs.push(e.to_string()),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(CliError::Input(errs.join("\n")));
+    }
+    Ok(out)
+}
+
+/// Finds a scenario by id.
+pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
+    let file = dir.join(format!("{id}.yaml"));
+    if file.is_file() {
+        return Ok(Scenario::load(&file)?);
+    }
+    let ids: Vec<String> = scenario_files(dir)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| {
+            p.file_stem()
+                .and_then(|s| s.to_str())
+                .map(|s| s.to_string())
+        })
+        .collect();
+    let near = ids
+        .iter()
+        .min_by_key(|c| edit_distance(c, id))
+        .filter(|c| edit_distance(c, id) <= 3);
+    let hint = near
+        .map(|n| format!(" Did you mean '{n}'?"))
+        .unwrap_or_default();
+    Err(CliError::Input(format!(
+        "no scenario '{id}' in {}.{hint} Known: {}",
+        dir.display(),
+        ids.join(", ")
+    )))
+}
+
+/// Levenshtein distance, for "did you mean".
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `faultline list`: id, title, difficulty, tags; filtered by tag and difficulty.
+pub fn list(dir: &Path, tag: Option<&str>, difficulty: Option<u8>) -> Result<String, CliError> {
+    let all = load_all(dir)?;
+    let rows: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| tag.is_none_or(|t| s.spec.tags.iter().any(|x| x == t)))
+        .filter(|s| difficulty.is_none_or(|d| s.spec.difficulty == d))
+        .collect();
+    let w = rows.iter().map(|s| s.id().len()).max().unwrap_or(2).max(2);
+    let tw = rows
+        .iter()
+        .map(|s| s.spec.title.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!(
+        "{:<w$}  {:<tw$}  {:<10}  TAGS\n",
+        "ID", "TITLE", "DIFFICULTY"
+    );
+    for s in rows {
+        let d = s.spec.difficulty as usize;
+        let stars = format!("{}{}", "*".repeat(d), ".".repeat(5 - d.min(5)));
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:<tw$}  {:<10}  {}",
+            s.id(),
+            s.spec.title,
+            stars,
+            s.spec.tags.join(", ")
+        );
+    }
+    Ok(out)
+}
+
+/// `faultline causes`: the vocabulary.
+pub fn causes() -> String {
+    let w = causes::CAUSES.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    causes::CAUSES
+        .iter()
+        .map(|c| format!("{:<w$}  {}\n", c.id, c.summary))
+        .collect()
+}
+
+/// `faultline show <id>`: the author's view, spoilers included.
+pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
+    let s = find(dir, id)?;
+    let inst = s.instantiate(seed, Mode::Incident)?;
+    let w = &inst.sim.world;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} — {} (difficulty {}, seed {seed})",
+        s.id(),
+        s.spec.title,
+        s.spec.difficulty
+    );
+    let _ = writeln!(
+        o,
+        "now: {}   account {} in {}",
+        iso(inst.now),
+        w.account,
+        w.region
+    );
+    if !inst.vars.is_empty() {
+        let vars: Vec<String> = inst.vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(o, "variables: {}", vars.join(", "));
+    }
+    let _ = writeln!(o, "\nBRIEFING\n{}", s.spec.briefing.trim_end());
+    let _ = writeln!(o, "\nWORLD");
+    for sn in w.subnets.values() {
+        let _ = writeln!(
+            o,
+            "  subnet {} {:<12} {} {:<16} free IPs {}",
+            sn.id,
+            sn.name,
+            sn.az,
+            sn.cidr.to_string(),
+            w.available_ips(&sn.id)
+        );
+    }
+    for rt in w.route_tables.values() {
+        let routes: Vec<String> = rt
+            .routes
+            .iter()
+            .map(|r| {
+                let d = match &r.dest {
+                    RouteDest::Cidr(c) => c.to_string(),
+                    RouteDest::PrefixList(p) => p.clone(),
+                };
+                let t = match &r.target {
+                    RouteTarget::Local => "local".to_string(),
+                    RouteTarget::InternetGateway(g)
+                    | RouteTarget::NatGateway(g)
+                    | RouteTarget::GatewayEndpoint(g) => g.clone(),
+                };
+                format!("{d}->{t}")
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "  route table {} {:<10} {}{}",
+            rt.id,
+            rt.name,
+            if rt.main { "(main) " } else { "" },
+            routes.join(" ")
+        );
+    }
+    for svc in w.services.values() {
+        let running = w
+            .tasks
+            .values()
+            .filter(|t| {
+                t.service.as_deref() == Some(svc.name.as_str())
+                    && t.last_status == crate::world::TaskStatus::Running
+            })
+            .count();
+        let _ = writeln!(
+            o,
+            "  service {}/{} desired {} running {} taskDefinition {}",
+            svc.cluster,
+            svc.name,
+            svc.desired_count,
+            running,
+            svc.task_definition.rsplit('/').next().unwrap_or("")
+        );
+    }
+    let _ = writeln!(o, "\nTIMELINE (relative to now)");
+    for a in &inst.applied {
+        let tag = if a.fault {
+            "FAULT"
+        } else if a.decoy {
+            "decoy"
+        } else {
+            "op"
+        };
+        let _ = writeln!(
+            o,
+            "  {:>6}  {:<5}  {}\n                 {}",
+            Dur(a.at - inst.now).to_string(),
+            tag,
+            a.note,
+            a.op
+        );
+    }
+    let _ = writeln!(o, "\nSERVICE EVENTS (oldest first)");
+    for svc in w.services.values() {
+        for e in svc.events.iter().rev() {
+            let _ = writeln!(
+                o,
+                "  {:>8}  {}",
+                Dur(e.created_at - inst.now).to_string(),
+                e.message
+            );
+        }
+    }
+    let _ = writeln!(o, "\nRECENT STOPPED TASKS");
+    let mut stopped: Vec<&crate::world::Task> = w
+        .tasks
+        .values()
+        .filter(|t| {
+            t.stopped_reason.is_some() && t.desired_status == crate::world::TaskStatus::Stopped
+        })
+        .collect();
+    stopped.sort_by_key(|t| std::cmp::Reverse(t.stopping_at));
+    for t in stopped.iter().take(3) {
+        let ip = t
+            .attachment
+            .as_ref()
+            .map(|a| a.private_ip.clone())
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            o,
+            "  {} {} {} ip {}\n    {}",
+            t.id,
+            t.stop_code.as_deref().unwrap_or(""),
+            t.last_status.as_str(),
+            ip,
+            t.stopped_reason.as_deref().unwrap_or("")
+        );
+    }
+    let _ = writeln!(o, "\nANSWER\n  cause: {}", s.spec.answer.cause);
+    for c in &s.spec.answer.culprits {
+        let _ = writeln!(o, "  culprit: {}", inst.resolve(c).unwrap_or_else(|e| e));
+    }
+    let _ = writeln!(o, "  {}", s.spec.answer.explanation.trim());
+    let _ = writeln!(o, "\nREFERENCE INVESTIGATION");
+    for c in &s.spec.investigation {
+        let _ = writeln!(o, "  {}", inst.resolve(c).unwrap_or_else(|e| e));
+    }
+    let _ = writeln!(o, "\nREFERENCE FIX");
+    for c in &s.spec.fix {
+        let _ = writeln!(o, "  {}", inst.resolve(c).unwrap_or_else(|e| e));
+    }
+    let _ = ip_to_string;
+    Ok(o)
+}
+
+/// `faultline validate`: proves scenarios over `seeds` seeds. Returns the report.
+pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, CliError> {
+    let files: Vec<PathBuf> = if paths.is_empty() {
+        scenario_files(dir).map_err(CliError::Input)?
+    } else {
+        let mut v = Vec::new();
+        for p in paths {
+            if p.is_dir() {
+                v.extend(scenario_files(p).map_err(CliError::Input)?);
+            } else {
+                v.push(p.clone());
+            }
+        }
+        v
+    };
+    if files.is_empty() {
+        return Err(CliError::Input(format!(
+            "no scenarios (*.yaml) to validate in {}",
+            dir.display()
+        )));
+    }
+    let mut out = String::new();
+    let mut failures = Vec::new();
+    for f in &files {
+        let s = match Scenario::load(f) {
+            Ok(s) => s,
+            Err(e) => {
+                failures.push(e.to_string());
+                let _ = writeln!(out, "FAIL {}: does not load", f.display());
+                continue;
+            }
+        };
+        let mut bad = 0;
+        for seed in 0..seeds {
+            if let Err(e) = validate::prove(&s, seed) {
+                bad += 1;
+                failures.push(e.to_string());
+            }
+        }
+        let _ = writeln!(
+            out,
+            "{} {:<28} {} seeds",
+            if bad == 0 { "ok  " } else { "FAIL" },
+            s.id(),
+            seeds - bad
+        );
+    }
+    if failures.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} scenarios valid over {seeds} seeds each",
+            files.len()
+        );
+        Ok(out)
+    } else {
+        let _ = writeln!(out, "\n{} failures:", failures.len());
+        for f in &failures {
+            let _ = writeln!(out, "  {f}");
+        }
+        Err(CliError::Invalid(out))
+    }
+}

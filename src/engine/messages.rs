@@ -1,0 +1,338 @@
+//! Every text the simulator prints on AWS's behalf, in one place.
+//!
+//! Each template names its mark in `shared/reference/fargate-failures.md`:
+//! [V] verbatim from AWS docs or models, [C] verbatim from real output,
+//! [I] inferred (no capture; kept plausible and consistent with the others).
+
+/// Service name as ECS prints it in events: `(service web)`.
+fn svc(name: &str) -> String {
+    format!("(service {name})")
+}
+
+/// [C] §0 `(service X) has started N tasks: (task a) (task b).`
+pub fn started_tasks(service: &str, task_ids: &[String]) -> String {
+    let list: Vec<String> = task_ids.iter().map(|t| format!("(task {t})")).collect();
+    format!(
+        "{} has started {} tasks: {}.",
+        svc(service),
+        task_ids.len(),
+        list.join(" ")
+    )
+}
+
+/// [C] §Further faults: replacement after an unhealthy stop.
+pub fn started_tasks_replaced_unhealthy(
+    service: &str,
+    task_ids: &[String],
+    replaced: usize,
+) -> String {
+    let base = started_tasks(service, task_ids);
+    format!("{base} Amazon ECS replaced {replaced} tasks due to an unhealthy status.")
+}
+
+/// [C] §4 `(service X) has stopped N running tasks: (task <id>).`
+pub fn stopped_running_tasks(service: &str, task_ids: &[String]) -> String {
+    let list: Vec<String> = task_ids.iter().map(|t| format!("(task {t})")).collect();
+    format!(
+        "{} has stopped {} running tasks: {}.",
+        svc(service),
+        task_ids.len(),
+        list.join(" ")
+    )
+}
+
+/// [C] §0 `(service X) was unable to place a task. Reason: <stoppedReason>.`
+pub fn unable_to_place(service: &str, reason: &str) -> String {
+    format!(
+        "{} was unable to place a task. Reason: {}.",
+        svc(service),
+        reason.trim_end_matches('.')
+    )
+}
+
+/// [C] §0 after repeated failures.
+pub fn unable_to_consistently_start(service: &str) -> String {
+    format!(
+        "{} is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.",
+        svc(service)
+    )
+}
+
+/// [C] §3 trust policy: event when no task could be created.
+pub fn failed_to_launch(service: &str, error: &str) -> String {
+    format!(
+        "{} failed to launch a task with (error {}).",
+        svc(service),
+        error
+    )
+}
+
+/// [V] §Further faults `(service X) has reached a steady state.`
+pub fn steady_state(service: &str) -> String {
+    format!("{} has reached a steady state.", svc(service))
+}
+
+/// [C] §Further faults.
+pub fn deployment_completed(service: &str, deployment: &str) -> String {
+    format!(
+        "{} (deployment {deployment}) deployment completed.",
+        svc(service)
+    )
+}
+
+/// [C] §Further faults.
+pub fn deployment_failed(service: &str, deployment: &str) -> String {
+    format!(
+        "{} (deployment {deployment}) deployment failed: tasks failed to start.",
+        svc(service)
+    )
+}
+
+/// [C] §Further faults.
+pub fn rolling_back(service: &str, deployment: &str) -> String {
+    format!("{} rolling back to deployment {deployment}.", svc(service))
+}
+
+/// [C] §Further faults.
+pub fn registered_targets(service: &str, n: usize, tg_arn: &str) -> String {
+    format!(
+        "{} registered {n} targets in (target-group {tg_arn})",
+        svc(service)
+    )
+}
+
+/// [C] §Further faults.
+pub fn deregistered_targets(service: &str, n: usize, tg_arn: &str) -> String {
+    format!(
+        "{} deregistered {n} targets in (target-group {tg_arn})",
+        svc(service)
+    )
+}
+
+/// [C] §Further faults; the reason text is the target's description.
+pub fn target_unhealthy(
+    service: &str,
+    task: &str,
+    port: u16,
+    tg_arn: &str,
+    reason: &str,
+) -> String {
+    format!(
+        "{} (task {task}) (port {port}) is unhealthy in (target-group {tg_arn}) due to (reason {reason}).",
+        svc(service)
+    )
+}
+
+/// [C] §Further faults.
+pub fn container_health_failed(service: &str, task: &str) -> String {
+    format!(
+        "{} (task {task}) failed container health checks.",
+        svc(service)
+    )
+}
+
+/// [V] rolloutStateReason while in progress.
+pub fn rollout_in_progress(deployment: &str) -> String {
+    format!("ECS deployment {deployment} in progress.")
+}
+
+/// [V] rolloutStateReason once completed.
+pub fn rollout_completed(deployment: &str) -> String {
+    format!("ECS deployment {deployment} completed.")
+}
+
+/// [V] rolloutStateReason after the circuit breaker tripped.
+pub const ROLLOUT_CIRCUIT_BREAKER: &str = "ECS deployment circuit breaker: tasks failed to start.";
+
+// ---- stoppedReason texts ----
+
+/// [C] §0 scheduler stop during a deployment or scale-in.
+pub fn scaling_activity(deployment: &str) -> String {
+    format!("Scaling activity initiated by (deployment {deployment})")
+}
+
+/// [C] §0.
+pub const STOPPED_BY_USER: &str = "Task stopped by user";
+
+/// [C] §4.
+pub const ESSENTIAL_CONTAINER_EXITED: &str = "Essential container in task exited";
+
+/// [C] §4, container `reason` (Fargate spelling, lowercase "container").
+pub const OOM_REASON: &str = "OutOfMemoryError: container killed due to memory usage";
+
+/// [C] §Further faults.
+pub fn elb_health_failed(tg_arn: &str) -> String {
+    format!("Task failed ELB health checks in (target-group {tg_arn})")
+}
+
+/// [C] §Further faults.
+pub const CONTAINER_HEALTH_FAILED: &str = "Task failed container health checks";
+
+/// [C] §2, without public IP.
+pub fn no_free_ip(subnet: &str) -> String {
+    format!("Unexpected EC2 error while attempting to Create Network Interface in subnet '{subnet}': InsufficientFreeAddressesInSubnet")
+}
+
+/// [V heading] §2 with public IP; the error code suffix is [I], as the plain form.
+pub fn no_free_ip_public(subnet: &str) -> String {
+    format!("Unexpected EC2 error while attempting to Create Network Interface with public IP assignment enabled in subnet '{subnet}': InsufficientFreeAddressesInSubnet")
+}
+
+/// [C] §1 ECR auth through no network path.
+pub fn ecr_auth_timeout(region: &str, ip: &str) -> String {
+    format!("ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR: There is a connection issue between the task and Amazon ECR. Check your task network configuration. operation error ECR: GetAuthorizationToken, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post \"https://api.ecr.{region}.amazonaws.com/\": dial tcp {ip}:443: i/o timeout")
+}
+
+/// [C] §1 Secrets Manager through no network path.
+pub fn asm_timeout(secret_arn: &str) -> String {
+    format!("ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secret from asm: There is a connection issue between the task and AWS Secrets Manager. Check your task network configuration. failed to fetch secret {secret_arn} from secrets manager: operation error Secrets Manager: GetSecretValue, https response error StatusCode: 0, RequestID: , canceled, context deadline exceeded.")
+}
+
+/// [C] §1 SSM through no network path.
+pub const SSM_TIMEOUT: &str = "ResourceInitializationError: unable to pull secrets or registry auth: unable to retrieve secrets from ssm: The task cannot pull secrets from AWS Systems Manager. There is a connection issue between the task and AWS Systems Manager Parameter Store. Check your task network configuration. operation error SSM: GetParameters, https response error StatusCode: 0, RequestID: , canceled, context deadline exceeded";
+
+/// [C] §1 awslogs through no network path.
+pub const LOGS_TIMEOUT: &str = "ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. Check your network configuration. signal: killed";
+
+/// [C] §1 public registry (Docker Hub) through no network path.
+pub fn public_pull_timeout(image: &str, tag: &str, ip: &str) -> String {
+    format!("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/{image}:{tag}: failed to do request: Head \"https://registry-1.docker.io/v2/library/{image}/manifests/{tag}\": dial tcp {ip}:443: i/o timeout")
+}
+
+/// [I] ECR registry host unreachable after auth succeeded (shape of the public-registry form).
+pub fn ecr_pull_timeout(registry: &str, repo: &str, tag: &str, ip: &str) -> String {
+    format!("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {registry}/{repo}:{tag}: failed to do request: Head \"https://{registry}/v2/{repo}/manifests/{tag}\": dial tcp {ip}:443: i/o timeout")
+}
+
+/// [I] layers unreachable: ECR layers live in S3 (the `starport-layer-bucket`).
+pub fn s3_layer_timeout(region: &str, ip: &str) -> String {
+    format!("CannotPullContainerError: ref pull has been retried 5 time(s): failed to copy: httpReadSeeker: failed open: failed to do request: Get \"https://prod-{region}-starport-layer-bucket.s3.{region}.amazonaws.com/\": dial tcp {ip}:443: i/o timeout")
+}
+
+/// The IAM denial tail, as AWS words it for an implicit or explicit deny.
+fn denial(principal: &str, action: &str, resource: &str, explicit: bool) -> String {
+    let why = if explicit {
+        "with an explicit deny in an identity-based policy".to_string() // [V] IAM docs wording
+    } else {
+        format!("because no identity-based policy allows the {action} action")
+    };
+    format!(
+        "User: {principal} is not authorized to perform: {action} on resource: {resource} {why}"
+    )
+}
+
+/// `arn:aws:sts::<acct>:assumed-role/<Role>/<taskid>` [C] §3.
+pub fn assumed_role(account: &str, role: &str, task_id: &str) -> String {
+    format!("arn:aws:sts::{account}:assumed-role/{role}/{task_id}")
+}
+
+/// [C] §3 missing ecr:GetAuthorizationToken.
+pub fn ecr_auth_denied(principal: &str, request_id: &str, explicit: bool) -> String {
+    format!(
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been retried 1 time(s): operation error ECR: GetAuthorizationToken, https response error StatusCode: 400, RequestID: {request_id}, api error AccessDeniedException: {}",
+        denial(principal, "ecr:GetAuthorizationToken", "*", explicit)
+    )
+}
+
+/// [I for the Fargate form; agent prefix V] §3 missing ecr:BatchGetImage.
+pub fn ecr_pull_denied(principal: &str, repo_arn: &str, explicit: bool) -> String {
+    format!(
+        "CannotPullContainerError: The task can’t pull the image. Check that the role has the permissions to pull images from the registry. {}",
+        denial(principal, "ecr:BatchGetImage", repo_arn, explicit)
+    )
+}
+
+/// [C] §3 missing logs:CreateLogStream.
+pub fn create_stream_denied(
+    principal: &str,
+    stream_arn: &str,
+    request_id: &str,
+    explicit: bool,
+) -> String {
+    format!(
+        "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: AccessDeniedException: {} status code: 400, request id: {request_id} : exit status 1",
+        denial(principal, "logs:CreateLogStream", stream_arn, explicit)
+    )
+}
+
+/// [C] §3 awslogs-create-group without logs:CreateLogGroup; the prefix before
+/// "failed to create" is [I], as the CreateLogStream form.
+pub fn create_group_denied(
+    principal: &str,
+    group_arn: &str,
+    request_id: &str,
+    explicit: bool,
+) -> String {
+    format!(
+        "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log group: AccessDeniedException: {} status code: 400, request id: {request_id} : exit status 1",
+        denial(principal, "logs:CreateLogGroup", group_arn, explicit)
+    )
+}
+
+/// [C] §3 missing secretsmanager:GetSecretValue.
+pub fn asm_denied(principal: &str, secret_arn: &str, request_id: &str, explicit: bool) -> String {
+    format!(
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret {secret_arn} from secrets manager: operation error Secrets Manager: GetSecretValue, https response error StatusCode: 400, RequestID: {request_id}, api error AccessDeniedException: {}",
+        denial(principal, "secretsmanager:GetSecretValue", secret_arn, explicit)
+    )
+}
+
+/// [I] secret does not exist (Secrets Manager's ResourceNotFoundException text, in the §3 frame).
+pub fn asm_not_found(secret_arn: &str, request_id: &str) -> String {
+    format!("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret {secret_arn} from secrets manager: operation error Secrets Manager: GetSecretValue, https response error StatusCode: 400, RequestID: {request_id}, ResourceNotFoundException: Secrets Manager can't find the specified secret.")
+}
+
+/// [I] missing ssm:GetParameters (the §3 frame with SSM's operation).
+pub fn ssm_denied(principal: &str, param_arn: &str, request_id: &str, explicit: bool) -> String {
+    format!(
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): operation error SSM: GetParameters, https response error StatusCode: 400, RequestID: {request_id}, api error AccessDeniedException: {}",
+        denial(principal, "ssm:GetParameters", param_arn, explicit)
+    )
+}
+
+/// [C] §3 missing SSM parameter.
+pub fn ssm_missing(name: &str) -> String {
+    format!("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: {name}")
+}
+
+/// [C] §5 log group missing without awslogs-create-group.
+pub const LOG_GROUP_MISSING: &str = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1";
+
+/// [C] §5 awslogs-region missing.
+pub const LOG_REGION_MISSING: &str = "ResourceInitializationError: failed to validate logger args: unable to get awslogs driver arguments: awslogs-region is required";
+
+/// [C] §Further faults tag missing; [I] for a missing repository.
+pub fn image_not_found(registry: &str, repo: &str, tag: &str) -> String {
+    format!("CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref {registry}/{repo}:{tag}: not found")
+}
+
+/// [C] §Further faults image index without the platform.
+pub fn platform_mismatch(platform: &str) -> String {
+    format!("CannotPullContainerError: pull image manifest has been retried 7 time(s): image Manifest does not contain descriptor matching platform '{platform}'")
+}
+
+/// [C] §Further faults image larger than ephemeral storage.
+pub fn no_space(digest_hex: &str, snapshot: u32, path: &str) -> String {
+    format!("CannotPullContainerError: ref pull has been retried 1 time(s): failed to extract layer sha256:{digest_hex}: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/{snapshot}/fs/{path}: no space left on device: unknown")
+}
+
+/// [C] §Further faults wrong CPU architecture, container log line.
+pub fn exec_format_error(entrypoint: &str) -> String {
+    format!("exec {entrypoint}: exec format error")
+}
+
+// ---- API errors (RegisterTaskDefinition, RunTask, CreateService) ----
+
+/// [C] §3 RunTask / service launch when the execution role cannot be assumed.
+pub fn unable_to_assume(role_arn: &str) -> String {
+    format!("ECS was unable to assume the role '{role_arn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.")
+}
+
+/// [C] §3 awslogs without an execution role.
+pub const AWSLOGS_NEEDS_EXECUTION_ROLE: &str =
+    "Fargate requires task definition to have execution role ARN to support log driver awslogs.";
+
+/// [C] §Further faults invalid CPU/memory pair.
+pub fn no_fargate_configuration(cpu: &str, memory: &str) -> String {
+    format!("No Fargate configuration exists for given values: {cpu} CPU, {memory} memory")
+}

@@ -1,0 +1,278 @@
+//! The Fargate model: a virtual clock, a queue of future happenings, the task
+//! launch sequence, running containers and the service scheduler.
+//!
+//! The engine never reads the wall clock and never prints. Every symptom the
+//! player later sees (stopped reasons, service events, log lines, target
+//! health) is written here, from the state of the [`World`], with the texts in
+//! [`messages`]. Mutations from outside (scenario timeline, fixes) go through
+//! the world and are followed by [`Sim::world_changed`].
+
+pub mod messages;
+pub mod network;
+mod scheduler;
+pub mod taskdef;
+mod tasks;
+
+use crate::time::{Millis, SECOND};
+use crate::world::World;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub use network::{Blocked, Endpoint};
+
+/// Why a task stopped, as data (the text is in `stoppedReason`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopCause {
+    /// No free address in the subnet.
+    NoFreeIp { subnet: String },
+    /// A call from the task's ENI timed out.
+    Unreachable {
+        endpoint: Endpoint,
+        subnet: String,
+        blocked: Blocked,
+    },
+    /// The execution role was denied an action.
+    IamDenied {
+        role: String,
+        action: String,
+        resource: String,
+    },
+    /// A referenced secret or parameter does not exist.
+    SecretMissing { name: String },
+    /// The awslogs group does not exist.
+    LogGroupMissing { group: String },
+    /// `awslogs-region` missing.
+    LogRegionMissing,
+    /// Repository or tag not found.
+    ImageNotFound { repository: String, tag: String },
+    /// Image index lacks the task's platform.
+    PlatformMismatch { platform: String },
+    /// Image does not fit ephemeral storage.
+    NoSpace,
+    /// A container exceeded its memory limit.
+    OutOfMemory { container: String, limit_mib: u32 },
+    /// A single-arch image for the other CPU architecture.
+    ExecFormat { container: String },
+    /// The app exited for a missing environment variable.
+    MissingEnv { container: String, name: String },
+    /// ELB health checks failed.
+    ElbHealth {
+        target_group: String,
+        reason: String,
+    },
+    /// Container health checks failed.
+    ContainerHealth { container: String },
+    /// The scheduler stopped it (deployment, scale-in).
+    Scheduler,
+    /// A person stopped it.
+    User,
+}
+
+impl StopCause {
+    /// Whether this cause means the task never started.
+    pub fn failed_to_start(&self) -> bool {
+        !matches!(
+            self,
+            StopCause::OutOfMemory { .. }
+                | StopCause::ExecFormat { .. }
+                | StopCause::MissingEnv { .. }
+                | StopCause::ElbHealth { .. }
+                | StopCause::ContainerHealth { .. }
+                | StopCause::Scheduler
+                | StopCause::User
+        )
+    }
+}
+
+/// Where a task is in its life, for the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Step {
+    /// Creating the ENI.
+    #[default]
+    Provision,
+    /// Attaching the ENI.
+    Attach,
+    /// Fetching the ECR auth token.
+    Auth,
+    /// Fetching secrets.
+    Secrets,
+    /// Validating the log driver.
+    Logs,
+    /// Pulling images.
+    Pull,
+    /// Registering targets.
+    Activate,
+    /// Containers running.
+    Running,
+    /// Draining from target groups.
+    Deactivate,
+    /// Containers stopping.
+    Stopping,
+    /// ENI being deleted.
+    Deprovision,
+    /// Stopped.
+    Done,
+}
+
+/// Engine bookkeeping carried by each task.
+#[derive(Debug, Clone, Default)]
+pub struct TaskRun {
+    /// Current step.
+    pub step: Step,
+    /// Token of the step event that is current (older ones are stale).
+    pub token: u64,
+    /// Token of the current ELB health-check event.
+    pub elb_token: u64,
+    /// When a network wait began (the SDK retries until its timeout).
+    pub wait_since: Option<Millis>,
+    /// When the containers started.
+    pub running_since: Option<Millis>,
+    /// When the app answers on its port.
+    pub ready_at: Option<Millis>,
+    /// Target groups registered in, with the port.
+    pub targets: Vec<(String, u16)>,
+    /// A planned container exit: (container index, exit code, reason, cause, at).
+    pub exit: Option<(usize, i32, Option<String>, StopCause, Millis)>,
+    /// A planned container health verdict: (container index, healthy, at).
+    pub health: Option<(usize, bool, Millis)>,
+    /// Profile log lines still to write: (at, stream group, stream, line).
+    pub pending_logs: Vec<(Millis, String, String, String)>,
+    /// World epoch at the last ELB probe.
+    pub probed_epoch: u64,
+    /// A failure already decided that fires at the next step event (IAM answers after a short delay).
+    pub pending_failure: Option<(String, StopCause)>,
+    /// Whether the task ever reached RUNNING.
+    pub ever_running: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    Task(String, u64),
+    Elb(String, u64),
+    Service(String, String),
+    Prune(String),
+}
+
+/// The simulation: a world, a virtual clock, and what is due to happen.
+#[derive(Debug, Clone)]
+pub struct Sim {
+    /// The account being simulated.
+    pub world: World,
+    now: Millis,
+    queue: BinaryHeap<Reverse<(Millis, u64, Ev)>>,
+    seq: u64,
+    /// Every state change, in order (for determinism checks and the author view).
+    pub trace: Vec<(Millis, String)>,
+    /// Whether to keep the trace.
+    pub trace_on: bool,
+    /// Whether to check the world's invariants after every step.
+    pub check_invariants: bool,
+}
+
+/// How long stopped tasks stay visible (ECS keeps them about an hour).
+pub const STOPPED_TASK_RETENTION: Millis = 3600 * SECOND;
+
+impl Sim {
+    /// A simulation of `world` whose clock starts at `start`.
+    pub fn new(world: World, start: Millis) -> Sim {
+        Sim {
+            world,
+            now: start,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            trace: Vec::new(),
+            trace_on: false,
+            check_invariants: cfg!(debug_assertions),
+        }
+    }
+
+    /// The virtual now.
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    fn schedule(&mut self, at: Millis, ev: Ev) {
+        self.seq += 1;
+        self.queue.push(Reverse((at.max(self.now), self.seq, ev)));
+    }
+
+    fn note(&mut self, text: impl FnOnce() -> String) {
+        if self.trace_on {
+            let t = text();
+            self.trace.push((self.now, t));
+        }
+    }
+
+    /// Runs everything due up to and including `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Millis) -> Result<(), String> {
+        while let Some(Reverse((at, _, _))) = self.queue.peek() {
+            if *at > t {
+                break;
+            }
+            let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+                break;
+            };
+            self.now = at;
+            match ev {
+                Ev::Task(id, token) => self.task_event(&id, token),
+                Ev::Elb(id, token) => self.elb_event(&id, token),
+                Ev::Service(c, s) => self.service_tick(&c, &s),
+                Ev::Prune(id) => {
+                    self.world.tasks.remove(&id);
+                }
+            }
+            if self.check_invariants {
+                self.world.check_invariants().map_err(|e| {
+                    format!(
+                        "engine invariant broken at {}: {e}",
+                        crate::time::iso(self.now)
+                    )
+                })?;
+            }
+        }
+        if t > self.now {
+            self.now = t;
+        }
+        Ok(())
+    }
+
+    /// Runs for `d` milliseconds of virtual time.
+    pub fn run_for(&mut self, d: Millis) -> Result<(), String> {
+        self.run_until(self.now + d)
+    }
+
+    /// Tells the engine the world was changed from outside (a fault, a fix):
+    /// every service is looked at again and health checks re-probe.
+    pub fn world_changed(&mut self) {
+        self.world.epoch += 1;
+        let keys: Vec<(String, String)> = self.world.services.keys().cloned().collect();
+        for (c, s) in keys {
+            self.poke_service(&c, &s, self.now);
+        }
+        let running: Vec<String> = self
+            .world
+            .tasks
+            .values()
+            .filter(|t| t.run.step == Step::Running && !t.run.targets.is_empty())
+            .map(|t| t.id.clone())
+            .collect();
+        for id in running {
+            self.arm_elb(&id, self.now + SECOND);
+        }
+    }
+
+    /// Stops a task as StopTask does (stopCode `UserInitiated`).
+    pub fn stop_task_by_user(&mut self, id: &str, reason: String) {
+        self.stop_task(id, "UserInitiated", reason, StopCause::User);
+    }
+
+    /// Whether a service is at steady state and has held it since when.
+    pub fn steady_since(&self, cluster: &str, service: &str) -> Option<Millis> {
+        self.world
+            .service(cluster, service)
+            .and_then(|s| s.sched.steady_since)
+    }
+}
+
+#[cfg(test)]
+mod tests;

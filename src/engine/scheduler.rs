@@ -1,0 +1,514 @@
+//! The ECS service scheduler: keeps the desired count, runs rolling
+//! deployments within minimum-healthy / maximum percent, throttles launches
+//! after failures, counts `failedTasks`, trips the deployment circuit breaker
+//! (with rollback), and writes the service events in AWS wording.
+
+use super::messages as m;
+use super::{Ev, Sim, StopCause};
+use crate::time::{Millis, HOUR, MINUTE, SECOND};
+use crate::world::{Deployment, RolloutState, ServiceEvent, TaskStatus, MAX_SERVICE_EVENTS};
+
+/// [I] Launch throttle after `n` consecutive failures: 10 s doubling, at most 15 min.
+pub fn launch_backoff(n: u32) -> Millis {
+    if n == 0 {
+        return 0;
+    }
+    let d = 10 * SECOND * (1i64 << (n - 1).min(10));
+    d.min(15 * MINUTE)
+}
+
+/// [I] Consecutive failures after which ECS says it cannot consistently start tasks.
+const UNABLE_CONSISTENTLY_AFTER: u32 = 3;
+
+/// [I] ECS repeats "has reached a steady state." about every six hours.
+const STEADY_REPEAT: Millis = 6 * HOUR;
+
+/// [V] Circuit breaker threshold: 0.5 x desired count, at least 3, at most 200.
+pub fn circuit_breaker_threshold(desired: u32) -> u32 {
+    desired.div_ceil(2).clamp(3, 200)
+}
+
+impl Sim {
+    /// Writes a service event (newest first, at most 100 kept).
+    pub(super) fn service_event(&mut self, cluster: &str, service: &str, message: String) {
+        let id = self.world.rng.uuid();
+        let now = self.now;
+        if let Some(svc) = self.world.service_mut(cluster, service) {
+            svc.events.insert(
+                0,
+                ServiceEvent {
+                    id,
+                    created_at: now,
+                    message: message.clone(),
+                },
+            );
+            svc.events.truncate(MAX_SERVICE_EVENTS);
+        }
+        self.note(|| format!("event {message}"));
+    }
+
+    /// Asks for a scheduler pass over a service at `at` (coalesced).
+    pub(super) fn poke_service(&mut self, cluster: &str, service: &str, at: Millis) {
+        let at = at.max(self.now);
+        let Some(svc) = self.world.service_mut(cluster, service) else {
+            return;
+        };
+        if svc.sched.tick_at.is_some_and(|t| t <= at) {
+            return;
+        }
+        svc.sched.tick_at = Some(at);
+        self.schedule(at, Ev::Service(cluster.to_string(), service.to_string()));
+    }
+
+    /// Starts a new deployment of the service's current task definition and
+    /// network configuration (UpdateService with a change, or a forced one).
+    pub fn new_deployment(&mut self, cluster: &str, service: &str) -> Option<String> {
+        let id = self.world.rng.deployment_id();
+        let now = self.now;
+        let svc = self.world.service_mut(cluster, service)?;
+        for d in svc.deployments.iter_mut() {
+            d.status = "ACTIVE".into();
+            d.updated_at = now;
+        }
+        let dep = Deployment {
+            id: id.clone(),
+            status: "PRIMARY".into(),
+            task_definition: svc.task_definition.clone(),
+            desired_count: svc.desired_count,
+            failed_tasks: 0,
+            network: svc.network.clone(),
+            created_at: now,
+            updated_at: now,
+            rollout_state: RolloutState::InProgress,
+            rollout_state_reason: m::rollout_in_progress(&id),
+        };
+        svc.deployments.insert(0, dep);
+        svc.sched.consecutive_failures = 0;
+        svc.sched.throttle_announced = false;
+        svc.sched.next_launch_at = now;
+        self.note(|| format!("deployment {id} of {service}"));
+        self.poke_service(cluster, service, now);
+        Some(id)
+    }
+
+    pub(super) fn on_task_running(&mut self, id: &str) {
+        let Some(t) = self.world.tasks.get(id) else {
+            return;
+        };
+        let (cluster, dep) = (t.cluster.clone(), t.started_by.clone());
+        let Some(service) = t.service.clone() else {
+            return;
+        };
+        if let Some(svc) = self.world.service_mut(&cluster, &service) {
+            if let Some(d) = svc.deployments.iter_mut().find(|d| d.id == dep) {
+                d.failed_tasks = 0;
+            }
+        }
+        self.poke_service(&cluster, &service, self.now);
+    }
+
+    /// Failure accounting and events when a service's task begins to stop.
+    pub(super) fn on_task_stopping(&mut self, id: &str) {
+        let Some(t) = self.world.tasks.get(id) else {
+            return;
+        };
+        let Some(service) = t.service.clone() else {
+            return;
+        };
+        let cluster = t.cluster.clone();
+        let dep_id = t.started_by.clone();
+        let reason = t.stopped_reason.clone().unwrap_or_default();
+        let cause = t.stop_cause.clone();
+        let now = self.now;
+        let failure = match &cause {
+            None | Some(StopCause::Scheduler) | Some(StopCause::User) => false,
+            Some(_) => true,
+        };
+        if failure {
+            let to_start = cause.as_ref().is_some_and(|c| c.failed_to_start());
+            if to_start {
+                self.service_event(&cluster, &service, m::unable_to_place(&service, &reason));
+            } else if matches!(
+                cause,
+                Some(StopCause::ElbHealth { .. }) | Some(StopCause::ContainerHealth { .. })
+            ) {
+                if let Some(svc) = self.world.service_mut(&cluster, &service) {
+                    svc.sched.unhealthy_to_replace += 1;
+                }
+            } else {
+                self.service_event(
+                    &cluster,
+                    &service,
+                    m::stopped_running_tasks(&service, &[id.to_string()]),
+                );
+            }
+            self.count_failure(&cluster, &service, Some(&dep_id));
+        }
+        self.poke_service(&cluster, &service, now);
+    }
+
+    fn count_failure(&mut self, cluster: &str, service: &str, dep_id: Option<&str>) {
+        let now = self.now;
+        let Some(svc) = self.world.service_mut(cluster, service) else {
+            return;
+        };
+        svc.sched.consecutive_failures += 1;
+        let n = svc.sched.consecutive_failures;
+        svc.sched.next_launch_at = now + launch_backoff(n);
+        let announce = n >= UNABLE_CONSISTENTLY_AFTER && !svc.sched.throttle_announced;
+        if announce {
+            svc.sched.throttle_announced = true;
+        }
+        let desired = svc.desired_count;
+        let cb = svc.deployment_config.circuit_breaker;
+        let mut tripped = None;
+        if let Some(dep) = svc
+            .deployments
+            .iter_mut()
+            .find(|d| Some(d.id.as_str()) == dep_id || (dep_id.is_none() && d.status == "PRIMARY"))
+        {
+            dep.failed_tasks += 1;
+            dep.updated_at = now;
+            if cb.enable
+                && dep.status == "PRIMARY"
+                && dep.rollout_state == RolloutState::InProgress
+                && dep.failed_tasks >= circuit_breaker_threshold(desired)
+            {
+                dep.rollout_state = RolloutState::Failed;
+                dep.rollout_state_reason = m::ROLLOUT_CIRCUIT_BREAKER.into();
+                tripped = Some(dep.id.clone());
+            }
+        }
+        if announce {
+            self.service_event(cluster, service, m::unable_to_consistently_start(service));
+        }
+        if let Some(failed_id) = tripped {
+            self.service_event(cluster, service, m::deployment_failed(service, &failed_id));
+            if cb.rollback {
+                self.roll_back(cluster, service, &failed_id);
+            }
+        }
+    }
+
+    fn roll_back(&mut self, cluster: &str, service: &str, failed_id: &str) {
+        let Some(svc) = self.world.service(cluster, service) else {
+            return;
+        };
+        // The newest earlier deployment is what the service returns to.
+        let Some(prev) = svc.deployments.iter().find(|d| d.id != failed_id).cloned() else {
+            return;
+        };
+        if let Some(svc) = self.world.service_mut(cluster, service) {
+            svc.task_definition = prev.task_definition.clone();
+            svc.network = prev.network.clone();
+        }
+        let Some(new_id) = self.new_deployment(cluster, service) else {
+            return;
+        };
+        self.service_event(cluster, service, m::rolling_back(service, &new_id));
+        let failed_tasks: Vec<String> = self
+            .world
+            .tasks
+            .values()
+            .filter(|t| t.is_live() && t.started_by == failed_id)
+            .map(|t| t.id.clone())
+            .collect();
+        for t in failed_tasks {
+            self.stop_task(
+                &t,
+                "ServiceSchedulerInitiated",
+                m::scaling_activity(&new_id),
+                StopCause::Scheduler,
+            );
+        }
+    }
+
+    fn healthy(&self, id: &str) -> bool {
+        let Some(t) = self.world.tasks.get(id) else {
+            return false;
+        };
+        if t.last_status != TaskStatus::Running || !t.is_live() || t.health_status == "UNHEALTHY" {
+            return false;
+        }
+        if t.containers
+            .iter()
+            .any(|c| c.health_status == "UNKNOWN" && self.has_container_check(t, &c.name))
+        {
+            return false;
+        }
+        t.run.targets.iter().all(|(tg, _)| {
+            self.world
+                .target_groups
+                .get(tg)
+                .and_then(|g| g.targets.iter().find(|x| x.task_id == t.id))
+                .is_some_and(|x| x.state == "healthy")
+        })
+    }
+
+    fn has_container_check(&self, t: &crate::world::Task, container: &str) -> bool {
+        self.world
+            .task_definition(&t.task_definition_arn)
+            .and_then(|td| {
+                td.def
+                    .container_definitions
+                    .iter()
+                    .find(|c| c.name == container)
+            })
+            .is_some_and(|c| c.health_check.is_some())
+    }
+
+    /// One scheduler pass over a service.
+    pub(super) fn service_tick(&mut self, cluster: &str, service: &str) {
+        let now = self.now;
+        let Some(svc) = self.world.service_mut(cluster, service) else {
+            return;
+        };
+        if svc.sched.tick_at.is_some_and(|t| t <= now) {
+            svc.sched.tick_at = None;
+        }
+        let svc = svc.clone();
+        let Some(primary) = svc.deployments.first().cloned() else {
+            return;
+        };
+        let desired = svc.desired_count;
+        let live: Vec<(String, String, bool, TaskStatus)> = self
+            .world
+            .tasks
+            .values()
+            .filter(|t| {
+                t.is_live() && t.cluster == cluster && t.service.as_deref() == Some(service)
+            })
+            .map(|t| (t.id.clone(), t.started_by.clone(), false, t.last_status))
+            .collect();
+        let live: Vec<(String, String, bool, TaskStatus)> = live
+            .into_iter()
+            .map(|(id, dep, _, st)| {
+                let h = self.healthy(&id);
+                (id, dep, h, st)
+            })
+            .collect();
+        let primary_live: Vec<&(String, String, bool, TaskStatus)> =
+            live.iter().filter(|t| t.1 == primary.id).collect();
+        let primary_healthy = primary_live.iter().filter(|t| t.2).count() as u32;
+        let mut total_live = live.len() as u32;
+        let mut healthy_total = live.iter().filter(|t| t.2).count() as u32;
+
+        // Scale in: the primary has more than desired.
+        if primary_live.len() as u32 > desired {
+            let mut extra: Vec<&(String, String, bool, TaskStatus)> = primary_live.clone();
+            extra.sort_by_key(|t| (t.2, t.3 == TaskStatus::Running));
+            let n = primary_live.len() - desired as usize;
+            let ids: Vec<String> = extra.iter().take(n).map(|t| t.0.clone()).collect();
+            for id in &ids {
+                self.stop_task(
+                    id,
+                    "ServiceSchedulerInitiated",
+                    m::scaling_activity(&primary.id),
+                    StopCause::Scheduler,
+                );
+            }
+            if !ids.is_empty() {
+                self.service_event(cluster, service, m::stopped_running_tasks(service, &ids));
+            }
+            total_live -= n as u32;
+        }
+
+        // Drain older deployments within minimum healthy percent.
+        let min_healthy = (desired * svc.deployment_config.minimum_healthy_percent).div_ceil(100);
+        let mut old: Vec<&(String, String, bool, TaskStatus)> =
+            live.iter().filter(|t| t.1 != primary.id).collect();
+        old.sort_by_key(|t| t.2);
+        let mut stopped_old = Vec::new();
+        for t in old {
+            if !t.2 {
+                stopped_old.push(t.0.clone());
+            } else if healthy_total > min_healthy {
+                healthy_total -= 1;
+                stopped_old.push(t.0.clone());
+            }
+        }
+        let mut stopped_old_running = Vec::new();
+        for id in &stopped_old {
+            let running = self
+                .world
+                .tasks
+                .get(id)
+                .is_some_and(|t| t.last_status == TaskStatus::Running);
+            self.stop_task(
+                id,
+                "ServiceSchedulerInitiated",
+                m::scaling_activity(&primary.id),
+                StopCause::Scheduler,
+            );
+            if running {
+                stopped_old_running.push(id.clone());
+            }
+            total_live = total_live.saturating_sub(1);
+        }
+        if !stopped_old_running.is_empty() {
+            self.service_event(
+                cluster,
+                service,
+                m::stopped_running_tasks(service, &stopped_old_running),
+            );
+        }
+
+        // Launch toward the desired count.
+        let max_total =
+            ((desired * svc.deployment_config.maximum_percent) / 100).max(desired.min(1));
+        let primary_count = (primary_live.len() as u32).min(desired);
+        let want = desired.saturating_sub(primary_count);
+        let room = max_total.saturating_sub(total_live);
+        let n = want.min(room);
+        if n > 0 && primary.rollout_state != RolloutState::Failed {
+            if now < svc.sched.next_launch_at {
+                self.poke_service(cluster, service, svc.sched.next_launch_at);
+            } else {
+                self.launch(cluster, service, &primary, n);
+            }
+        }
+
+        // Deployment completion and steady state.
+        let live_old = self.world.tasks.values().any(|t| {
+            t.is_live()
+                && t.cluster == cluster
+                && t.service.as_deref() == Some(service)
+                && t.started_by != primary.id
+        });
+        let primary_live_now = self
+            .world
+            .tasks
+            .values()
+            .filter(|t| {
+                t.is_live()
+                    && t.cluster == cluster
+                    && t.service.as_deref() == Some(service)
+                    && t.started_by == primary.id
+            })
+            .count() as u32;
+        let mut events = Vec::new();
+        let Some(svc) = self.world.service_mut(cluster, service) else {
+            return;
+        };
+        if !live_old && svc.deployments.len() > 1 {
+            svc.deployments.truncate(1);
+        }
+        let done = !live_old && primary_healthy == desired && primary_live_now == desired;
+        if let Some(p) = svc.deployments.first_mut() {
+            if done && p.rollout_state == RolloutState::InProgress {
+                p.rollout_state = RolloutState::Completed;
+                p.rollout_state_reason = m::rollout_completed(&p.id);
+                p.updated_at = now;
+                events.push(m::deployment_completed(service, &p.id));
+            }
+        }
+        let steady = done
+            && svc.deployments.len() == 1
+            && svc.deployments[0].rollout_state == RolloutState::Completed;
+        let mut repeat_at = None;
+        if steady {
+            let say = !svc.sched.steady
+                || svc
+                    .sched
+                    .last_steady_event
+                    .is_some_and(|t| now >= t + STEADY_REPEAT);
+            if !svc.sched.steady {
+                svc.sched.steady_since = Some(now);
+                svc.sched.consecutive_failures = 0;
+                svc.sched.throttle_announced = false;
+                svc.sched.next_launch_at = now;
+            }
+            svc.sched.steady = true;
+            if say {
+                svc.sched.last_steady_event = Some(now);
+                events.push(m::steady_state(service));
+            }
+            repeat_at = svc.sched.last_steady_event.map(|t| t + STEADY_REPEAT);
+        } else {
+            svc.sched.steady = false;
+            svc.sched.steady_since = None;
+        }
+        for e in events {
+            self.service_event(cluster, service, e);
+        }
+        if let Some(at) = repeat_at {
+            self.poke_service(cluster, service, at);
+        }
+    }
+
+    fn launch(&mut self, cluster: &str, service: &str, dep: &Deployment, n: u32) {
+        // Execution and task roles must be assumable by ecs-tasks, or no task is created.
+        let td = self.world.task_definition(&dep.task_definition).cloned();
+        let Some(td) = td else { return };
+        for role_arn in [&td.def.execution_role_arn, &td.def.task_role_arn]
+            .into_iter()
+            .flatten()
+        {
+            let ok = self
+                .world
+                .role_by_arn(role_arn)
+                .is_some_and(|r| r.trust.trusts_service("ecs-tasks.amazonaws.com"));
+            if !ok {
+                let msg = m::failed_to_launch(service, &m::unable_to_assume(role_arn));
+                self.service_event(cluster, service, msg);
+                self.count_failure(cluster, service, Some(&dep.id));
+                let next = self
+                    .world
+                    .service(cluster, service)
+                    .map(|s| s.sched.next_launch_at)
+                    .unwrap_or(self.now);
+                self.poke_service(cluster, service, next);
+                return;
+            }
+        }
+        let mut started = Vec::new();
+        for _ in 0..n {
+            let Some(subnet) = self.pick_subnet(cluster, service, &dep.network.subnets) else {
+                break;
+            };
+            if let Some(id) = self.create_task(cluster, service, dep, &subnet) {
+                started.push(id);
+            }
+        }
+        if started.is_empty() {
+            return;
+        }
+        let replaced = self
+            .world
+            .service_mut(cluster, service)
+            .map(|s| std::mem::take(&mut s.sched.unhealthy_to_replace))
+            .unwrap_or(0);
+        let msg = if replaced > 0 {
+            m::started_tasks_replaced_unhealthy(service, &started, replaced.min(started.len()))
+        } else {
+            m::started_tasks(service, &started)
+        };
+        self.service_event(cluster, service, msg);
+    }
+
+    /// Spreads tasks over Availability Zones: the AZ with the fewest live tasks, ties by chance.
+    fn pick_subnet(&mut self, cluster: &str, service: &str, subnets: &[String]) -> Option<String> {
+        let counts: Vec<(String, usize)> = subnets
+            .iter()
+            .filter(|s| self.world.subnets.contains_key(*s))
+            .map(|s| {
+                let az = &self.world.subnets[s].az;
+                let n = self
+                    .world
+                    .tasks
+                    .values()
+                    .filter(|t| {
+                        t.is_live()
+                            && t.cluster == cluster
+                            && t.service.as_deref() == Some(service)
+                            && &t.az == az
+                    })
+                    .count();
+                (s.clone(), n)
+            })
+            .collect();
+        let min = counts.iter().map(|c| c.1).min()?;
+        let tied: Vec<&String> = counts.iter().filter(|c| c.1 == min).map(|c| &c.0).collect();
+        self.world.rng.pick(&tied).map(|s| s.to_string())
+    }
+}

@@ -1,0 +1,65 @@
+//! The `faultline` binary: flags in, library calls, exit codes out.
+
+use clap::{Parser, Subcommand};
+use faultline::cli;
+use std::path::PathBuf;
+
+/// A troubleshooting game for AWS ECS on Fargate.
+#[derive(Parser)]
+#[command(name = "faultline", version, about, long_about = None)]
+struct Args {
+    /// Folder of scenarios (default: ./scenarios).
+    #[arg(long, global = true, value_name = "DIR")]
+    scenarios: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the scenarios.
+    List {
+        /// Only scenarios with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only scenarios of this difficulty (1-5).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        difficulty: Option<u8>,
+    },
+    /// The cause vocabulary, one line each.
+    Causes,
+    /// The author's view of a scenario (spoilers).
+    Show {
+        /// Scenario id.
+        id: String,
+        /// Seed of the variation.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Prove scenarios: healthy before the fault, broken after, healed by the fix.
+    Validate {
+        /// Scenario files or folders (default: all scenarios).
+        paths: Vec<PathBuf>,
+        /// Seeds to prove each scenario with.
+        #[arg(long, default_value_t = 20)]
+        seeds: u64,
+    },
+}
+
+fn main() {
+    let args = Args::parse();
+    let dir = cli::scenarios_dir(args.scenarios.as_deref());
+    let result = match &args.command {
+        Command::List { tag, difficulty } => cli::list(&dir, tag.as_deref(), *difficulty),
+        Command::Causes => Ok(cli::causes()),
+        Command::Show { id, seed } => cli::show(&dir, id, *seed),
+        Command::Validate { paths, seeds } => cli::validate(&dir, paths, *seeds),
+    };
+    match result {
+        Ok(text) => print!("{text}"),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(e.code());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The fixed vocabulary of causes: what a player may diagnose, and how the
+//! symptom of each shows in the world (a task's structured stop cause).
+
+use crate::engine::{Blocked, Endpoint, StopCause};
+
+/// One cause of the vocabulary.
+#[derive(Debug, Clone, Copy)]
+pub struct Cause {
+    /// Id, e.g. `network.no-nat-route`.
+    pub id: &'static str,
+    /// One line: what it means.
+    pub summary: &'static str,
+}
+
+/// The vocabulary, in the order `faultline causes` lists it.
+pub const CAUSES: &[Cause] = &[
+    Cause { id: "network.no-nat-route", summary: "A private subnet has no working route to the internet (NAT route missing or NAT broken), so the task cannot reach AWS APIs" },
+    Cause { id: "network.subnet-exhausted", summary: "A subnet has no free IP addresses left for the task's network interface" },
+    Cause { id: "network.egress-blocked", summary: "Security group rules block the task's outbound HTTPS (443) to AWS endpoints" },
+    Cause { id: "network.no-public-ip", summary: "A task in a public subnet has no public IP, so its internet gateway route cannot be used" },
+    Cause { id: "network.missing-vpc-endpoint", summary: "An isolated subnet lacks a VPC endpoint the task needs (ecr.api, ecr.dkr, s3, logs, secretsmanager, ssm)" },
+    Cause { id: "iam.execution-role-permissions", summary: "The task execution role lacks a permission the agent needs (ECR auth or pull, log stream or group creation)" },
+    Cause { id: "iam.execution-role-trust", summary: "The task execution role's trust policy does not let ecs-tasks.amazonaws.com assume it" },
+    Cause { id: "iam.task-role-permissions", summary: "The task role (the application's own identity) lacks permissions the application calls need" },
+    Cause { id: "logs.log-group-missing", summary: "The awslogs log group named in the task definition does not exist" },
+    Cause { id: "logs.driver-misconfigured", summary: "The awslogs options are incomplete or wrong (e.g. awslogs-region missing)" },
+    Cause { id: "runtime.oom", summary: "A container uses more memory than its limit and is killed (exit 137)" },
+    Cause { id: "runtime.crash-missing-config", summary: "The application exits at start because required configuration (environment or secret) is missing" },
+    Cause { id: "runtime.container-health-check", summary: "The container health check never passes, so ECS replaces the task" },
+    Cause { id: "image.not-found", summary: "The image repository or tag in the task definition does not exist" },
+    Cause { id: "image.arch-mismatch", summary: "The image is built for another CPU architecture or lacks the task's platform" },
+    Cause { id: "image.too-large", summary: "The image does not fit the task's ephemeral storage" },
+    Cause { id: "secrets.unreadable", summary: "A secret or parameter the task references is missing or not readable by the execution role" },
+    Cause { id: "elb.health-check-failing", summary: "The load balancer's health checks fail (wrong path or port, blocked by security groups, too slow)" },
+    Cause { id: "taskdef.invalid-size", summary: "The task definition's CPU/memory pair is not a valid Fargate size" },
+];
+
+/// Looks a cause up by id.
+pub fn find(id: &str) -> Option<&'static Cause> {
+    CAUSES.iter().find(|c| c.id == id)
+}
+
+/// Whether a task's stop cause is a symptom of cause `id`.
+pub fn shows(id: &str, stop: &StopCause) -> bool {
+    use StopCause as S;
+    match id {
+        "network.no-nat-route" => matches!(
+            stop,
+            S::Unreachable {
+                blocked: Blocked::NoRoute { .. } | Blocked::NatBroken { .. },
+                ..
+            }
+        ),
+        "network.subnet-exhausted" => matches!(stop, S::NoFreeIp { .. }),
+        "network.egress-blocked" => matches!(
+            stop,
+            S::Unreachable {
+                blocked: Blocked::EgressDenied | Blocked::EndpointIngressDenied { .. },
+                ..
+            }
+        ),
+        "network.no-public-ip" => matches!(
+            stop,
+            S::Unreachable {
+                blocked: Blocked::NoPublicIp { .. },
+                ..
+            }
+        ),
+        "network.missing-vpc-endpoint" => {
+            matches!(stop, S::Unreachable { blocked: Blocked::NoRoute { .. }, endpoint, .. } if *endpoint != Endpoint::Internet)
+        }
+        "iam.execution-role-permissions" => {
+            matches!(stop, S::IamDenied { action, .. } if action.starts_with("ecr:") || action.starts_with("logs:"))
+        }
+        "logs.log-group-missing" => matches!(stop, S::LogGroupMissing { .. }),
+        "logs.driver-misconfigured" => matches!(stop, S::LogRegionMissing),
+        "runtime.oom" => matches!(stop, S::OutOfMemory { .. }),
+        "runtime.crash-missing-config" => matches!(stop, S::MissingEnv { .. }),
+        "runtime.container-health-check" => matches!(stop, S::ContainerHealth { .. }),
+        "image.not-found" => matches!(stop, S::ImageNotFound { .. }),
+        "image.arch-mismatch" => matches!(stop, S::ExecFormat { .. } | S::PlatformMismatch { .. }),
+        "image.too-large" => matches!(stop, S::NoSpace),
+        "secrets.unreadable" => {
+            matches!(stop, S::SecretMissing { .. })
+                || matches!(stop, S::IamDenied { action, .. } if action.starts_with("secretsmanager:") || action.starts_with("ssm:"))
+        }
+        "elb.health-check-failing" => matches!(stop, S::ElbHealth { .. }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut ids: Vec<&str> = CAUSES.iter().map(|c| c.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), CAUSES.len());
+        assert!(CAUSES
+            .iter()
+            .all(|c| c.id.contains('.') && !c.summary.is_empty()));
+        assert!(shows(
+            "runtime.oom",
+            &StopCause::OutOfMemory {
+                container: "a".into(),
+                limit_mib: 512
+            }
+        ));
+        assert!(!shows("runtime.oom", &StopCause::NoSpace));
+    }
+}

@@ -1,0 +1,711 @@
+//! The YAML format of environments (`scenarios/environments/*.yaml`) and
+//! scenarios (`scenarios/*.yaml`). Unknown fields are errors everywhere.
+//!
+//! Where AWS has a document format of its own, it is used as is: task
+//! definitions are RegisterTaskDefinition input, policies are IAM JSON.
+//! Strings may hold placeholders resolved against the built world:
+//! `${subnet:private-a}`, `${sg:alb}`, `${rtb:private-a}`, `${nat:nat-a}`,
+//! `${igw}`, `${vpc}`, `${role:name}` (ARN), `${policy:name}` (ARN),
+//! `${secret:name}` (ARN), `${param:name}` (ARN), `${tg:name}` (ARN),
+//! `${lb:name}` (ARN), `${repo:name}` (URI), `${ecr}` (registry host),
+//! `${account}`, `${region}`, and the scenario's own `${var:name}`.
+
+use crate::time::Dur;
+use crate::world::{AppProfile, PolicyDocument, TaskDefinitionInput};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A baseline world.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// One line saying what this account is.
+    pub description: String,
+    /// Region.
+    pub region: String,
+    /// The VPC.
+    pub vpc: VpcSpec,
+    /// Subnets.
+    pub subnets: Vec<SubnetSpec>,
+    /// Name of the internet gateway, if the VPC has one.
+    #[serde(default)]
+    pub internet_gateway: Option<String>,
+    /// NAT gateways.
+    #[serde(default)]
+    pub nat_gateways: Vec<NatSpec>,
+    /// Route tables (the main table is made for you unless one says `main: true`).
+    #[serde(default)]
+    pub route_tables: Vec<RouteTableSpec>,
+    /// VPC endpoints.
+    #[serde(default)]
+    pub vpc_endpoints: Vec<EndpointSpec>,
+    /// Security groups.
+    #[serde(default)]
+    pub security_groups: Vec<SecurityGroupSpec>,
+    /// Network interfaces of other workloads in the account.
+    #[serde(default)]
+    pub other_enis: Vec<OtherEnisSpec>,
+    /// Customer-managed policies.
+    #[serde(default)]
+    pub policies: Vec<PolicySpec>,
+    /// IAM roles.
+    #[serde(default)]
+    pub roles: Vec<RoleSpec>,
+    /// How images behave when they run, by name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, AppProfile>,
+    /// ECR repositories.
+    #[serde(default)]
+    pub repositories: Vec<RepositorySpec>,
+    /// Log groups.
+    #[serde(default)]
+    pub log_groups: Vec<LogGroupSpec>,
+    /// Secrets Manager secrets.
+    #[serde(default)]
+    pub secrets: Vec<SecretSpec>,
+    /// SSM parameters.
+    #[serde(default)]
+    pub parameters: Vec<ParameterSpec>,
+    /// Application load balancers.
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancerSpec>,
+    /// Target groups.
+    #[serde(default)]
+    pub target_groups: Vec<TargetGroupSpec>,
+    /// Cluster names.
+    pub clusters: Vec<String>,
+    /// Task definitions, registered in order (revision 1, 2, ... per family).
+    #[serde(default)]
+    pub task_definitions: Vec<TaskDefinitionInput>,
+    /// Services.
+    #[serde(default)]
+    pub services: Vec<ServiceSpec>,
+}
+
+/// The VPC.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcSpec {
+    /// Name tag.
+    pub name: String,
+    /// CIDR block.
+    pub cidr: String,
+    /// enableDnsSupport (default true).
+    #[serde(default = "yes")]
+    pub dns_support: bool,
+    /// enableDnsHostnames (default true).
+    #[serde(default = "yes")]
+    pub dns_hostnames: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A subnet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetSpec {
+    /// Name tag, and its name in placeholders.
+    pub name: String,
+    /// AZ letter (`a`, `b`, ...) appended to the region.
+    pub az: String,
+    /// CIDR block inside the VPC's.
+    pub cidr: String,
+    /// MapPublicIpOnLaunch.
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// A NAT gateway.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NatSpec {
+    /// Name.
+    pub name: String,
+    /// The (public) subnet it lives in.
+    pub subnet: String,
+}
+
+/// A route table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTableSpec {
+    /// Name.
+    pub name: String,
+    /// Whether it is the main table.
+    #[serde(default)]
+    pub main: bool,
+    /// Subnets explicitly associated.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    /// Routes besides the local one.
+    #[serde(default)]
+    pub routes: Vec<RouteSpec>,
+}
+
+/// A route: a destination and exactly one target.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// Destination CIDR.
+    pub destination: String,
+    /// NAT gateway name.
+    #[serde(default)]
+    pub nat_gateway: Option<String>,
+    /// Route to the internet gateway.
+    #[serde(default)]
+    pub internet_gateway: bool,
+}
+
+/// A VPC endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    /// Name.
+    pub name: String,
+    /// Short service name: `ecr.api`, `ecr.dkr`, `logs`, `s3`, `secretsmanager`, `ssm`, ...
+    pub service: String,
+    /// `Interface` or `Gateway`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Subnets (interface).
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    /// Security groups (interface).
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// Route tables (gateway).
+    #[serde(default)]
+    pub route_tables: Vec<String>,
+    /// Private DNS (interface, default true).
+    #[serde(default = "yes")]
+    pub private_dns: bool,
+}
+
+/// A security group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroupSpec {
+    /// GroupName, and its name in placeholders.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Inbound rules.
+    #[serde(default)]
+    pub ingress: Vec<RuleSpec>,
+    /// Outbound rules (absent: AWS's default allow-all).
+    #[serde(default)]
+    pub egress: Option<Vec<RuleSpec>>,
+}
+
+/// A security group rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// `tcp`, `udp`, `icmp` or `all`.
+    pub protocol: String,
+    /// One port.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// A range `from-to`.
+    #[serde(default)]
+    pub ports: Option<String>,
+    /// IPv4 range.
+    #[serde(default)]
+    pub cidr: Option<String>,
+    /// Another security group, by name.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// A prefix list of a gateway endpoint, by endpoint name.
+    #[serde(default)]
+    pub prefix_list_of: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// ENIs held by other workloads in a subnet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherEnisSpec {
+    /// Subnet name.
+    pub subnet: String,
+    /// How many.
+    pub count: u32,
+    /// Description AWS shows (`AWS Lambda VPC ENI-...`).
+    pub description: String,
+    /// `in-use` (default) or `available` (left behind).
+    #[serde(default = "in_use")]
+    pub status: String,
+}
+
+fn in_use() -> String {
+    "in-use".into()
+}
+
+/// A customer-managed policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    /// Name.
+    pub name: String,
+    /// Its document.
+    pub document: PolicyDocument,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSpec {
+    /// RoleName.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A service principal trusted (shorthand for a trust policy).
+    #[serde(default)]
+    pub trust: Option<String>,
+    /// A full trust policy.
+    #[serde(default)]
+    pub trust_policy: Option<PolicyDocument>,
+    /// Managed policies: AWS-managed names, customer policy names, or ARNs.
+    #[serde(default)]
+    pub managed: Vec<String>,
+    /// Inline policies by name.
+    #[serde(default)]
+    pub inline: BTreeMap<String, PolicyDocument>,
+}
+
+/// An ECR repository.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepositorySpec {
+    /// Name.
+    pub name: String,
+    /// Images in it.
+    #[serde(default)]
+    pub images: Vec<ImageSpec>,
+}
+
+/// An image.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Application profile.
+    pub profile: String,
+    /// Compressed size, MB.
+    pub size_mb: u64,
+    /// Unpacked size on disk, MB (default 2.5 x compressed).
+    #[serde(default)]
+    pub unpacked_mb: Option<u64>,
+    /// Platforms (default `[linux/amd64]`).
+    #[serde(default)]
+    pub platforms: Option<Vec<String>>,
+    /// Whether it is a multi-platform index.
+    #[serde(default)]
+    pub index: bool,
+    /// When it was pushed, relative to now (default -7d).
+    #[serde(default)]
+    pub pushed: Option<Dur>,
+}
+
+/// A log group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogGroupSpec {
+    /// Name.
+    pub name: String,
+    /// Retention in days.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+}
+
+/// A secret.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretSpec {
+    /// Name.
+    pub name: String,
+    /// Customer KMS key alias.
+    #[serde(default)]
+    pub kms_key: Option<String>,
+}
+
+/// An SSM parameter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterSpec {
+    /// Name.
+    pub name: String,
+    /// `String`, `StringList` or `SecureString`.
+    #[serde(rename = "type", default = "string_type")]
+    pub kind: String,
+}
+
+fn string_type() -> String {
+    "String".into()
+}
+
+/// A load balancer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    /// Name.
+    pub name: String,
+    /// Subnets.
+    pub subnets: Vec<String>,
+    /// Security groups.
+    pub security_groups: Vec<String>,
+    /// `internet-facing` (default) or `internal`.
+    #[serde(default = "internet_facing")]
+    pub scheme: String,
+}
+
+fn internet_facing() -> String {
+    "internet-facing".into()
+}
+
+/// A target group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupSpec {
+    /// Name.
+    pub name: String,
+    /// Port.
+    pub port: u16,
+    /// The load balancer forwarding to it.
+    pub load_balancer: String,
+    /// Health check.
+    #[serde(default)]
+    pub health_check: HealthCheckSpec,
+    /// Deregistration delay, seconds (default 300, as AWS).
+    #[serde(default = "three_hundred")]
+    pub deregistration_delay: u32,
+}
+
+fn three_hundred() -> u32 {
+    300
+}
+
+/// Target group health check (AWS defaults where absent).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheckSpec {
+    /// Path (default `/`).
+    #[serde(default = "slash")]
+    pub path: String,
+    /// `traffic-port` (default) or a number.
+    #[serde(default = "traffic_port")]
+    pub port: String,
+    /// Seconds (default 30).
+    #[serde(default = "thirty")]
+    pub interval: u32,
+    /// Seconds (default 5).
+    #[serde(default = "five")]
+    pub timeout: u32,
+    /// Default 5.
+    #[serde(default = "five")]
+    pub healthy_threshold: u32,
+    /// Default 2.
+    #[serde(default = "two")]
+    pub unhealthy_threshold: u32,
+    /// Default `200`.
+    #[serde(default = "ok200")]
+    pub matcher: String,
+}
+
+impl Default for HealthCheckSpec {
+    fn default() -> Self {
+        HealthCheckSpec {
+            path: slash(),
+            port: traffic_port(),
+            interval: 30,
+            timeout: 5,
+            healthy_threshold: 5,
+            unhealthy_threshold: 2,
+            matcher: ok200(),
+        }
+    }
+}
+
+fn slash() -> String {
+    "/".into()
+}
+fn traffic_port() -> String {
+    "traffic-port".into()
+}
+fn thirty() -> u32 {
+    30
+}
+fn five() -> u32 {
+    5
+}
+fn two() -> u32 {
+    2
+}
+fn ok200() -> String {
+    "200".into()
+}
+
+/// A service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// Name.
+    pub name: String,
+    /// Cluster name.
+    pub cluster: String,
+    /// Task definition family (latest revision) or `family:revision`.
+    pub task_definition: String,
+    /// Desired count.
+    pub desired: u32,
+    /// Subnet names.
+    pub subnets: Vec<String>,
+    /// Security group names.
+    pub security_groups: Vec<String>,
+    /// assignPublicIp.
+    #[serde(default)]
+    pub public_ip: bool,
+    /// Deployment configuration.
+    #[serde(default)]
+    pub deployment: DeploymentSpec,
+    /// Load balancer binding.
+    #[serde(default)]
+    pub load_balancer: Option<ServiceLbSpec>,
+    /// Health check grace period (default 0s).
+    #[serde(default)]
+    pub grace_period: Dur,
+}
+
+/// Deployment configuration (AWS defaults where absent).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentSpec {
+    /// maximumPercent (default 200).
+    #[serde(default = "two_hundred")]
+    pub max_percent: u32,
+    /// minimumHealthyPercent (default 100).
+    #[serde(default = "hundred")]
+    pub min_healthy_percent: u32,
+    /// Circuit breaker enabled.
+    #[serde(default)]
+    pub circuit_breaker: bool,
+    /// Roll back when it trips.
+    #[serde(default)]
+    pub rollback: bool,
+}
+
+impl Default for DeploymentSpec {
+    fn default() -> Self {
+        DeploymentSpec {
+            max_percent: 200,
+            min_healthy_percent: 100,
+            circuit_breaker: false,
+            rollback: false,
+        }
+    }
+}
+
+fn two_hundred() -> u32 {
+    200
+}
+fn hundred() -> u32 {
+    100
+}
+
+/// A service's target group binding.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLbSpec {
+    /// Target group name.
+    pub target_group: String,
+    /// Container name.
+    pub container: String,
+    /// Container port.
+    pub port: u16,
+}
+
+/// A scenario: one game.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Id; must equal the file name without `.yaml`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// 1 (warm-up) to 5 (hard).
+    pub difficulty: u8,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Environment file name (without `.yaml`) under `scenarios/environments/`.
+    pub environment: String,
+    /// How long the account ran before the first timeline entry (default 2h).
+    #[serde(default)]
+    pub history: Option<Dur>,
+    /// The page or ticket the player receives.
+    pub briefing: String,
+    /// Seeded choices: each variable takes one of its values per seed.
+    #[serde(default)]
+    pub variables: BTreeMap<String, Vec<String>>,
+    /// Correlated seeded choices: one of these sets of variables is taken per seed.
+    #[serde(default)]
+    pub variants: Vec<BTreeMap<String, String>>,
+    /// Operations and faults before now (negative times).
+    pub timeline: Vec<TimelineEntry>,
+    /// Harmless oddities, some chosen per seed.
+    #[serde(default)]
+    pub decoys: Option<Decoys>,
+    /// The answer key.
+    pub answer: Answer,
+    /// What counts as healed.
+    pub success: Success,
+    /// Hints, in order.
+    #[serde(default)]
+    pub hints: Vec<Hint>,
+    /// Par.
+    pub par: Par,
+    /// Read-only commands an expert runs to find the cause.
+    pub investigation: Vec<String>,
+    /// Mutating commands that heal the world.
+    pub fix: Vec<String>,
+    /// Where to learn more.
+    #[serde(default)]
+    pub links: Vec<Link>,
+}
+
+/// One timeline entry: a time, and exactly one operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// Time relative to now (negative).
+    pub at: Dur,
+    /// Whether this entry is (part of) the fault.
+    #[serde(default)]
+    pub fault: bool,
+    /// What happened, for the author's view and the debrief.
+    pub note: String,
+    /// A mutating AWS CLI command.
+    #[serde(default)]
+    pub aws: Option<String>,
+    /// A deployment: new task definition revision plus UpdateService.
+    #[serde(default)]
+    pub deploy: Option<DeployOp>,
+    /// An image pushed to ECR.
+    #[serde(default)]
+    pub push_image: Option<PushImageOp>,
+    /// Another workload takes addresses in a subnet.
+    #[serde(default)]
+    pub occupy_ips: Option<OccupyIpsOp>,
+}
+
+/// A deployment as CI does it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployOp {
+    /// Cluster name.
+    pub cluster: String,
+    /// Service name.
+    pub service: String,
+    /// Changes to the current task definition, by path (`containerDefinitions[0].image`).
+    #[serde(default)]
+    pub set: BTreeMap<String, serde_json::Value>,
+    /// Paths to remove.
+    #[serde(default)]
+    pub unset: Vec<String>,
+}
+
+/// An image push.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushImageOp {
+    /// Repository name.
+    pub repository: String,
+    /// The image.
+    pub image: ImageSpec,
+}
+
+/// Addresses taken by another workload.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OccupyIpsOp {
+    /// Subnet name.
+    pub subnet: String,
+    /// Leave this many free (default 0).
+    #[serde(default)]
+    pub leave: u32,
+    /// ENI description AWS shows.
+    pub description: String,
+}
+
+/// Decoys: `pick` of `from`, chosen per seed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decoys {
+    /// How many to apply.
+    pub pick: usize,
+    /// Candidates.
+    pub from: Vec<TimelineEntry>,
+}
+
+/// The answer key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    /// Cause id from the vocabulary (`faultline causes`).
+    pub cause: String,
+    /// Culprit resources (ids or ARNs, usually placeholders).
+    pub culprits: Vec<String>,
+    /// One paragraph for the debrief: what happened.
+    pub explanation: String,
+}
+
+/// The success condition: the service reaches and holds steady state.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Success {
+    /// Cluster.
+    pub cluster: String,
+    /// Service.
+    pub service: String,
+    /// How long steady state must hold (default 5m).
+    #[serde(default)]
+    pub hold: Option<Dur>,
+    /// Bound on the time to heal after the reference fix (default 30m).
+    #[serde(default)]
+    pub within: Option<Dur>,
+}
+
+/// A hint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hint {
+    /// Text.
+    pub text: String,
+    /// Points it costs.
+    pub cost: u32,
+}
+
+/// Par.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Par {
+    /// Commands.
+    pub commands: u32,
+    /// Minutes.
+    pub minutes: u32,
+}
+
+/// A link.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// Title.
+    pub title: String,
+    /// URL.
+    pub url: String,
+}

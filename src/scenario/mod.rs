@@ -1,0 +1,647 @@
+//! Scenarios: the YAML format, loading with precise errors (file, line,
+//! column, field path, what was expected), seeded variation, running the
+//! timeline into a live simulation, and `validate`.
+//!
+//! A scenario never writes symptom text: it changes the world, and the engine
+//! produces what the player sees.
+
+pub mod build;
+pub mod causes;
+pub mod format;
+pub mod locate;
+pub mod validate;
+
+use crate::engine::Sim;
+use crate::time::{days_from_civil, Dur, Millis, HOUR, MINUTE, SECOND};
+use crate::world::{short_name, Rng, TaskDefinitionInput};
+use build::PathError;
+use format::{Environment, ScenarioSpec, TimelineEntry};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// An error in a scenario or environment file, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column (0 when unknown).
+    pub column: usize,
+    /// Field path (may be empty).
+    pub path: String,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        if !self.path.is_empty() {
+            write!(f, ": {}", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn at_path(file: &Path, text: &str, path: &str, message: String) -> ScenarioError {
+    let pos = locate::locate_str(text, path);
+    ScenarioError {
+        file: file.to_path_buf(),
+        line: pos.map(|p| p.line).unwrap_or(0),
+        column: pos.map(|p| p.column).unwrap_or(0),
+        path: path.to_string(),
+        message,
+    }
+}
+
+/// Parses YAML text into `T`, with the failing field's path and place.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<T, ScenarioError> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let inner = e.inner();
+        let loc = inner.location();
+        let mut message = inner.to_string();
+        // The YAML library appends " at line L column C"; the place is given in front instead.
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        let (line, column) = match loc {
+            Some(l) => (l.line(), l.column()),
+            None => locate::locate_str(text, &path)
+                .map(|p| (p.line, p.column))
+                .unwrap_or((0, 0)),
+        };
+        ScenarioError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            path,
+            message,
+        }
+    })
+}
+
+fn read(file: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(file).map_err(|e| ScenarioError {
+        file: file.to_path_buf(),
+        line: 0,
+        column: 0,
+        path: String::new(),
+        message: format!("cannot read the file: {e}"),
+    })
+}
+
+/// A loaded scenario with its environment.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The scenario.
+    pub spec: ScenarioSpec,
+    /// Its environment.
+    pub env: Environment,
+    /// Scenario file.
+    pub file: PathBuf,
+    /// Scenario text.
+    text: String,
+    /// Environment file.
+    pub env_file: PathBuf,
+    /// Environment text.
+    env_text: String,
+}
+
+/// What part of the timeline to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything: the incident as the player meets it.
+    Incident,
+    /// Without the entries marked `fault` (validation's healthy baseline).
+    Baseline,
+}
+
+/// One timeline entry as it was applied.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// When (virtual).
+    pub at: Millis,
+    /// Its note.
+    pub note: String,
+    /// Whether it was a fault.
+    pub fault: bool,
+    /// Whether it was a decoy.
+    pub decoy: bool,
+    /// The operation, as text.
+    pub op: String,
+}
+
+/// A scenario instantiated with a seed: the simulation at "now".
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// The simulation, its clock at now.
+    pub sim: Sim,
+    /// The instant the player arrives.
+    pub now: Millis,
+    /// The seed.
+    pub seed: u64,
+    /// Variable values chosen by the seed.
+    pub vars: BTreeMap<String, String>,
+    /// What the timeline did.
+    pub applied: Vec<Applied>,
+}
+
+impl Instance {
+    /// Resolves placeholders against this instance's world and variables.
+    pub fn resolve(&self, text: &str) -> Result<String, String> {
+        build::resolve(&self.sim.world, &self.vars, text)
+    }
+}
+
+/// Default virtual length of history before the first timeline entry.
+const DEFAULT_HISTORY: Millis = 2 * HOUR;
+
+impl Scenario {
+    /// Loads a scenario file and the environment it names (from `environments/` beside it),
+    /// and proves it instantiates at seed 0.
+    pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
+        let text = read(file)?;
+        let spec: ScenarioSpec = parse_yaml(file, &text)?;
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if spec.id != stem {
+            return Err(at_path(
+                file,
+                &text,
+                "id",
+                format!("id '{}' must match the file name '{stem}.yaml'", spec.id),
+            ));
+        }
+        let env_file = file
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("environments")
+            .join(format!("{}.yaml", spec.environment));
+        if !env_file.exists() {
+            return Err(at_path(
+                file,
+                &text,
+                "environment",
+                format!("no environment file {}", env_file.display()),
+            ));
+        }
+        let env_text = read(&env_file)?;
+        let env: Environment = parse_yaml(&env_file, &env_text)?;
+        let s = Scenario {
+            spec,
+            env,
+            file: file.to_path_buf(),
+            text,
+            env_file,
+            env_text,
+        };
+        s.check_static()?;
+        s.instantiate(0, Mode::Incident)?;
+        Ok(s)
+    }
+
+    /// Turns a path error into a placed error in the right file.
+    pub fn place(&self, e: PathError) -> ScenarioError {
+        if e.in_env {
+            at_path(&self.env_file, &self.env_text, &e.path, e.message)
+        } else {
+            at_path(&self.file, &self.text, &e.path, e.message)
+        }
+    }
+
+    fn err(&self, path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+        self.place(PathError {
+            in_env: false,
+            path: path.into(),
+            message: message.into(),
+        })
+    }
+
+    fn check_static(&self) -> Result<(), ScenarioError> {
+        let s = &self.spec;
+        if !(1..=5).contains(&s.difficulty) {
+            return Err(self.err(
+                "difficulty",
+                format!(
+                    "{} is out of range; expected 1 (warm-up) to 5 (hard)",
+                    s.difficulty
+                ),
+            ));
+        }
+        if causes::find(&s.answer.cause).is_none() {
+            let ids: Vec<&str> = causes::CAUSES.iter().map(|c| c.id).collect();
+            return Err(self.err(
+                "answer.cause",
+                format!(
+                    "unknown cause '{}'; expected one of: {}",
+                    s.answer.cause,
+                    ids.join(", ")
+                ),
+            ));
+        }
+        if s.answer.culprits.is_empty() {
+            return Err(self.err("answer.culprits", "name at least one culprit resource"));
+        }
+        if s.fix.is_empty() {
+            return Err(self.err("fix", "give at least one reference fix command"));
+        }
+        if s.investigation.is_empty() {
+            return Err(self.err(
+                "investigation",
+                "give the read-only commands an expert would run",
+            ));
+        }
+        if s.timeline.is_empty() || !s.timeline.iter().any(|e| e.fault) {
+            return Err(self.err(
+                "timeline",
+                "the timeline needs at least one entry with `fault: true`",
+            ));
+        }
+        let earliest = s.timeline.iter().map(|e| e.at.0).min().unwrap_or(0);
+        if earliest > -10 * MINUTE {
+            return Err(self.err("timeline", "the player must arrive to at least 10 minutes of history: start the timeline at -10m or earlier"));
+        }
+        for (i, e) in s.timeline.iter().enumerate() {
+            self.check_entry(e, &format!("timeline[{i}]"))?;
+        }
+        if let Some(d) = &s.decoys {
+            if d.pick > d.from.len() {
+                return Err(self.err(
+                    "decoys.pick",
+                    format!("cannot pick {} of {} decoys", d.pick, d.from.len()),
+                ));
+            }
+            for (i, e) in d.from.iter().enumerate() {
+                self.check_entry(e, &format!("decoys.from[{i}]"))?;
+            }
+        }
+        for (name, values) in &s.variables {
+            if values.is_empty() {
+                return Err(self.err(
+                    format!("variables.{name}"),
+                    "a variable needs at least one value",
+                ));
+            }
+        }
+        for (i, c) in s.investigation.iter().enumerate() {
+            let inv = crate::api::Invocation::parse(c)
+                .map_err(|e| self.err(format!("investigation[{i}]"), e.0))?;
+            if crate::api::write::is_write(&inv.service, &inv.operation) {
+                return Err(self.err(
+                    format!("investigation[{i}]"),
+                    "the investigation must be read-only; this command changes the world",
+                ));
+            }
+        }
+        for (i, c) in s.fix.iter().enumerate() {
+            let inv =
+                crate::api::Invocation::parse(c).map_err(|e| self.err(format!("fix[{i}]"), e.0))?;
+            if !crate::api::write::is_write(&inv.service, &inv.operation) {
+                return Err(self.err(
+                    format!("fix[{i}]"),
+                    format!(
+                        "not a mutating operation; known: {}",
+                        crate::api::write::OPERATIONS.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_entry(&self, e: &TimelineEntry, path: &str) -> Result<(), ScenarioError> {
+        let n = [
+            e.aws.is_some(),
+            e.deploy.is_some(),
+            e.push_image.is_some(),
+            e.occupy_ips.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if n != 1 {
+            return Err(self.err(
+                path,
+                "an entry needs exactly one operation: aws, deploy, push_image or occupy_ips",
+            ));
+        }
+        if e.at.0 >= 0 {
+            return Err(self.err(
+                format!("{path}.at"),
+                format!(
+                    "{} is not before now; timeline times are negative, such as -15m",
+                    e.at
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The scenario's id.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Builds the world for `seed` and runs the timeline up to now.
+    pub fn instantiate(&self, seed: u64, mode: Mode) -> Result<Instance, ScenarioError> {
+        let mut choices = Rng::new(seed ^ 0x05ee_dc40_1ce5_u64);
+        // Now: a weekday afternoon in March 2026, varied by the seed.
+        let base = days_from_civil(2026, 3, 2) * 24 * HOUR;
+        let now = base
+            + choices.below(14) as i64 * 24 * HOUR
+            + (9 + choices.below(9) as i64) * HOUR
+            + choices.below(60) as i64 * MINUTE;
+        let mut vars: BTreeMap<String, String> = self
+            .spec
+            .variables
+            .iter()
+            .map(|(k, v)| (k.clone(), choices.pick(v).cloned().unwrap_or_default()))
+            .collect();
+        if let Some(variant) = choices.pick(&self.spec.variants) {
+            vars.extend(variant.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let mut entries: Vec<(usize, bool, &TimelineEntry, String)> = self
+            .spec
+            .timeline
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i, false, e, format!("timeline[{i}]")))
+            .collect();
+        if let Some(d) = &self.spec.decoys {
+            for i in choices.choose_indices(d.from.len(), d.pick) {
+                entries.push((i, true, &d.from[i], format!("decoys.from[{i}]")));
+            }
+        }
+        if mode == Mode::Baseline {
+            entries.retain(|e| !e.2.fault);
+        }
+        entries.sort_by_key(|e| (e.2.at.0, e.1, e.0));
+        let history = self.spec.history.map(|d| d.0).unwrap_or(DEFAULT_HISTORY);
+        let first = self.spec.timeline.iter().map(|e| e.at.0).min().unwrap_or(0);
+        let start = now + first - history;
+        let world = build::build_world(&self.env, seed, start).map_err(|e| self.place(e))?;
+        let mut sim = Sim::new(world, start);
+        build::create_services(&mut sim, &self.env).map_err(|e| self.place(e))?;
+        let mut applied = Vec::new();
+        for (_, decoy, e, path) in entries {
+            let at = now + e.at.0;
+            sim.run_until(at)
+                .map_err(|m| self.err(&path, format!("seed {seed}: {m}")))?;
+            let op = self.apply_entry(&mut sim, &vars, e, &path)?;
+            applied.push(Applied {
+                at,
+                note: e.note.clone(),
+                fault: e.fault,
+                decoy,
+                op,
+            });
+        }
+        sim.run_until(now)
+            .map_err(|m| self.err("timeline", format!("seed {seed}: {m}")))?;
+        Ok(Instance {
+            sim,
+            now,
+            seed,
+            vars,
+            applied,
+        })
+    }
+
+    fn apply_entry(
+        &self,
+        sim: &mut Sim,
+        vars: &BTreeMap<String, String>,
+        e: &TimelineEntry,
+        path: &str,
+    ) -> Result<String, ScenarioError> {
+        let resolve = |sim: &Sim, p: &str, t: &str| {
+            build::resolve(&sim.world, vars, t).map_err(|m| self.err(p, m))
+        };
+        if let Some(line) = &e.aws {
+            let p = format!("{path}.aws");
+            let line = resolve(sim, &p, line)?;
+            crate::api::write::apply(sim, &line).map_err(|err| self.err(&p, err.to_string()))?;
+            return Ok(line);
+        }
+        if let Some(d) = &e.deploy {
+            let p = format!("{path}.deploy");
+            let svc = sim.world.service(&d.cluster, &d.service).ok_or_else(|| {
+                self.err(
+                    &p,
+                    format!("no service '{}' in cluster '{}'", d.service, d.cluster),
+                )
+            })?;
+            let td = sim
+                .world
+                .task_definition(&svc.task_definition)
+                .ok_or_else(|| self.err(&p, "the service's task definition is gone"))?;
+            let mut v = serde_json::to_value(&td.def).map_err(|m| self.err(&p, m.to_string()))?;
+            for (k, val) in &d.set {
+                let mut val = val.clone();
+                build::resolve_json(&sim.world, vars, &mut val)
+                    .map_err(|m| self.err(format!("{p}.set.{k}"), m))?;
+                set_path(&mut v, k, Some(val)).map_err(|m| self.err(format!("{p}.set.{k}"), m))?;
+            }
+            for (j, k) in d.unset.iter().enumerate() {
+                set_path(&mut v, k, None).map_err(|m| self.err(format!("{p}.unset[{j}]"), m))?;
+            }
+            let def: TaskDefinitionInput = serde_json::from_value(v).map_err(|m| {
+                self.err(&p, format!("the changed task definition is invalid: {m}"))
+            })?;
+            let now = sim.now();
+            let td = crate::api::write::register(&mut sim.world, def, now)
+                .map_err(|m| self.err(&p, m.to_string()))?;
+            let line = format!(
+                "ecs update-service --cluster {} --service {} --task-definition {}",
+                d.cluster,
+                d.service,
+                td.family_revision()
+            );
+            crate::api::write::apply(sim, &line).map_err(|m| self.err(&p, m.to_string()))?;
+            return Ok(format!(
+                "ecs register-task-definition (family {}, revision {}) && {line}",
+                td.def.family, td.revision
+            ));
+        }
+        if let Some(pi) = &e.push_image {
+            let p = format!("{path}.push_image");
+            let now = sim.now();
+            let mut im = pi.image.clone();
+            im.pushed = Some(Dur(0));
+            build::push_image(
+                &mut sim.world,
+                &pi.repository,
+                &im,
+                now,
+                &format!("{p}.image"),
+                false,
+            )
+            .map_err(|e| self.place(e))?;
+            sim.world_changed();
+            return Ok(format!(
+                "docker push {}/{}:{}",
+                sim.world.registry(),
+                pi.repository,
+                pi.image.tags.join(",")
+            ));
+        }
+        if let Some(o) = &e.occupy_ips {
+            let p = format!("{path}.occupy_ips");
+            let sid = sim
+                .world
+                .name(&format!("subnet:{}", o.subnet))
+                .map(|s| s.to_string())
+                .ok_or_else(|| {
+                    self.err(
+                        format!("{p}.subnet"),
+                        format!("no subnet named '{}'", o.subnet),
+                    )
+                })?;
+            let desc = resolve(sim, &format!("{p}.description"), &o.description)?;
+            let mut n = 0;
+            while sim.world.available_ips(&sid) > o.leave as u64 {
+                if sim
+                    .world
+                    .create_eni(
+                        &sid,
+                        crate::world::EniOwner::Other(desc.clone()),
+                        desc.clone(),
+                        "interface",
+                        vec![],
+                    )
+                    .is_none()
+                {
+                    break;
+                }
+                n += 1;
+            }
+            sim.world_changed();
+            return Ok(format!("{n} network interfaces created in {sid} ({desc})"));
+        }
+        Err(self.err(path, "no operation"))
+    }
+
+    /// Hold time of the success condition.
+    pub fn hold(&self) -> Millis {
+        self.spec.success.hold.map(|d| d.0).unwrap_or(5 * MINUTE)
+    }
+
+    /// Bound on healing time after the reference fix.
+    pub fn within(&self) -> Millis {
+        self.spec.success.within.map(|d| d.0).unwrap_or(30 * MINUTE)
+    }
+
+    /// Whether the success condition holds at the instance's current time.
+    pub fn success_holds(&self, inst: &Instance) -> bool {
+        let s = &self.spec.success;
+        inst.sim
+            .steady_since(&s.cluster, &s.service)
+            .is_some_and(|t| inst.sim.now() - t >= self.hold())
+    }
+
+    /// Runs forward up to `bound` until the success condition holds; returns when it did.
+    pub fn run_until_healed(
+        &self,
+        inst: &mut Instance,
+        bound: Millis,
+    ) -> Result<Option<Millis>, String> {
+        let end = inst.sim.now() + bound;
+        while inst.sim.now() < end {
+            inst.sim.run_for(10 * SECOND)?;
+            if self.success_holds(inst) {
+                return Ok(Some(inst.sim.now()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A short name of the success service (for messages).
+    pub fn service_name(&self) -> String {
+        short_name(&self.spec.success.service)
+    }
+}
+
+/// Sets (or with None removes) the value at `path` inside a JSON value.
+fn set_path(
+    v: &mut serde_json::Value,
+    path: &str,
+    value: Option<serde_json::Value>,
+) -> Result<(), String> {
+    let steps = locate::parse_path(path).ok_or_else(|| {
+        format!("'{path}' is not a field path; expected one such as containerDefinitions[0].image")
+    })?;
+    let Some((last, init)) = steps.split_last() else {
+        return Err("the path is empty".into());
+    };
+    let mut cur = v;
+    for s in init {
+        cur = match s {
+            locate::Step::Key(k) => cur
+                .get_mut(k.as_str())
+                .ok_or_else(|| format!("'{path}': no field '{k}'"))?,
+            locate::Step::Index(i) => cur
+                .get_mut(*i)
+                .ok_or_else(|| format!("'{path}': no element [{i}]"))?,
+        };
+    }
+    match (last, value) {
+        (locate::Step::Key(k), Some(val)) => {
+            cur.as_object_mut()
+                .ok_or_else(|| format!("'{path}': not an object"))?
+                .insert(k.clone(), val);
+        }
+        (locate::Step::Key(k), None) => {
+            cur.as_object_mut()
+                .ok_or_else(|| format!("'{path}': not an object"))?
+                .remove(k);
+        }
+        (locate::Step::Index(i), Some(val)) => {
+            let a = cur
+                .as_array_mut()
+                .ok_or_else(|| format!("'{path}': not a list"))?;
+            if *i < a.len() {
+                a[*i] = val;
+            } else if *i == a.len() {
+                a.push(val);
+            } else {
+                return Err(format!(
+                    "'{path}': index {i} is past the end ({} elements)",
+                    a.len()
+                ));
+            }
+        }
+        (locate::Step::Index(i), None) => {
+            let a = cur
+                .as_array_mut()
+                .ok_or_else(|| format!("'{path}': not a list"))?;
+            if *i >= a.len() {
+                return Err(format!("'{path}': no element [{i}]"));
+            }
+            a.remove(*i);
+        }
+    }
+    Ok(())
+}
+
+/// Every `*.yaml` directly in `dir` (environments excluded), sorted.
+pub fn scenario_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    v.sort();
+    Ok(v)
+}

@@ -1,0 +1,135 @@
+//! `validate`: proof that a scenario is healthy before its fault, broken
+//! after it (with the answer's symptoms present), and healed by its reference
+//! fix within a bounded virtual time.
+
+use super::{causes, Mode, Scenario};
+use crate::time::{Dur, MINUTE};
+
+/// One failed proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Scenario id.
+    pub scenario: String,
+    /// Seed.
+    pub seed: u64,
+    /// What did not hold.
+    pub what: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (seed {}): {}", self.scenario, self.seed, self.what)
+    }
+}
+
+/// Proves one scenario at one seed.
+pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
+    let fail = |what: String| Failure {
+        scenario: s.id().to_string(),
+        seed,
+        what,
+    };
+    let svc = &s.spec.success;
+
+    // 1. Healthy without the fault.
+    let mut base = s
+        .instantiate(seed, Mode::Baseline)
+        .map_err(|e| fail(format!("baseline did not build: {e}")))?;
+    let healed = s.run_until_healed(&mut base, 30 * MINUTE).map_err(&fail)?;
+    if healed.is_none() {
+        return Err(fail(format!(
+            "without the fault, service {} did not reach and hold steady state for {} (by now+30m)",
+            svc.service,
+            Dur(s.hold())
+        )));
+    }
+
+    // 2. Broken with it, and showing the answer's symptom.
+    let mut inst = s
+        .instantiate(seed, Mode::Incident)
+        .map_err(|e| fail(format!("incident did not build: {e}")))?;
+    if s.success_holds(&inst) {
+        return Err(fail(format!(
+            "at now the service {} is already healthy: the fault had no effect",
+            svc.service
+        )));
+    }
+    let cause = &s.spec.answer.cause;
+    let symptom = inst.sim.world.tasks.values().any(|t| {
+        t.cluster == svc.cluster
+            && t.service.as_deref() == Some(svc.service.as_str())
+            && t.stop_cause
+                .as_ref()
+                .is_some_and(|c| causes::shows(cause, c))
+            && t.desired_status == crate::world::TaskStatus::Stopped
+    });
+    if !symptom {
+        let seen: Vec<String> = inst
+            .sim
+            .world
+            .tasks
+            .values()
+            .filter_map(|t| t.stop_cause.as_ref().map(|c| format!("{c:?}")))
+            .collect();
+        return Err(fail(format!(
+            "at now no stopped task of {} shows the symptom of {cause}; stop causes seen: {}",
+            svc.service,
+            if seen.is_empty() {
+                "(none)".to_string()
+            } else {
+                seen.join("; ")
+            }
+        )));
+    }
+    for (i, c) in s.spec.answer.culprits.iter().enumerate() {
+        let r = inst
+            .resolve(c)
+            .map_err(|e| fail(format!("answer.culprits[{i}]: {e}")))?;
+        if !resource_exists(&inst.sim.world, &r) {
+            return Err(fail(format!(
+                "answer.culprits[{i}]: '{r}' names no resource of the world"
+            )));
+        }
+    }
+
+    // 3. Healed by the reference fix.
+    for (i, line) in s.spec.fix.iter().enumerate() {
+        let line = inst
+            .resolve(line)
+            .map_err(|e| fail(format!("fix[{i}]: {e}")))?;
+        crate::api::write::apply(&mut inst.sim, &line)
+            .map_err(|e| fail(format!("fix[{i}] `{line}` failed: {e}")))?;
+    }
+    let healed = s.run_until_healed(&mut inst, s.within()).map_err(&fail)?;
+    if healed.is_none() {
+        return Err(fail(format!(
+            "after the reference fix, service {} did not reach and hold steady state for {} within {}",
+            svc.service,
+            Dur(s.hold()),
+            Dur(s.within())
+        )));
+    }
+    Ok(())
+}
+
+/// Whether an id, name or ARN names something in the world.
+pub fn resource_exists(w: &crate::world::World, r: &str) -> bool {
+    w.subnets.contains_key(r)
+        || w.route_tables.contains_key(r)
+        || w.nat_gateways.contains_key(r)
+        || w.security_groups.contains_key(r)
+        || w.vpc_endpoints.contains_key(r)
+        || w.internet_gateways.contains_key(r)
+        || w.roles.contains_key(r)
+        || w.roles.values().any(|x| x.arn == r)
+        || w.policies.contains_key(r)
+        || w.secrets.values().any(|x| x.arn == r || x.name == r)
+        || w.parameters.contains_key(r)
+        || w.log_groups.contains_key(r)
+        || w.repositories.contains_key(r)
+        || w.task_definitions
+            .values()
+            .any(|t| t.arn == r || t.family_revision() == r || t.def.family == r)
+        || w.target_groups.contains_key(r)
+        || w.services.values().any(|s| s.arn == r || s.name == r)
+}

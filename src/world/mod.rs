@@ -1,0 +1,361 @@
+//! The simulated AWS account: typed resources with AWS-format ids and ARNs,
+//! generated from one seeded RNG.
+//!
+//! The world owns state only. It knows nothing of time passing (the engine)
+//! or of the player (the REPL and grading); it offers lookups, id generation,
+//! IP accounting and invariant checks that every other part relies on.
+
+pub mod ecs;
+pub mod iam;
+pub mod ids;
+pub mod net;
+pub mod services;
+
+pub use ecs::*;
+pub use iam::*;
+pub use ids::Rng;
+pub use net::*;
+pub use services::*;
+
+use std::collections::BTreeMap;
+
+/// The whole simulated account in one region.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// 12-digit account id.
+    pub account: String,
+    /// Region, e.g. `us-east-1`.
+    pub region: String,
+    /// The one seeded RNG all ids and choices come from.
+    pub rng: Rng,
+    /// VPCs by id.
+    pub vpcs: BTreeMap<String, Vpc>,
+    /// Subnets by id.
+    pub subnets: BTreeMap<String, Subnet>,
+    /// Route tables by id.
+    pub route_tables: BTreeMap<String, RouteTable>,
+    /// Internet gateways by id.
+    pub internet_gateways: BTreeMap<String, InternetGateway>,
+    /// NAT gateways by id.
+    pub nat_gateways: BTreeMap<String, NatGateway>,
+    /// VPC endpoints by id.
+    pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    /// Security groups by id.
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+    /// Network interfaces by id.
+    pub enis: BTreeMap<String, NetworkInterface>,
+    /// IAM roles by name.
+    pub roles: BTreeMap<String, Role>,
+    /// Managed policies by ARN.
+    pub policies: BTreeMap<String, ManagedPolicy>,
+    /// ECR repositories by name.
+    pub repositories: BTreeMap<String, Repository>,
+    /// Log groups by name.
+    pub log_groups: BTreeMap<String, LogGroup>,
+    /// Secrets by name.
+    pub secrets: BTreeMap<String, Secret>,
+    /// SSM parameters by name.
+    pub parameters: BTreeMap<String, Parameter>,
+    /// Clusters by name.
+    pub clusters: BTreeMap<String, Cluster>,
+    /// Task definitions by (family, revision).
+    pub task_definitions: BTreeMap<(String, u32), TaskDefinition>,
+    /// Services by (cluster, name).
+    pub services: BTreeMap<(String, String), Service>,
+    /// Tasks by id (stopped ones stay an hour).
+    pub tasks: BTreeMap<String, Task>,
+    /// Load balancers by ARN.
+    pub load_balancers: BTreeMap<String, LoadBalancer>,
+    /// Target groups by ARN.
+    pub target_groups: BTreeMap<String, TargetGroup>,
+    /// Application profiles by name.
+    pub profiles: BTreeMap<String, AppProfile>,
+    /// Scenario-level names (`subnet:private-a`) to generated ids or ARNs.
+    pub names: BTreeMap<String, String>,
+    /// Public addresses AWS endpoints resolve to, by host name.
+    pub endpoint_ips: BTreeMap<String, String>,
+    /// Bumped on every mutation, so the engine knows to look again.
+    pub epoch: u64,
+}
+
+impl World {
+    /// An empty account: AWS-managed policies present, ids from `seed`.
+    pub fn new(seed: u64, region: &str) -> World {
+        let mut rng = Rng::new(seed);
+        let account = rng.digits(12);
+        let mut w = World {
+            account,
+            region: region.to_string(),
+            rng,
+            vpcs: BTreeMap::new(),
+            subnets: BTreeMap::new(),
+            route_tables: BTreeMap::new(),
+            internet_gateways: BTreeMap::new(),
+            nat_gateways: BTreeMap::new(),
+            vpc_endpoints: BTreeMap::new(),
+            security_groups: BTreeMap::new(),
+            enis: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            policies: BTreeMap::new(),
+            repositories: BTreeMap::new(),
+            log_groups: BTreeMap::new(),
+            secrets: BTreeMap::new(),
+            parameters: BTreeMap::new(),
+            clusters: BTreeMap::new(),
+            task_definitions: BTreeMap::new(),
+            services: BTreeMap::new(),
+            tasks: BTreeMap::new(),
+            load_balancers: BTreeMap::new(),
+            target_groups: BTreeMap::new(),
+            profiles: BTreeMap::new(),
+            names: BTreeMap::new(),
+            endpoint_ips: BTreeMap::new(),
+            epoch: 0,
+        };
+        for p in aws_managed_policies() {
+            w.policies.insert(p.arn.clone(), p);
+        }
+        w
+    }
+
+    /// `arn:aws:<service>:<region>:<acct>:<rest>`.
+    pub fn arn(&self, service: &str, rest: &str) -> String {
+        format!("arn:aws:{service}:{}:{}:{rest}", self.region, self.account)
+    }
+
+    /// Role ARN for a role name.
+    pub fn role_arn(&self, name: &str) -> String {
+        format!("arn:aws:iam::{}:role/{name}", self.account)
+    }
+
+    /// The ECR registry host of this account.
+    pub fn registry(&self) -> String {
+        format!("{}.dkr.ecr.{}.amazonaws.com", self.account, self.region)
+    }
+
+    /// Resolves a scenario name (`subnet:private-a`) to its id.
+    pub fn name(&self, key: &str) -> Option<&str> {
+        self.names.get(key).map(|s| s.as_str())
+    }
+
+    /// The public address an AWS host resolves to (stable per world).
+    pub fn endpoint_ip(&mut self, host: &str) -> String {
+        if let Some(ip) = self.endpoint_ips.get(host) {
+            return ip.clone();
+        }
+        let ip = format!(
+            "{}.{}.{}.{}",
+            [3, 18, 34, 44, 52, 54][self.rng.below(6) as usize],
+            self.rng.below(256),
+            self.rng.below(256),
+            1 + self.rng.below(254)
+        );
+        self.endpoint_ips.insert(host.to_string(), ip.clone());
+        ip
+    }
+
+    /// The route table that governs `subnet_id`: its explicit association, else the VPC's main table.
+    pub fn route_table_for(&self, subnet_id: &str) -> Option<&RouteTable> {
+        let vpc = &self.subnets.get(subnet_id)?.vpc_id;
+        self.route_tables
+            .values()
+            .find(|rt| {
+                rt.associations
+                    .iter()
+                    .any(|a| a.subnet_id.as_deref() == Some(subnet_id))
+            })
+            .or_else(|| {
+                self.route_tables
+                    .values()
+                    .find(|rt| rt.main && &rt.vpc_id == vpc)
+            })
+    }
+
+    /// Network interfaces in a subnet.
+    pub fn enis_in(&self, subnet_id: &str) -> impl Iterator<Item = &NetworkInterface> {
+        let s = subnet_id.to_string();
+        self.enis.values().filter(move |e| e.subnet_id == s)
+    }
+
+    /// `AvailableIpAddressCount` of a subnet.
+    pub fn available_ips(&self, subnet_id: &str) -> u64 {
+        match self.subnets.get(subnet_id) {
+            Some(s) => s
+                .cidr
+                .usable()
+                .saturating_sub(self.enis_in(subnet_id).count() as u64),
+            None => 0,
+        }
+    }
+
+    /// Creates an ENI in `subnet_id` with the lowest free address, or None when the subnet is full.
+    pub fn create_eni(
+        &mut self,
+        subnet_id: &str,
+        owner: EniOwner,
+        description: String,
+        interface_type: &str,
+        security_groups: Vec<String>,
+    ) -> Option<String> {
+        let cidr = self.subnets.get(subnet_id)?.cidr;
+        let used: std::collections::BTreeSet<u32> =
+            self.enis_in(subnet_id).map(|e| e.private_ip).collect();
+        let ip = (0..cidr.usable())
+            .filter_map(|n| cidr.host(n))
+            .find(|ip| !used.contains(ip))?;
+        let id = self.rng.ec2_id("eni");
+        let mac = format!(
+            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            0x0a | (self.rng.below(16) as u8) << 4 & 0xf0,
+            self.rng.below(256),
+            self.rng.below(256),
+            self.rng.below(256),
+            self.rng.below(256),
+            self.rng.below(256)
+        );
+        self.enis.insert(
+            id.clone(),
+            NetworkInterface {
+                id: id.clone(),
+                subnet_id: subnet_id.to_string(),
+                private_ip: ip,
+                public_ip: None,
+                description,
+                status: "in-use".into(),
+                interface_type: interface_type.into(),
+                owner,
+                security_groups,
+                mac,
+            },
+        );
+        Some(id)
+    }
+
+    /// A task definition by ARN, `family:revision`, or family (latest ACTIVE revision).
+    pub fn task_definition(&self, key: &str) -> Option<&TaskDefinition> {
+        let short = key.rsplit("task-definition/").next().unwrap_or(key);
+        if let Some((fam, rev)) = short.rsplit_once(':') {
+            let rev: u32 = rev.parse().ok()?;
+            return self.task_definitions.get(&(fam.to_string(), rev));
+        }
+        self.task_definitions
+            .range((short.to_string(), 0)..=(short.to_string(), u32::MAX))
+            .rev()
+            .map(|(_, td)| td)
+            .find(|td| td.status == "ACTIVE")
+    }
+
+    /// Next revision number of a family.
+    pub fn next_revision(&self, family: &str) -> u32 {
+        self.task_definitions
+            .range((family.to_string(), 0)..=(family.to_string(), u32::MAX))
+            .next_back()
+            .map(|((_, r), _)| r + 1)
+            .unwrap_or(1)
+    }
+
+    /// All policy documents that apply to a role (attached managed and inline).
+    pub fn role_documents<'a>(&'a self, role: &'a Role) -> Vec<&'a PolicyDocument> {
+        let mut docs: Vec<&PolicyDocument> = role
+            .attached
+            .iter()
+            .filter_map(|arn| self.policies.get(arn).map(|p| &p.document))
+            .collect();
+        docs.extend(role.inline.values());
+        docs
+    }
+
+    /// A role by ARN.
+    pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
+        let name = arn.rsplit('/').next()?;
+        self.roles.get(name).filter(|r| r.arn == arn)
+    }
+
+    /// Evaluates `action` on `resource` for the role with ARN `role_arn`.
+    pub fn role_allows(&self, role_arn: &str, action: &str, resource: &str) -> Decision {
+        match self.role_by_arn(role_arn) {
+            Some(role) => evaluate(self.role_documents(role), action, resource),
+            None => Decision::ImplicitDeny,
+        }
+    }
+
+    /// A service by cluster (name or ARN) and service (name or ARN).
+    pub fn service(&self, cluster: &str, service: &str) -> Option<&Service> {
+        self.services
+            .get(&(short_name(cluster), short_name(service)))
+    }
+
+    /// Mutable service lookup.
+    pub fn service_mut(&mut self, cluster: &str, service: &str) -> Option<&mut Service> {
+        self.services
+            .get_mut(&(short_name(cluster), short_name(service)))
+    }
+
+    /// Checks the world's invariants; the first broken one is returned.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for s in self.subnets.values() {
+            let used = self.enis_in(&s.id).count() as u64;
+            if used > s.cidr.usable() {
+                return Err(format!(
+                    "subnet {} hands out {used} addresses but has only {}",
+                    s.id,
+                    s.cidr.usable()
+                ));
+            }
+            let mut ips: Vec<u32> = self.enis_in(&s.id).map(|e| e.private_ip).collect();
+            ips.sort_unstable();
+            if ips.windows(2).any(|w| w[0] == w[1]) {
+                return Err(format!("subnet {} has two ENIs with one address", s.id));
+            }
+        }
+        let mut owners: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in self.enis.values() {
+            if let EniOwner::Task(t) = &e.owner {
+                *owners.entry(t.as_str()).or_default() += 1;
+            }
+        }
+        if let Some((t, n)) = owners.iter().find(|(_, n)| **n > 1) {
+            return Err(format!("task {t} holds {n} ENIs"));
+        }
+        for svc in self.services.values() {
+            if svc.events.len() > MAX_SERVICE_EVENTS {
+                return Err(format!(
+                    "service {} keeps {} events",
+                    svc.name,
+                    svc.events.len()
+                ));
+            }
+            if svc
+                .events
+                .windows(2)
+                .any(|w| w[0].created_at < w[1].created_at)
+            {
+                return Err(format!("service {} events are not newest first", svc.name));
+            }
+        }
+        for t in self.tasks.values() {
+            if t.last_status == TaskStatus::Stopped
+                && self
+                    .enis
+                    .values()
+                    .any(|e| e.owner == EniOwner::Task(t.id.clone()))
+            {
+                return Err(format!("stopped task {} still holds an ENI", t.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The last path element of an ARN, or the name itself (`.../prod` -> `prod`).
+pub fn short_name(name_or_arn: &str) -> String {
+    if name_or_arn.starts_with("arn:") {
+        name_or_arn
+            .rsplit('/')
+            .next()
+            .unwrap_or(name_or_arn)
+            .to_string()
+    } else {
+        name_or_arn.to_string()
+    }
+}

@@ -1,0 +1,365 @@
+//! VPC networking: VPCs, subnets with free-IP accounting, route tables,
+//! gateways, VPC endpoints, security groups and network interfaces.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An IPv4 CIDR block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cidr {
+    /// Network address as a number.
+    pub base: u32,
+    /// Prefix length, 0 to 32.
+    pub prefix: u8,
+}
+
+impl Cidr {
+    /// `0.0.0.0/0`.
+    pub const ANY: Cidr = Cidr { base: 0, prefix: 0 };
+
+    fn mask(&self) -> u32 {
+        if self.prefix == 0 {
+            0
+        } else {
+            u32::MAX << (32 - self.prefix as u32)
+        }
+    }
+
+    /// Whether `ip` lies inside the block.
+    pub fn contains(&self, ip: u32) -> bool {
+        ip & self.mask() == self.base & self.mask()
+    }
+
+    /// Whether the whole of `other` lies inside this block.
+    pub fn covers(&self, other: &Cidr) -> bool {
+        other.prefix >= self.prefix && self.contains(other.base)
+    }
+
+    /// Addresses in the block.
+    pub fn size(&self) -> u64 {
+        1u64 << (32 - self.prefix as u32)
+    }
+
+    /// Addresses a subnet of this size offers: AWS reserves five in every subnet.
+    pub fn usable(&self) -> u64 {
+        self.size().saturating_sub(5)
+    }
+
+    /// The `n`th usable host address (AWS reserves the first four and the last).
+    pub fn host(&self, n: u64) -> Option<u32> {
+        if n < self.usable() {
+            Some(self.base.wrapping_add(4 + n as u32))
+        } else {
+            None
+        }
+    }
+}
+
+/// Dotted-quad form of an address.
+pub fn ip_to_string(ip: u32) -> String {
+    let b = ip.to_be_bytes();
+    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+}
+
+/// Parses a dotted-quad address.
+pub fn parse_ip(s: &str) -> Option<u32> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 4 {
+        return None;
+    }
+    let mut v: u32 = 0;
+    for p in parts {
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u32 = p.parse().ok()?;
+        if n > 255 {
+            return None;
+        }
+        v = (v << 8) | n;
+    }
+    Some(v)
+}
+
+impl FromStr for Cidr {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad =
+            || format!("'{s}' is not a valid CIDR block (expected a.b.c.d/n, such as 10.0.1.0/24)");
+        let (ip, len) = s.split_once('/').ok_or_else(bad)?;
+        let base = parse_ip(ip).ok_or_else(bad)?;
+        let prefix: u8 = len.parse().map_err(|_| bad())?;
+        if prefix > 32 {
+            return Err(bad());
+        }
+        let c = Cidr { base, prefix };
+        if base & c.mask() != base {
+            return Err(format!(
+                "'{s}' has host bits set; the network address is {}/{}",
+                ip_to_string(base & c.mask()),
+                prefix
+            ));
+        }
+        Ok(c)
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", ip_to_string(self.base), self.prefix)
+    }
+}
+
+/// A VPC.
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    /// `vpc-...`.
+    pub id: String,
+    /// The Name tag.
+    pub name: String,
+    /// Primary CIDR block.
+    pub cidr: Cidr,
+    /// `enableDnsSupport`: needed for interface endpoints' private DNS.
+    pub dns_support: bool,
+    /// `enableDnsHostnames`.
+    pub dns_hostnames: bool,
+}
+
+/// A subnet.
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    /// `subnet-...`.
+    pub id: String,
+    /// The Name tag.
+    pub name: String,
+    /// Owning VPC.
+    pub vpc_id: String,
+    /// Availability Zone, e.g. `us-east-1a`.
+    pub az: String,
+    /// Availability Zone id, e.g. `use1-az1`.
+    pub az_id: String,
+    /// The block.
+    pub cidr: Cidr,
+    /// `MapPublicIpOnLaunch`.
+    pub map_public_ip_on_launch: bool,
+}
+
+/// Where a route sends traffic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteTarget {
+    /// Within the VPC.
+    Local,
+    /// An internet gateway `igw-...`.
+    InternetGateway(String),
+    /// A NAT gateway `nat-...`.
+    NatGateway(String),
+    /// A gateway VPC endpoint `vpce-...` (S3, DynamoDB).
+    GatewayEndpoint(String),
+}
+
+/// What a route matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteDest {
+    /// A CIDR block.
+    Cidr(Cidr),
+    /// A managed prefix list `pl-...` (gateway endpoints).
+    PrefixList(String),
+}
+
+/// One route.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// Destination.
+    pub dest: RouteDest,
+    /// Target.
+    pub target: RouteTarget,
+    /// `CreateRouteTable`, `CreateRoute` or `CreateVpcEndpoint`.
+    pub origin: &'static str,
+}
+
+/// An association of a route table with a subnet, or the main association.
+#[derive(Debug, Clone)]
+pub struct Association {
+    /// `rtbassoc-...`.
+    pub id: String,
+    /// The subnet, None for the main association.
+    pub subnet_id: Option<String>,
+}
+
+/// A route table.
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    /// `rtb-...`.
+    pub id: String,
+    /// The Name tag.
+    pub name: String,
+    /// Owning VPC.
+    pub vpc_id: String,
+    /// Whether this is the VPC's main table.
+    pub main: bool,
+    /// Associations (the main one has no subnet).
+    pub associations: Vec<Association>,
+    /// Routes, the local route first.
+    pub routes: Vec<Route>,
+}
+
+/// An internet gateway.
+#[derive(Debug, Clone)]
+pub struct InternetGateway {
+    /// `igw-...`.
+    pub id: String,
+    /// The Name tag.
+    pub name: String,
+    /// The attached VPC.
+    pub vpc_id: Option<String>,
+}
+
+/// A NAT gateway.
+#[derive(Debug, Clone)]
+pub struct NatGateway {
+    /// `nat-...`.
+    pub id: String,
+    /// The Name tag.
+    pub name: String,
+    /// The subnet it lives in (a public one, for it to work).
+    pub subnet_id: String,
+    /// Owning VPC.
+    pub vpc_id: String,
+    /// `available`, `deleted`, ...
+    pub state: String,
+    /// Its network interface.
+    pub eni_id: String,
+    /// Its Elastic IP.
+    pub public_ip: String,
+    /// `eipalloc-...`.
+    pub allocation_id: String,
+    /// Creation instant.
+    pub created: i64,
+}
+
+/// Interface or gateway endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// An interface endpoint (ENIs in subnets, security groups, private DNS).
+    Interface,
+    /// A gateway endpoint (routes to a prefix list).
+    Gateway,
+}
+
+/// A VPC endpoint.
+#[derive(Debug, Clone)]
+pub struct VpcEndpoint {
+    /// `vpce-...`.
+    pub id: String,
+    /// The Name tag.
+    pub name: String,
+    /// Owning VPC.
+    pub vpc_id: String,
+    /// Short service name: `ecr.api`, `ecr.dkr`, `logs`, `s3`, `secretsmanager`, `ssm`, ...
+    pub service: String,
+    /// Interface or gateway.
+    pub kind: EndpointKind,
+    /// Subnets with an endpoint ENI (interface).
+    pub subnet_ids: Vec<String>,
+    /// Security groups on the endpoint ENIs (interface).
+    pub security_group_ids: Vec<String>,
+    /// Route tables given a prefix-list route (gateway).
+    pub route_table_ids: Vec<String>,
+    /// Private DNS on (interface).
+    pub private_dns: bool,
+    /// Its ENIs (interface).
+    pub eni_ids: Vec<String>,
+    /// The prefix list `pl-...` (gateway).
+    pub prefix_list: Option<String>,
+    /// Creation instant.
+    pub created: i64,
+}
+
+/// One security group rule (ingress or egress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SgRule {
+    /// `sgr-...`.
+    pub id: String,
+    /// `-1` (all), `tcp`, `udp`, `icmp`.
+    pub protocol: String,
+    /// First port (-1 for all).
+    pub from_port: i32,
+    /// Last port (-1 for all).
+    pub to_port: i32,
+    /// IPv4 ranges.
+    pub cidrs: Vec<Cidr>,
+    /// Referenced security groups.
+    pub groups: Vec<String>,
+    /// Prefix lists.
+    pub prefix_lists: Vec<String>,
+    /// Free text.
+    pub description: Option<String>,
+}
+
+impl SgRule {
+    /// Whether the rule covers TCP traffic on `port`.
+    pub fn covers_tcp(&self, port: u16) -> bool {
+        match self.protocol.as_str() {
+            "-1" | "all" => true,
+            "tcp" | "6" => self.from_port <= port as i32 && port as i32 <= self.to_port,
+            _ => false,
+        }
+    }
+}
+
+/// A security group.
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    /// `sg-...`.
+    pub id: String,
+    /// GroupName.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Owning VPC.
+    pub vpc_id: String,
+    /// Inbound rules.
+    pub ingress: Vec<SgRule>,
+    /// Outbound rules.
+    pub egress: Vec<SgRule>,
+}
+
+/// Who holds a network interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EniOwner {
+    /// A Fargate task (by task id).
+    Task(String),
+    /// A NAT gateway.
+    NatGateway(String),
+    /// An interface endpoint.
+    Endpoint(String),
+    /// A load balancer (by ARN).
+    LoadBalancer(String),
+    /// Anything else in the account (Lambda, batch jobs, leaked ENIs), with its requester.
+    Other(String),
+}
+
+/// An elastic network interface.
+#[derive(Debug, Clone)]
+pub struct NetworkInterface {
+    /// `eni-...`.
+    pub id: String,
+    /// Its subnet.
+    pub subnet_id: String,
+    /// Primary private address.
+    pub private_ip: u32,
+    /// Public address, if any.
+    pub public_ip: Option<String>,
+    /// Description as AWS shows it.
+    pub description: String,
+    /// `in-use` or `available`.
+    pub status: String,
+    /// `interface`, `nat_gateway`, `vpc_endpoint`, ...
+    pub interface_type: String,
+    /// Holder.
+    pub owner: EniOwner,
+    /// Security groups.
+    pub security_groups: Vec<String>,
+    /// MAC address.
+    pub mac: String,
+}
