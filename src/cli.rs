@@ -3,7 +3,7 @@
 
 use crate::scenario::{causes, scenario_files, validate, Mode, Scenario, ScenarioError};
 use crate::time::{iso, Dur};
-use crate::world::{ip_to_string, RouteDest, RouteTarget};
+use crate::world::{RouteDest, RouteTarget};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -259,7 +259,7 @@ pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
         let _ = writeln!(
             o,
             "  {:>6}  {:<5}  {}\n                 {}",
-            Dur(a.at - inst.now).to_string(),
+            secs(a.at - inst.now),
             tag,
             a.note,
             a.op
@@ -268,12 +268,7 @@ pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
     let _ = writeln!(o, "\nSERVICE EVENTS (oldest first)");
     for svc in w.services.values() {
         for e in svc.events.iter().rev() {
-            let _ = writeln!(
-                o,
-                "  {:>8}  {}",
-                Dur(e.created_at - inst.now).to_string(),
-                e.message
-            );
+            let _ = writeln!(o, "  {:>8}  {}", secs(e.created_at - inst.now), e.message);
         }
     }
     let _ = writeln!(o, "\nRECENT STOPPED TASKS");
@@ -305,7 +300,12 @@ pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
     for c in &s.spec.answer.culprits {
         let _ = writeln!(o, "  culprit: {}", inst.resolve(c).unwrap_or_else(|e| e));
     }
-    let _ = writeln!(o, "  {}", s.spec.answer.explanation.trim());
+    let _ = writeln!(
+        o,
+        "  {}",
+        inst.resolve(s.spec.answer.explanation.trim())
+            .unwrap_or_else(|e| e)
+    );
     let _ = writeln!(o, "\nREFERENCE INVESTIGATION");
     for c in &s.spec.investigation {
         let _ = writeln!(o, "  {}", inst.resolve(c).unwrap_or_else(|e| e));
@@ -314,8 +314,11 @@ pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
     for c in &s.spec.fix {
         let _ = writeln!(o, "  {}", inst.resolve(c).unwrap_or_else(|e| e));
     }
-    let _ = ip_to_string;
     Ok(o)
+}
+
+fn secs(d: i64) -> String {
+    Dur(d.div_euclid(1000) * 1000).to_string()
 }
 
 /// `faultline validate`: proves scenarios over `seeds` seeds. Returns the report.

@@ -18,6 +18,8 @@ pub struct Invocation {
     pub operation: String,
     flags: Vec<(String, Option<String>)>,
     used: Vec<bool>,
+    positionals: Vec<String>,
+    positionals_used: usize,
 }
 
 impl Invocation {
@@ -54,7 +56,13 @@ impl Invocation {
             .clone();
         let mut flags: Vec<(String, Option<String>)> = Vec::new();
         let rest: Vec<&String> = it.collect();
-        let mut i = 0;
+        // Positional arguments (`logs tail <group>`) come before the first flag.
+        let positionals: Vec<String> = rest
+            .iter()
+            .take_while(|w| !w.starts_with("--"))
+            .map(|w| w.to_string())
+            .collect();
+        let mut i = positionals.len();
         while i < rest.len() {
             let w = rest[i];
             let Some(name) = w.strip_prefix("--") else {
@@ -92,7 +100,18 @@ impl Invocation {
             operation,
             flags,
             used,
+            positionals,
+            positionals_used: 0,
         })
+    }
+
+    /// The next positional argument, if any.
+    pub fn positional(&mut self) -> Option<String> {
+        let v = self.positionals.get(self.positionals_used).cloned();
+        if v.is_some() {
+            self.positionals_used += 1;
+        }
+        v
     }
 
     /// The value of `--name`, once.
@@ -166,7 +185,8 @@ impl Invocation {
 
     /// Fails with `Unknown options: ...` if any flag was not consumed.
     pub fn finish(&self) -> Result<(), ArgError> {
-        let unknown: Vec<String> = self
+        let mut unknown: Vec<String> = self.positionals[self.positionals_used..].to_vec();
+        let flags: Vec<String> = self
             .flags
             .iter()
             .zip(&self.used)
@@ -179,6 +199,7 @@ impl Invocation {
                 out
             })
             .collect();
+        unknown.extend(flags);
         if unknown.is_empty() {
             Ok(())
         } else {

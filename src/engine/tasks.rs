@@ -930,7 +930,10 @@ impl Sim {
                     ));
                 } else {
                     let limit = c.memory.unwrap_or(task_mem);
-                    let oom_at = profile.memory.exceeds_at(limit).map(|u| now + u.max(500));
+                    // Traffic differs from task to task: memory grows a little faster or slower [I].
+                    let mut curve = profile.memory.clone();
+                    curve.growth_per_minute *= 0.85 + self.world.rng.below(31) as f64 / 100.0;
+                    let oom_at = curve.exceeds_at(limit).map(|u| now + u.max(500));
                     for l in &profile.logs {
                         if oom_at.is_none_or(|o| now + l.after.0 < o) {
                             push_log(now + l.after.0, l.line.clone());

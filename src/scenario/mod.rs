@@ -161,8 +161,24 @@ pub struct Instance {
 
 impl Instance {
     /// Resolves placeholders against this instance's world and variables.
+    ///
+    /// Besides the world's names, `${stopped-task}` is the id of the most
+    /// recently stopped task (for reference investigations).
     pub fn resolve(&self, text: &str) -> Result<String, String> {
-        build::resolve(&self.sim.world, &self.vars, text)
+        let mut text = text.to_string();
+        if text.contains("${stopped-task}") {
+            let t = self
+                .sim
+                .world
+                .tasks
+                .values()
+                .filter(|t| t.desired_status == crate::world::TaskStatus::Stopped)
+                .max_by_key(|t| (t.stopping_at, t.id.clone()))
+                .map(|t| t.id.clone())
+                .ok_or("no stopped task to stand for ${stopped-task}")?;
+            text = text.replace("${stopped-task}", &t);
+        }
+        build::resolve(&self.sim.world, &self.vars, &text)
     }
 }
 
@@ -400,9 +416,11 @@ impl Scenario {
             sim.run_until(at)
                 .map_err(|m| self.err(&path, format!("seed {seed}: {m}")))?;
             let op = self.apply_entry(&mut sim, &vars, e, &path)?;
+            let note = build::resolve(&sim.world, &vars, &e.note)
+                .map_err(|m| self.err(format!("{path}.note"), m))?;
             applied.push(Applied {
                 at,
-                note: e.note.clone(),
+                note,
                 fault: e.fault,
                 decoy,
                 op,
@@ -499,25 +517,27 @@ impl Scenario {
         }
         if let Some(o) = &e.occupy_ips {
             let p = format!("{path}.occupy_ips");
+            let subnet = resolve(sim, &format!("{p}.subnet"), &o.subnet)?;
             let sid = sim
                 .world
-                .name(&format!("subnet:{}", o.subnet))
+                .name(&format!("subnet:{subnet}"))
                 .map(|s| s.to_string())
                 .ok_or_else(|| {
-                    self.err(
-                        format!("{p}.subnet"),
-                        format!("no subnet named '{}'", o.subnet),
-                    )
+                    self.err(format!("{p}.subnet"), format!("no subnet named '{subnet}'"))
                 })?;
-            let desc = resolve(sim, &format!("{p}.description"), &o.description)?;
+            // `${uuid}` is fresh for every interface (AWS descriptions often carry one).
+            let template = o.description.replace("${uuid}", "\u{0}");
+            let desc = resolve(sim, &format!("{p}.description"), &template)?;
             let mut n = 0;
             while sim.world.available_ips(&sid) > o.leave as u64 {
+                let uuid = sim.world.rng.uuid();
+                let d = desc.replace('\u{0}', &uuid);
                 if sim
                     .world
                     .create_eni(
                         &sid,
-                        crate::world::EniOwner::Other(desc.clone()),
-                        desc.clone(),
+                        crate::world::EniOwner::Other(d.clone()),
+                        d,
                         "interface",
                         vec![],
                     )
@@ -527,6 +547,7 @@ impl Scenario {
                 }
                 n += 1;
             }
+            let desc = desc.replace('\u{0}', "<uuid>");
             sim.world_changed();
             return Ok(format!("{n} network interfaces created in {sid} ({desc})"));
         }
