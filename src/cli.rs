@@ -81,7 +81,7 @@ pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
         return Ok(Scenario::load(&file)?);
     }
     let ids: Vec<String> = scenario_files(dir)
-        .unwrap_or_default()
+        .map_err(CliError::Input)?
         .iter()
         .filter_map(|p| {
             p.file_stem()
@@ -337,18 +337,29 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
         v
     };
     if files.is_empty() {
+        let places: Vec<String> = if paths.is_empty() {
+            vec![dir.display().to_string()]
+        } else {
+            paths.iter().map(|p| p.display().to_string()).collect()
+        };
         return Err(CliError::Input(format!(
             "no scenarios (*.yaml) to validate in {}",
-            dir.display()
+            places.join(", ")
         )));
+    }
+    if seeds == 0 {
+        return Err(CliError::Input(
+            "--seeds must be at least 1: with no seed nothing is proven".into(),
+        ));
     }
     let mut out = String::new();
     let mut failures = Vec::new();
+    let mut unloadable = Vec::new();
     for f in &files {
         let s = match Scenario::load(f) {
             Ok(s) => s,
             Err(e) => {
-                failures.push(e.to_string());
+                unloadable.push(e.to_string());
                 let _ = writeln!(out, "FAIL {}: does not load", f.display());
                 continue;
             }
@@ -368,7 +379,7 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
             seeds - bad
         );
     }
-    if failures.is_empty() {
+    if failures.is_empty() && unloadable.is_empty() {
         let _ = writeln!(
             out,
             "{} scenarios valid over {seeds} seeds each",
@@ -380,6 +391,11 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
         for f in &failures {
             let _ = writeln!(out, "  {f}");
         }
-        Err(CliError::Invalid(out))
+        // A file that does not load is bad input; one that loads but does not hold is invalid.
+        if unloadable.is_empty() {
+            Err(CliError::Invalid(out))
+        } else {
+            Err(CliError::Input(format!("{}\n{out}", unloadable.join("\n"))))
+        }
     }
 }

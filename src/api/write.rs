@@ -204,7 +204,7 @@ fn delete_eni(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError
         )
         .into());
     }
-    sim.world.enis.remove(&id);
+    sim.world.remove_eni(&id);
     Ok(json!({}))
 }
 
@@ -237,9 +237,10 @@ pub fn register(
         registered_at: now,
         def,
     };
-    world
-        .task_definitions
-        .insert((td.def.family.clone(), rev), td.clone());
+    world.task_definitions.insert(
+        (td.def.family.clone(), rev),
+        std::sync::Arc::new(td.clone()),
+    );
     world
         .names
         .insert(format!("td:{}", td.def.family), td.arn.clone());

@@ -141,6 +141,8 @@ pub struct TaskRun {
     pub probed_epoch: u64,
     /// A failure already decided that fires at the next step event (IAM answers after a short delay).
     pub pending_failure: Option<(String, StopCause)>,
+    /// Whether any container has a health check (the task is healthy only once it passes).
+    pub container_checks: bool,
     /// Whether the task ever reached RUNNING.
     pub ever_running: bool,
 }
@@ -167,6 +169,8 @@ pub struct Sim {
     pub trace_on: bool,
     /// Whether to check the world's invariants after every step.
     pub check_invariants: bool,
+    /// Happenings processed so far, by kind: task steps, ELB checks, scheduler passes.
+    pub processed: [u64; 3],
 }
 
 /// How long stopped tasks stay visible (ECS keeps them about an hour).
@@ -183,6 +187,7 @@ impl Sim {
             trace: Vec::new(),
             trace_on: false,
             check_invariants: cfg!(debug_assertions),
+            processed: [0; 3],
         }
     }
 
@@ -214,9 +219,18 @@ impl Sim {
             };
             self.now = at;
             match ev {
-                Ev::Task(id, token) => self.task_event(&id, token),
-                Ev::Elb(id, token) => self.elb_event(&id, token),
-                Ev::Service(c, s) => self.service_tick(&c, &s),
+                Ev::Task(id, token) => {
+                    self.processed[0] += 1;
+                    self.task_event(&id, token)
+                }
+                Ev::Elb(id, token) => {
+                    self.processed[1] += 1;
+                    self.elb_event(&id, token)
+                }
+                Ev::Service(c, s) => {
+                    self.processed[2] += 1;
+                    self.service_tick(&c, &s)
+                }
                 Ev::Prune(id) => {
                     self.world.tasks.remove(&id);
                 }

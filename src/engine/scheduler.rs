@@ -20,6 +20,9 @@ pub fn launch_backoff(n: u32) -> Millis {
 /// [I] Consecutive failures after which ECS says it cannot consistently start tasks.
 const UNABLE_CONSISTENTLY_AFTER: u32 = 3;
 
+/// [I] Period of the scheduler's passes over a service.
+pub const SCHEDULER_PASS: Millis = 5 * SECOND;
+
 /// [I] ECS repeats "has reached a steady state." about every six hours.
 const STEADY_REPEAT: Millis = 6 * HOUR;
 
@@ -33,23 +36,25 @@ impl Sim {
     pub(super) fn service_event(&mut self, cluster: &str, service: &str, message: String) {
         let id = self.world.rng.uuid();
         let now = self.now;
+        if self.trace_on {
+            self.trace.push((now, format!("event {message}")));
+        }
         if let Some(svc) = self.world.service_mut(cluster, service) {
-            svc.events.insert(
-                0,
-                ServiceEvent {
-                    id,
-                    created_at: now,
-                    message: message.clone(),
-                },
-            );
+            svc.events.push_front(ServiceEvent {
+                id,
+                created_at: now,
+                message,
+            });
             svc.events.truncate(MAX_SERVICE_EVENTS);
         }
-        self.note(|| format!("event {message}"));
     }
 
     /// Asks for a scheduler pass over a service at `at` (coalesced).
     pub(super) fn poke_service(&mut self, cluster: &str, service: &str, at: Millis) {
+        // The scheduler looks at a service in passes, not on every change [I]:
+        // changes within one pass period are handled together.
         let at = at.max(self.now);
+        let at = (at + SCHEDULER_PASS - 1) / SCHEDULER_PASS * SCHEDULER_PASS;
         let Some(svc) = self.world.service_mut(cluster, service) else {
             return;
         };
@@ -191,17 +196,15 @@ impl Sim {
     }
 
     fn roll_back(&mut self, cluster: &str, service: &str, failed_id: &str) {
-        let Some(svc) = self.world.service(cluster, service) else {
+        // [V] The service returns to the last deployment that completed successfully.
+        let Some(svc) = self.world.service_mut(cluster, service) else {
             return;
         };
-        // The newest earlier deployment is what the service returns to.
-        let Some(prev) = svc.deployments.iter().find(|d| d.id != failed_id).cloned() else {
+        let Some((td, network)) = svc.sched.last_completed.clone() else {
             return;
         };
-        if let Some(svc) = self.world.service_mut(cluster, service) {
-            svc.task_definition = prev.task_definition.clone();
-            svc.network = prev.network.clone();
-        }
+        svc.task_definition = td;
+        svc.network = network;
         let Some(new_id) = self.new_deployment(cluster, service) else {
             return;
         };
@@ -223,17 +226,25 @@ impl Sim {
         }
     }
 
-    fn healthy(&self, id: &str) -> bool {
-        let Some(t) = self.world.tasks.get(id) else {
-            return false;
-        };
+    /// The service's tasks whose desired status is RUNNING.
+    pub(super) fn live_tasks<'a>(
+        &'a self,
+        cluster: &str,
+        service: &str,
+    ) -> impl Iterator<Item = &'a crate::world::Task> + 'a {
+        self.world
+            .service(cluster, service)
+            .into_iter()
+            .flat_map(|s| s.sched.live.iter())
+            .filter_map(|id| self.world.tasks.get(id))
+    }
+
+    /// Running, not being stopped, its container health checks passed and its targets healthy.
+    fn healthy(&self, t: &crate::world::Task) -> bool {
         if t.last_status != TaskStatus::Running || !t.is_live() || t.health_status == "UNHEALTHY" {
             return false;
         }
-        if t.containers
-            .iter()
-            .any(|c| c.health_status == "UNKNOWN" && self.has_container_check(t, &c.name))
-        {
+        if t.run.container_checks && t.health_status != "HEALTHY" {
             return false;
         }
         t.run.targets.iter().all(|(tg, _)| {
@@ -245,19 +256,6 @@ impl Sim {
         })
     }
 
-    fn has_container_check(&self, t: &crate::world::Task, container: &str) -> bool {
-        self.world
-            .task_definition(&t.task_definition_arn)
-            .and_then(|td| {
-                td.def
-                    .container_definitions
-                    .iter()
-                    .find(|c| c.name == container)
-            })
-            .is_some_and(|c| c.health_check.is_some())
-    }
-
-    /// One scheduler pass over a service.
     pub(super) fn service_tick(&mut self, cluster: &str, service: &str) {
         let now = self.now;
         let Some(svc) = self.world.service_mut(cluster, service) else {
@@ -266,36 +264,33 @@ impl Sim {
         if svc.sched.tick_at.is_some_and(|t| t <= now) {
             svc.sched.tick_at = None;
         }
-        let svc = svc.clone();
         let Some(primary) = svc.deployments.first().cloned() else {
             return;
         };
         let desired = svc.desired_count;
-        let live: Vec<(String, String, bool, TaskStatus)> = self
-            .world
-            .tasks
-            .values()
-            .filter(|t| {
-                t.is_live() && t.cluster == cluster && t.service.as_deref() == Some(service)
-            })
-            .map(|t| (t.id.clone(), t.started_by.clone(), false, t.last_status))
-            .collect();
-        let live: Vec<(String, String, bool, TaskStatus)> = live
-            .into_iter()
-            .map(|(id, dep, _, st)| {
-                let h = self.healthy(&id);
-                (id, dep, h, st)
+        let config = svc.deployment_config;
+        let next_launch_at = svc.sched.next_launch_at;
+        // (task id, of the primary deployment, healthy, last status)
+        let live: Vec<(String, bool, bool, TaskStatus)> = self
+            .live_tasks(cluster, service)
+            .map(|t| {
+                (
+                    t.id.clone(),
+                    t.started_by == primary.id,
+                    self.healthy(t),
+                    t.last_status,
+                )
             })
             .collect();
-        let primary_live: Vec<&(String, String, bool, TaskStatus)> =
-            live.iter().filter(|t| t.1 == primary.id).collect();
+        let primary_live: Vec<&(String, bool, bool, TaskStatus)> =
+            live.iter().filter(|t| t.1).collect();
         let primary_healthy = primary_live.iter().filter(|t| t.2).count() as u32;
         let mut total_live = live.len() as u32;
         let mut healthy_total = live.iter().filter(|t| t.2).count() as u32;
 
         // Scale in: the primary has more than desired.
         if primary_live.len() as u32 > desired {
-            let mut extra: Vec<&(String, String, bool, TaskStatus)> = primary_live.clone();
+            let mut extra: Vec<&(String, bool, bool, TaskStatus)> = primary_live.clone();
             extra.sort_by_key(|t| (t.2, t.3 == TaskStatus::Running));
             let n = primary_live.len() - desired as usize;
             let ids: Vec<String> = extra.iter().take(n).map(|t| t.0.clone()).collect();
@@ -314,9 +309,9 @@ impl Sim {
         }
 
         // Drain older deployments within minimum healthy percent.
-        let min_healthy = (desired * svc.deployment_config.minimum_healthy_percent).div_ceil(100);
-        let mut old: Vec<&(String, String, bool, TaskStatus)> =
-            live.iter().filter(|t| t.1 != primary.id).collect();
+        let min_healthy = (desired * config.minimum_healthy_percent).div_ceil(100);
+        let mut old: Vec<&(String, bool, bool, TaskStatus)> =
+            live.iter().filter(|t| !t.1).collect();
         old.sort_by_key(|t| t.2);
         let mut stopped_old = Vec::new();
         for t in old {
@@ -354,38 +349,28 @@ impl Sim {
         }
 
         // Launch toward the desired count.
-        let max_total =
-            ((desired * svc.deployment_config.maximum_percent) / 100).max(desired.min(1));
+        let max_total = ((desired * config.maximum_percent) / 100).max(desired.min(1));
         let primary_count = (primary_live.len() as u32).min(desired);
         let want = desired.saturating_sub(primary_count);
         let room = max_total.saturating_sub(total_live);
         let n = want.min(room);
         if n > 0 && primary.rollout_state != RolloutState::Failed {
-            if now < svc.sched.next_launch_at {
-                self.poke_service(cluster, service, svc.sched.next_launch_at);
+            if now < next_launch_at {
+                self.poke_service(cluster, service, next_launch_at);
             } else {
                 self.launch(cluster, service, &primary, n);
             }
         }
 
         // Deployment completion and steady state.
-        let live_old = self.world.tasks.values().any(|t| {
-            t.is_live()
-                && t.cluster == cluster
-                && t.service.as_deref() == Some(service)
-                && t.started_by != primary.id
-        });
-        let primary_live_now = self
-            .world
-            .tasks
-            .values()
-            .filter(|t| {
-                t.is_live()
-                    && t.cluster == cluster
-                    && t.service.as_deref() == Some(service)
-                    && t.started_by == primary.id
-            })
-            .count() as u32;
+        let (mut live_old, mut primary_live_now) = (false, 0u32);
+        for t in self.live_tasks(cluster, service) {
+            if t.started_by == primary.id {
+                primary_live_now += 1;
+            } else {
+                live_old = true;
+            }
+        }
         let mut events = Vec::new();
         let Some(svc) = self.world.service_mut(cluster, service) else {
             return;
@@ -400,6 +385,7 @@ impl Sim {
                 p.rollout_state_reason = m::rollout_completed(&p.id);
                 p.updated_at = now;
                 events.push(m::deployment_completed(service, &p.id));
+                svc.sched.last_completed = Some((p.task_definition.clone(), p.network.clone()));
             }
         }
         let steady = done
@@ -461,11 +447,39 @@ impl Sim {
                 return;
             }
         }
+        // Spread over Availability Zones: each task goes to the AZ with the
+        // fewest live tasks of the service, ties by chance.
+        let mut per_subnet: Vec<(String, usize)> = dep
+            .network
+            .subnets
+            .iter()
+            .filter_map(|s| {
+                let az = &self.world.subnets.get(s)?.az;
+                let n = self
+                    .live_tasks(cluster, service)
+                    .filter(|t| &t.az == az)
+                    .count();
+                Some((s.clone(), n))
+            })
+            .collect();
         let mut started = Vec::new();
         for _ in 0..n {
-            let Some(subnet) = self.pick_subnet(cluster, service, &dep.network.subnets) else {
+            let Some(min) = per_subnet.iter().map(|c| c.1).min() else {
                 break;
             };
+            let tied: Vec<usize> = (0..per_subnet.len())
+                .filter(|i| per_subnet[*i].1 == min)
+                .collect();
+            let Some(&pick) = self.world.rng.pick(&tied) else {
+                break;
+            };
+            let subnet = per_subnet[pick].0.clone();
+            let az = self.world.subnets.get(&subnet).map(|s| s.az.clone());
+            for c in per_subnet.iter_mut() {
+                if self.world.subnets.get(&c.0).map(|s| &s.az) == az.as_ref() {
+                    c.1 += 1;
+                }
+            }
             if let Some(id) = self.create_task(cluster, service, dep, &subnet) {
                 started.push(id);
             }
@@ -484,31 +498,5 @@ impl Sim {
             m::started_tasks(service, &started)
         };
         self.service_event(cluster, service, msg);
-    }
-
-    /// Spreads tasks over Availability Zones: the AZ with the fewest live tasks, ties by chance.
-    fn pick_subnet(&mut self, cluster: &str, service: &str, subnets: &[String]) -> Option<String> {
-        let counts: Vec<(String, usize)> = subnets
-            .iter()
-            .filter(|s| self.world.subnets.contains_key(*s))
-            .map(|s| {
-                let az = &self.world.subnets[s].az;
-                let n = self
-                    .world
-                    .tasks
-                    .values()
-                    .filter(|t| {
-                        t.is_live()
-                            && t.cluster == cluster
-                            && t.service.as_deref() == Some(service)
-                            && &t.az == az
-                    })
-                    .count();
-                (s.clone(), n)
-            })
-            .collect();
-        let min = counts.iter().map(|c| c.1).min()?;
-        let tied: Vec<&String> = counts.iter().filter(|c| c.1 == min).map(|c| &c.0).collect();
-        self.world.rng.pick(&tied).map(|s| s.to_string())
     }
 }

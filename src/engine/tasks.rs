@@ -180,6 +180,9 @@ impl Sim {
             run: Default::default(),
         };
         self.world.tasks.insert(id.clone(), task);
+        if let Some(svc) = self.world.service_mut(cluster, service) {
+            svc.sched.live.insert(id.clone());
+        }
         self.note(|| format!("task {id} PROVISIONING in {subnet_id} for {service}"));
         let d = self.rand(PROVISION);
         self.arm_task(&id, self.now + d);
@@ -358,9 +361,11 @@ impl Sim {
         }
     }
 
-    fn td_of(&self, id: &str) -> Option<crate::world::TaskDefinition> {
+    fn td_of(&self, id: &str) -> Option<std::sync::Arc<crate::world::TaskDefinition>> {
         let t = self.world.tasks.get(id)?;
-        self.world.task_definition(&t.task_definition_arn).cloned()
+        self.world
+            .task_definition_shared(&t.task_definition_arn)
+            .cloned()
     }
 
     fn principal(&self, id: &str, role_arn: &str) -> (String, String) {
@@ -999,6 +1004,11 @@ impl Sim {
         t.run.ready_at = Some(ready_at);
         t.run.exit = exit;
         t.run.health = health;
+        t.run.container_checks = td
+            .def
+            .container_definitions
+            .iter()
+            .any(|c| c.health_check.is_some());
         t.run.pending_logs = logs;
         t.version += 1;
         self.note(|| format!("task {id} containers started"));
@@ -1383,6 +1393,7 @@ impl Sim {
             return;
         }
         t.desired_status = TaskStatus::Stopped;
+        let owner = t.service.clone().map(|s| (t.cluster.clone(), s));
         t.stopping_at = Some(now);
         t.stop_code = Some(code.to_string());
         t.stopped_reason = Some(reason);
@@ -1394,6 +1405,9 @@ impl Sim {
         let started = t.started_at.is_some();
         let has_eni = t.attachment.is_some();
         let has_targets = !t.run.targets.is_empty();
+        if let Some(svc) = owner.and_then(|(c, s)| self.world.service_mut(&c, &s)) {
+            svc.sched.live.remove(id);
+        }
         self.note(|| format!("task {id} stopping ({code})"));
         self.on_task_stopping(id);
         if has_targets {
@@ -1516,7 +1530,7 @@ impl Sim {
             .get(id)
             .and_then(|t| t.attachment.as_ref().map(|a| a.eni_id.clone()));
         if let Some(eni) = eni {
-            self.world.enis.remove(&eni);
+            self.world.remove_eni(&eni);
         }
         if let Some(t) = self.world.tasks.get_mut(id) {
             if let Some(a) = t.attachment.as_mut() {

@@ -1204,7 +1204,7 @@ pub fn create_services(sim: &mut Sim, env: &Environment) -> Result<(), PathError
             load_balancers: lbs,
             health_check_grace_period: (s.grace_period.0 / SECOND) as u32,
             deployments: vec![],
-            events: vec![],
+            events: Default::default(),
             created_at: sim.now(),
             status: "ACTIVE".into(),
             sched: Default::default(),

@@ -68,21 +68,45 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ScenarioError> {
     let de = serde_yaml::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        let inner = e.inner();
-        let loc = inner.location();
-        let mut message = inner.to_string();
-        // The YAML library appends " at line L column C"; the place is given in front instead.
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
+        // serde_path_to_error writes `?` for steps it could not name (syntax errors).
+        let mut path = e.path().to_string();
+        while let Some(p) = path.strip_suffix(".?").or_else(|| path.strip_suffix('?')) {
+            path = p.to_string();
         }
-        let (line, column) = match loc {
-            Some(l) => (l.line(), l.column()),
-            None => locate::locate_str(text, &path)
-                .map(|p| (p.line, p.column))
-                .unwrap_or((0, 0)),
-        };
+        if path == "." {
+            path.clear();
+        }
+        let inner = e.inner();
+        let mut message = inner.to_string();
+        // The YAML library may start its message with the path, and end its
+        // first sentence with the place; both are given in front instead.
+        if let Some((head, rest)) = message.split_once(": ") {
+            let is_path_prefix =
+                !head.is_empty() && !head.contains(' ') && (head == "." || path.starts_with(head));
+            if is_path_prefix {
+                message = rest.to_string();
+            }
+        }
+        if let Some(loc) = inner.location() {
+            let place = format!(" at line {} column {}", loc.line(), loc.column());
+            message = message.replacen(&place, "", 1);
+        }
+        message = friendly_types(&message);
+        let mut pos = inner.location().map(|l| (l.line(), l.column()));
+        if let Some(key) = message
+            .strip_prefix("duplicate field `")
+            .and_then(|m| m.split('`').next())
+        {
+            pos = second_occurrence(text, key).or(pos);
+            path = if path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{path}.{key}")
+            };
+        }
+        let (line, column) = pos
+            .or_else(|| locate::locate_str(text, &path).map(|p| (p.line, p.column)))
+            .unwrap_or((0, 0));
         ScenarioError {
             file: file.to_path_buf(),
             line,
@@ -93,13 +117,68 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Replaces Rust type names in serde messages with what an author writes.
+fn friendly_types(message: &str) -> String {
+    let mut out = message.to_string();
+    while let Some(i) = out.find("expected struct ") {
+        let rest = &out[i + "expected struct ".len()..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        out.replace_range(
+            i..i + "expected struct ".len() + end,
+            "expected a mapping of fields (key: value)",
+        );
+    }
+    out.replace("expected a sequence", "expected a list")
+        .replace("invalid type: sequence", "invalid type: a list")
+}
+
+/// Line and column of the second `key:` at the indentation of the first (a repeated key).
+fn second_occurrence(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut first_indent = None;
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let is_key = trimmed
+            .strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with(':'));
+        if !is_key {
+            continue;
+        }
+        match first_indent {
+            None => first_indent = Some(indent),
+            Some(i) if i == indent => return Some((n + 1, indent + 1)),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn read(file: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(file).map_err(|e| ScenarioError {
+    let fail = |line: usize, column: usize, message: String| ScenarioError {
         file: file.to_path_buf(),
-        line: 0,
-        column: 0,
+        line,
+        column,
         path: String::new(),
-        message: format!("cannot read the file: {e}"),
+        message,
+    };
+    let bytes =
+        std::fs::read(file).map_err(|e| fail(0, 0, format!("cannot read the file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = good
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        fail(
+            line,
+            column,
+            "the file is not valid UTF-8 text; save it as UTF-8".into(),
+        )
     })
 }
 
@@ -224,7 +303,8 @@ impl Scenario {
             env_text,
         };
         s.check_static()?;
-        s.instantiate(0, Mode::Incident)?;
+        let inst = s.instantiate(0, Mode::Incident)?;
+        s.check_references(&inst)?;
         Ok(s)
     }
 
@@ -334,6 +414,33 @@ impl Scenario {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Every placeholder in the answer, investigation, fix and hints names something of the world.
+    fn check_references(&self, inst: &Instance) -> Result<(), ScenarioError> {
+        let s = &self.spec;
+        let lists: [(&str, Vec<&String>); 4] = [
+            ("answer.culprits", s.answer.culprits.iter().collect()),
+            ("investigation", s.investigation.iter().collect()),
+            ("fix", s.fix.iter().collect()),
+            ("hints", vec![]),
+        ];
+        for (field, items) in lists {
+            for (i, text) in items.into_iter().enumerate() {
+                let probe = text.replace("${stopped-task}", "0");
+                build::resolve(&inst.sim.world, &inst.vars, &probe)
+                    .map_err(|m| self.err(format!("{field}[{i}]"), m))?;
+            }
+        }
+        for (i, h) in s.hints.iter().enumerate() {
+            build::resolve(&inst.sim.world, &inst.vars, &h.text)
+                .map_err(|m| self.err(format!("hints[{i}].text"), m))?;
+        }
+        build::resolve(&inst.sim.world, &inst.vars, &s.answer.explanation)
+            .map_err(|m| self.err("answer.explanation", m))?;
+        build::resolve(&inst.sim.world, &inst.vars, &s.briefing)
+            .map_err(|m| self.err("briefing", m))?;
         Ok(())
     }
 

@@ -419,6 +419,10 @@ pub struct SchedulerState {
     pub tick_at: Option<i64>,
     /// Tasks stopped for failing health checks, not yet replaced.
     pub unhealthy_to_replace: usize,
+    /// Task definition and network of the last deployment that completed (what a rollback returns to).
+    pub last_completed: Option<(String, NetworkConfig)>,
+    /// Ids of the service's tasks whose desired status is RUNNING.
+    pub live: std::collections::BTreeSet<String>,
 }
 
 /// An ECS service.
@@ -445,7 +449,7 @@ pub struct Service {
     /// Deployments, PRIMARY first.
     pub deployments: Vec<Deployment>,
     /// Events, newest first, at most 100.
-    pub events: Vec<ServiceEvent>,
+    pub events: std::collections::VecDeque<ServiceEvent>,
     /// Creation instant.
     pub created_at: i64,
     /// `ACTIVE` or `DRAINING`.

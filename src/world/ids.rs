@@ -47,18 +47,18 @@ impl Rng {
 
     /// `len` lowercase hex digits.
     pub fn hex(&mut self, len: usize) -> String {
-        let mut s = String::with_capacity(len);
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut s = Vec::with_capacity(len);
         while s.len() < len {
             let v = self.next_u64();
             for i in 0..16 {
                 if s.len() == len {
                     break;
                 }
-                let nib = ((v >> (i * 4)) & 0xf) as u32;
-                s.push(char::from_digit(nib, 16).unwrap_or('0'));
+                s.push(DIGITS[((v >> (i * 4)) & 0xf) as usize]);
             }
         }
-        s
+        String::from_utf8(s).unwrap_or_default()
     }
 
     /// `len` decimal digits, the first one non-zero.

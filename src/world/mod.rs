@@ -42,8 +42,10 @@ pub struct World {
     pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
     /// Security groups by id.
     pub security_groups: BTreeMap<String, SecurityGroup>,
-    /// Network interfaces by id.
+    /// Network interfaces by id (change them only through `create_eni` and `remove_eni`).
     pub enis: BTreeMap<String, NetworkInterface>,
+    /// Addresses in use per subnet, kept with `enis`.
+    used_ips: BTreeMap<String, std::collections::BTreeSet<u32>>,
     /// IAM roles by name.
     pub roles: BTreeMap<String, Role>,
     /// Managed policies by ARN.
@@ -59,7 +61,7 @@ pub struct World {
     /// Clusters by name.
     pub clusters: BTreeMap<String, Cluster>,
     /// Task definitions by (family, revision).
-    pub task_definitions: BTreeMap<(String, u32), TaskDefinition>,
+    pub task_definitions: BTreeMap<(String, u32), std::sync::Arc<TaskDefinition>>,
     /// Services by (cluster, name).
     pub services: BTreeMap<(String, String), Service>,
     /// Tasks by id (stopped ones stay an hour).
@@ -95,6 +97,7 @@ impl World {
             vpc_endpoints: BTreeMap::new(),
             security_groups: BTreeMap::new(),
             enis: BTreeMap::new(),
+            used_ips: BTreeMap::new(),
             roles: BTreeMap::new(),
             policies: BTreeMap::new(),
             repositories: BTreeMap::new(),
@@ -180,12 +183,21 @@ impl World {
     /// `AvailableIpAddressCount` of a subnet.
     pub fn available_ips(&self, subnet_id: &str) -> u64 {
         match self.subnets.get(subnet_id) {
-            Some(s) => s
-                .cidr
-                .usable()
-                .saturating_sub(self.enis_in(subnet_id).count() as u64),
+            Some(s) => {
+                let used = self.used_ips.get(subnet_id).map(|u| u.len()).unwrap_or(0);
+                s.cidr.usable().saturating_sub(used as u64)
+            }
             None => 0,
         }
+    }
+
+    /// Deletes a network interface, freeing its address.
+    pub fn remove_eni(&mut self, id: &str) -> Option<NetworkInterface> {
+        let eni = self.enis.remove(id)?;
+        if let Some(u) = self.used_ips.get_mut(&eni.subnet_id) {
+            u.remove(&eni.private_ip);
+        }
+        Some(eni)
     }
 
     /// Creates an ENI in `subnet_id` with the lowest free address, or None when the subnet is full.
@@ -198,11 +210,29 @@ impl World {
         security_groups: Vec<String>,
     ) -> Option<String> {
         let cidr = self.subnets.get(subnet_id)?.cidr;
-        let used: std::collections::BTreeSet<u32> =
-            self.enis_in(subnet_id).map(|e| e.private_ip).collect();
-        let ip = (0..cidr.usable())
-            .filter_map(|n| cidr.host(n))
-            .find(|ip| !used.contains(ip))?;
+        let used = self.used_ips.entry(subnet_id.to_string()).or_default();
+        // The lowest free host address: the first gap in the sorted used set.
+        let mut ip = None;
+        let mut n = 0u64;
+        for u in used.iter() {
+            match cidr.host(n) {
+                Some(h) if h == *u => n += 1,
+                Some(h) if h < *u => break,
+                _ => {}
+            }
+        }
+        if let Some(h) = cidr.host(n) {
+            if !used.contains(&h) {
+                ip = Some(h);
+            }
+        }
+        let ip = match ip {
+            Some(ip) => ip,
+            None => (0..cidr.usable())
+                .filter_map(|k| cidr.host(k))
+                .find(|h| !used.contains(h))?,
+        };
+        used.insert(ip);
         let id = self.rng.ec2_id("eni");
         let mac = format!(
             "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
@@ -233,6 +263,11 @@ impl World {
 
     /// A task definition by ARN, `family:revision`, or family (latest ACTIVE revision).
     pub fn task_definition(&self, key: &str) -> Option<&TaskDefinition> {
+        self.task_definition_shared(key).map(|td| td.as_ref())
+    }
+
+    /// Like [`World::task_definition`], as a shared handle (cheap to keep).
+    pub fn task_definition_shared(&self, key: &str) -> Option<&std::sync::Arc<TaskDefinition>> {
         let short = key.rsplit("task-definition/").next().unwrap_or(key);
         if let Some((fam, rev)) = short.rsplit_once(':') {
             let rev: u32 = rev.parse().ok()?;
@@ -302,6 +337,17 @@ impl World {
                     s.cidr.usable()
                 ));
             }
+            let indexed = self
+                .used_ips
+                .get(&s.id)
+                .map(|u| u.len() as u64)
+                .unwrap_or(0);
+            if indexed != used {
+                return Err(format!(
+                    "subnet {}'s address index counts {indexed} but {used} ENIs exist",
+                    s.id
+                ));
+            }
             let mut ips: Vec<u32> = self.enis_in(&s.id).map(|e| e.private_ip).collect();
             ips.sort_unstable();
             if ips.windows(2).any(|w| w[0] == w[1]) {
@@ -327,10 +373,24 @@ impl World {
             }
             if svc
                 .events
-                .windows(2)
-                .any(|w| w[0].created_at < w[1].created_at)
+                .iter()
+                .zip(svc.events.iter().skip(1))
+                .any(|(a, b)| a.created_at < b.created_at)
             {
                 return Err(format!("service {} events are not newest first", svc.name));
+            }
+        }
+        for ((c, s), svc) in &self.services {
+            let live: std::collections::BTreeSet<&String> = self
+                .tasks
+                .values()
+                .filter(|t| t.is_live() && &t.cluster == c && t.service.as_ref() == Some(s))
+                .map(|t| &t.id)
+                .collect();
+            if live.len() != svc.sched.live.len()
+                || !svc.sched.live.iter().all(|id| live.contains(id))
+            {
+                return Err(format!("service {s}'s index of live tasks is out of date"));
             }
         }
         for t in self.tasks.values() {

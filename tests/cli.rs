@@ -1,0 +1,19 @@
+//! The `faultline` binary end to end: `list`, `causes`, `show` and `validate`
+//! over the repository's scenarios, and the errors it gives for malformed
+//! scenario files. One test binary, so the link step happens once.
+//!
+//! Tests marked `#[ignore = "bug: ..."]` pin a known defect of `src/`: they
+//! assert the right behaviour and fail today. Run them with
+//! `cargo test --test cli -- --ignored`.
+
+#[path = "cli/support.rs"]
+mod support;
+
+#[path = "cli/commands.rs"]
+mod commands;
+
+#[path = "cli/scenario_errors.rs"]
+mod scenario_errors;
+
+#[path = "cli/validate.rs"]
+mod validate;

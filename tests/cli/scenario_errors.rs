@@ -1,0 +1,470 @@
+//! Malformed scenario and environment files: exit 2, no panic, and stderr
+//! starting with `<file>:<line>:<col>: <path>: ` followed by what was expected.
+//!
+//! Every case edits one line of the fixtures (`tests/fixtures/`), so the line
+//! numbers below are those of the fixtures.
+
+use crate::support::{
+    assert_contains, assert_starts_with, edit, Workspace, ENVIRONMENT, ID, SCENARIO,
+};
+use faultline::scenario::causes::CAUSES;
+
+#[test]
+fn the_unedited_fixtures_load() {
+    let ws = Workspace::new();
+    let out = ws.run(&["show", ID, "--seed", "1"]);
+    assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
+}
+
+// a. Bad YAML.
+
+fn unclosed_bracket() -> Workspace {
+    Workspace::with_scenario(edit(
+        SCENARIO,
+        "tags: [networking, nat, deployment]\n",
+        "tags: [networking, nat, deployment\n",
+    ))
+}
+
+#[test]
+fn unclosed_flow_sequence() {
+    let ws = unclosed_bracket();
+    let err = ws.load_error();
+    // The parser notices at the `:` of the next line (`environment: ...`).
+    assert_starts_with(&err, &ws.at_scenario(5, 12, "tags"));
+    assert_contains(&err, "did not find expected ',' or ']'");
+}
+
+#[test]
+fn unclosed_flow_sequence_names_where_it_opened() {
+    let err = unclosed_bracket().load_error();
+    assert_contains(&err, "line 4 column 7");
+}
+
+fn over_indented_key() -> Workspace {
+    Workspace::with_environment(edit(
+        ENVIRONMENT,
+        "    cpu: \"512\"\n",
+        "     cpu: \"512\"\n",
+    ))
+}
+
+#[test]
+fn bad_indentation() {
+    let ws = over_indented_key();
+    let err = ws.load_error();
+    // The place and the mapping it is in (the path's last step is wrong: see below).
+    let place = format!("{}:214:6: task_definitions[0]", ws.environment().display());
+    assert_starts_with(&err, &place);
+    assert_contains(&err, "did not find expected key");
+}
+
+#[test]
+fn bad_indentation_has_no_question_mark_in_its_path() {
+    let ws = over_indented_key();
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}did not find expected key",
+            ws.at_environment(214, 6, "task_definitions[0]")
+        ),
+    );
+    // Also at the top level: an indented key after `id:`.
+    let ws = Workspace::with_scenario(edit(SCENARIO, "\ntitle: ", "\n  title: "));
+    let err = ws.load_error();
+    assert_starts_with(&err, &ws.at_scenario(2, 8, ""));
+    assert!(!err.contains(": ?: "), "path `?` in\n{err}");
+}
+
+// b. Unknown field in the scenario.
+
+#[test]
+fn unknown_field_in_the_scenario() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\ndifficulty_level: 2\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}unknown field `difficulty_level`, expected one of `id`, `title`, `difficulty`, ",
+            ws.at_scenario(4, 1, "difficulty_level")
+        ),
+    );
+    assert_contains(&err, "`answer`");
+}
+
+#[test]
+fn duplicate_field_points_at_the_repeat() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\ndifficulty: 3\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(&err, &ws.at_scenario(4, 1, "difficulty"));
+    assert_contains(&err, "duplicate field `difficulty`");
+}
+
+// c. Unknown field in the environment.
+
+fn unknown_service_field() -> Workspace {
+    Workspace::with_environment(edit(
+        ENVIRONMENT,
+        "    grace_period: 60s\n",
+        "    grace_period: 60s\n    grace: 60s\n",
+    ))
+}
+
+#[test]
+fn unknown_field_in_the_environment() {
+    let ws = unknown_service_field();
+    let err = ws.load_error();
+    assert_starts_with(&err, &ws.at_environment(245, 5, "services[0].grace"));
+    assert_contains(
+        &err,
+        "unknown field `grace`, expected one of `name`, `cluster`, ",
+    );
+    assert_contains(&err, "`grace_period`");
+}
+
+#[test]
+fn nested_errors_name_the_path_once() {
+    let ws = unknown_service_field();
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}unknown field `grace`",
+            ws.at_environment(245, 5, "services[0].grace")
+        ),
+    );
+    // Also for a scalar of the wrong type at the top level.
+    let ws = Workspace::with_scenario(edit(SCENARIO, "difficulty: 2\n", "difficulty: hard\n"));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}invalid type: string \"hard\"",
+            ws.at_scenario(3, 13, "difficulty")
+        ),
+    );
+}
+
+// d. References to resources that do not exist.
+
+#[test]
+fn unknown_route_table_in_the_timeline() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "delete-route --route-table-id ${rtb:private-${var:zone}}",
+        "delete-route --route-table-id ${rtb:private-z}",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}no resource 'rtb:private-z' in this environment; known: ",
+            ws.at_scenario(27, 10, "timeline[1].aws")
+        ),
+    );
+    assert_contains(&err, "rtb:private-a");
+}
+
+#[test]
+fn unknown_route_table_in_the_fix() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "create-route --route-table-id ${rtb:private-${var:zone}}",
+        "create-route --route-table-id ${rtb:private-z}",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}no resource 'rtb:private-z' in this environment",
+            ws.at_scenario(72, 5, "fix[0]")
+        ),
+    );
+}
+
+#[test]
+fn unknown_subnet_of_a_service() {
+    let ws = Workspace::with_environment(edit(
+        ENVIRONMENT,
+        "    subnets: [private-a, private-b]\n",
+        "    subnets: [private-a, private-q]\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}no subnet named 'private-q'; known: ",
+            ws.at_environment(240, 26, "services[0].subnets[1]")
+        ),
+    );
+    assert_contains(&err, "private-a");
+}
+
+// e. A CPU/memory pair Fargate does not offer.
+
+#[test]
+fn invalid_fargate_size() {
+    let text = edit(ENVIRONMENT, "    cpu: \"512\"\n", "    cpu: \"256\"\n");
+    let ws = Workspace::with_environment(edit(
+        &text,
+        "    memory: \"1024\"\n",
+        "    memory: \"4096\"\n",
+    ));
+    let err = ws.load_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}No Fargate configuration exists for given values: 256 CPU, 4096 memory\n",
+            ws.at_environment(209, 5, "task_definitions[0]")
+        )
+    );
+}
+
+// f. A missing required field.
+
+#[test]
+fn missing_answer() {
+    let start = SCENARIO.find("\nanswer:\n").expect("an answer");
+    let end = SCENARIO.find("\nsuccess:").expect("a success");
+    let ws = Workspace::with_scenario(format!("{}{}", &SCENARIO[..start], &SCENARIO[end..]));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!("{}missing field `answer`", ws.at_scenario(1, 1, "")),
+    );
+}
+
+// g. A cause outside the vocabulary.
+
+#[test]
+fn unknown_cause_lists_the_valid_ones() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "cause: network.no-nat-route",
+        "cause: network.no-route",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}unknown cause 'network.no-route'; expected one of: network.no-nat-route, ",
+            ws.at_scenario(46, 10, "answer.cause")
+        ),
+    );
+    for c in CAUSES {
+        assert_contains(&err, c.id);
+    }
+}
+
+// h. Difficulty out of range.
+
+#[test]
+fn difficulty_out_of_range() {
+    let ws = Workspace::with_scenario(edit(SCENARIO, "difficulty: 2\n", "difficulty: 7\n"));
+    let err = ws.load_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}7 is out of range; expected 1 (warm-up) to 5 (hard)\n",
+            ws.at_scenario(3, 13, "difficulty")
+        )
+    );
+    // Beyond what the field can hold at all.
+    let ws = Workspace::with_scenario(edit(SCENARIO, "difficulty: 2\n", "difficulty: 700\n"));
+    let err = ws.load_error();
+    assert_starts_with(&err, &ws.at_scenario(3, 13, "difficulty"));
+    assert_contains(&err, "invalid value: integer `700`");
+}
+
+// i. Timeline entries.
+
+#[test]
+fn timeline_entry_with_two_operations() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "    note: CI deploys checkout v2.4.0\n",
+        "    note: CI deploys checkout v2.4.0\n    aws: logs create-log-group --log-group-name /x\n",
+    ));
+    let err = ws.load_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}an entry needs exactly one operation: aws, deploy, push_image or occupy_ips\n",
+            ws.at_scenario(28, 5, "timeline[2]")
+        )
+    );
+}
+
+#[test]
+fn timeline_entry_after_now() {
+    let ws = Workspace::with_scenario(edit(SCENARIO, "  - at: -12m\n", "  - at: 5m\n"));
+    let err = ws.load_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}5m is not before now; timeline times are negative, such as -15m\n",
+            ws.at_scenario(28, 9, "timeline[2].at")
+        )
+    );
+}
+
+// j. Files that are not scenarios.
+
+#[test]
+fn empty_file() {
+    let ws = Workspace::with_scenario("");
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!("{}missing field `id`", ws.at_scenario(1, 1, "")),
+    );
+}
+
+fn a_list() -> Workspace {
+    Workspace::with_scenario("- id: nat-route-missing\n- title: x\n")
+}
+
+#[test]
+fn a_list_instead_of_a_mapping() {
+    let ws = a_list();
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}invalid type: a list, expected a mapping",
+            ws.at_scenario(1, 1, "")
+        ),
+    );
+}
+
+#[test]
+fn a_list_instead_of_a_mapping_says_mapping() {
+    let err = a_list().load_error();
+    assert_contains(&err, "mapping");
+    assert!(!err.contains("ScenarioSpec"), "{err}");
+}
+
+fn not_utf8() -> Workspace {
+    let mut bytes = SCENARIO.as_bytes().to_vec();
+    let title = b"title: Checkout";
+    let at = bytes
+        .windows(title.len())
+        .position(|w| w == title)
+        .expect("a title");
+    // `title: Caf\xe9...`: a Latin-1 é, invalid UTF-8, at line 2 column 11.
+    bytes.splice(at..at + title.len(), b"title: Caf\xe9".iter().copied());
+    Workspace::with_scenario(bytes)
+}
+
+#[test]
+fn a_file_that_is_not_utf8() {
+    let ws = not_utf8();
+    let err = ws.load_error();
+    assert_starts_with(&err, &format!("{}:", ws.scenario().display()));
+    assert_contains(&err, "valid UTF-8");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_place() {
+    let ws = not_utf8();
+    let err = ws.load_error();
+    assert_starts_with(&err, &ws.at_scenario(2, 11, ""));
+}
+
+#[test]
+fn missing_environment_file() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "environment: shop-prod\n",
+        "environment: shop-staging\n",
+    ));
+    let err = ws.load_error();
+    let expected = ws.dir().join("environments").join("shop-staging.yaml");
+    assert_eq!(
+        err,
+        format!(
+            "{}no environment file {}\n",
+            ws.at_scenario(5, 14, "environment"),
+            expected.display()
+        )
+    );
+}
+
+#[test]
+fn id_differs_from_the_file_name() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "id: nat-route-missing\n",
+        "id: nat-route-gone\n",
+    ));
+    let err = ws.load_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}id 'nat-route-gone' must match the file name 'nat-route-missing.yaml'\n",
+            ws.at_scenario(1, 5, "id")
+        )
+    );
+}
+
+// k. A folder without scenarios.
+
+#[test]
+fn a_folder_with_no_scenarios() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir(dir.path().join("environments")).expect("environments/");
+    std::fs::write(
+        dir.path().join("environments").join("shop-prod.yaml"),
+        ENVIRONMENT,
+    )
+    .expect("the environment");
+    let d = dir.path().to_str().expect("a UTF-8 path");
+    for (args, message) in [
+        (vec!["list"], format!("no scenarios (*.yaml) in {d}\n")),
+        (
+            vec!["validate", "--seeds", "1"],
+            format!("no scenarios (*.yaml) to validate in {d}\n"),
+        ),
+    ] {
+        let mut all = vec!["--scenarios", d];
+        all.extend(&args);
+        let out = crate::support::run(&all);
+        assert_eq!(out.code, Some(2), "{args:?}; stderr:\n{}", out.stderr);
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert_eq!(out.stderr, message, "{args:?}");
+    }
+    let out = crate::support::run(["--scenarios", d, "show", ID]);
+    assert_eq!(out.code, Some(2), "stderr:\n{}", out.stderr);
+    assert_starts_with(&out.stderr, &format!("no scenario '{ID}' in {d}."));
+}
+
+#[test]
+fn validate_of_an_empty_folder_names_that_folder() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let d = dir.path().to_str().expect("a UTF-8 path");
+    let out = crate::support::run(["validate", d, "--seeds", "1"]);
+    assert_eq!(out.code, Some(2), "stderr:\n{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!("no scenarios (*.yaml) to validate in {d}\n")
+    );
+}
+
+#[test]
+fn show_in_a_missing_folder_says_it_cannot_read_it() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let missing = dir.path().join("nope");
+    let d = missing.to_str().expect("a UTF-8 path");
+    let out = crate::support::run(["--scenarios", d, "show", ID]);
+    assert_eq!(out.code, Some(2), "stderr:\n{}", out.stderr);
+    assert_starts_with(&out.stderr, &format!("cannot read {d}: "));
+}

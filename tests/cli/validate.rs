@@ -1,0 +1,107 @@
+//! `validate`: the repository's scenarios prove, a fix that does not heal
+//! fails with the scenario and seed named, and files that do not load are
+//! input errors.
+
+use crate::support::{
+    assert_contains, assert_starts_with, edit, fixtures, repo_scenarios, run, Workspace, ID,
+    SCENARIO,
+};
+
+#[test]
+fn repository_scenarios_validate() {
+    let dir = repo_scenarios();
+    let out = run([
+        "--scenarios".as_ref(),
+        dir.as_os_str(),
+        "validate".as_ref(),
+        "--seeds".as_ref(),
+        "3".as_ref(),
+    ]);
+    assert_eq!(
+        out.code,
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(out.stderr, "");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let (summary, rows) = lines.split_last().expect("a report");
+    assert!(
+        summary.ends_with(" scenarios valid over 3 seeds each"),
+        "summary: {summary:?}"
+    );
+    assert!(!rows.is_empty(), "no scenario rows:\n{}", out.stdout);
+    for row in rows {
+        let words: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(words.first(), Some(&"ok"), "row: {row:?}");
+        assert_eq!(words.get(2..), Some(&["3", "seeds"][..]), "row: {row:?}");
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r.split_whitespace().nth(1) == Some("nat-route-missing")),
+        "no nat-route-missing row:\n{}",
+        out.stdout
+    );
+    let count: usize = summary
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert_eq!(count, rows.len(), "summary count and rows disagree");
+}
+
+#[test]
+fn validate_takes_a_file() {
+    let file = fixtures().join(format!("{ID}.yaml"));
+    let out = run([
+        "validate".as_ref(),
+        file.as_os_str(),
+        "--seeds".as_ref(),
+        "1".as_ref(),
+    ]);
+    assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!("ok   {ID:<28} 1 seeds\n1 scenarios valid over 1 seeds each\n")
+    );
+}
+
+#[test]
+fn a_fix_that_does_not_heal_fails_validation() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "  - ec2 create-route --route-table-id ${rtb:private-${var:zone}} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat:${var:nat}}\n",
+        "  - logs create-log-group --log-group-name /tmp-x\n",
+    ));
+    let out = ws.run(&["validate", "--seeds", "2"]);
+    assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert_starts_with(&out.stderr, &format!("FAIL {ID:<28} 0 seeds\n"));
+    for seed in 0..2 {
+        assert_contains(
+            &out.stderr,
+            &format!(
+                "  {ID} (seed {seed}): after the reference fix, service checkout did not reach and hold steady state"
+            ),
+        );
+    }
+}
+
+#[test]
+fn validate_of_a_file_that_does_not_load_is_an_input_error() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\ndifficulty_level: 2\n",
+    ));
+    let out = ws.run(&["validate", "--seeds", "1"]);
+    assert_eq!(out.code, Some(2), "stderr:\n{}", out.stderr);
+    assert_starts_with(
+        &out.stderr,
+        &format!(
+            "{}unknown field `difficulty_level`",
+            ws.at_scenario(4, 1, "difficulty_level")
+        ),
+    );
+}
