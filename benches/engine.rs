@@ -2,6 +2,9 @@
 //! 24 virtual hours of a 200-task service whose tasks keep failing.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use faultline::engine::Sim;
 use faultline::scenario::{
     build, format::Environment, parse_yaml, scenario_files, validate, Scenario,

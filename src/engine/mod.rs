@@ -17,6 +17,7 @@ use crate::time::{Millis, SECOND};
 use crate::world::World;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 pub use network::{Blocked, Endpoint};
 
@@ -143,16 +144,20 @@ pub struct TaskRun {
     pub pending_failure: Option<(String, StopCause)>,
     /// Whether any container has a health check (the task is healthy only once it passes).
     pub container_checks: bool,
+    /// The task definition it runs (registered revisions never change).
+    pub td: Option<Arc<crate::world::TaskDefinition>>,
+    /// The task id, shared by the events queued for it.
+    pub handle: Option<Arc<str>>,
     /// Whether the task ever reached RUNNING.
     pub ever_running: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Ev {
-    Task(String, u64),
-    Elb(String, u64),
+    Task(Arc<str>, u64),
+    Elb(Arc<str>, u64),
     Service(String, String),
-    Prune(String),
+    Prune(Arc<str>),
 }
 
 /// The simulation: a world, a virtual clock, and what is due to happen.
@@ -232,7 +237,7 @@ impl Sim {
                     self.service_tick(&c, &s)
                 }
                 Ev::Prune(id) => {
-                    self.world.tasks.remove(&id);
+                    self.world.tasks.swap_remove(id.as_ref());
                 }
             }
             if self.check_invariants {

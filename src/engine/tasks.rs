@@ -76,7 +76,8 @@ impl Sim {
         };
         t.run.token += 1;
         let token = t.run.token;
-        self.schedule(at, Ev::Task(id.to_string(), token));
+        let h = t.run.handle.get_or_insert_with(|| id.into()).clone();
+        self.schedule(at, Ev::Task(h, token));
     }
 
     pub(super) fn arm_elb(&mut self, id: &str, at: Millis) {
@@ -85,7 +86,8 @@ impl Sim {
         };
         t.run.elb_token += 1;
         let token = t.run.elb_token;
-        self.schedule(at, Ev::Elb(id.to_string(), token));
+        let h = t.run.handle.get_or_insert_with(|| id.into()).clone();
+        self.schedule(at, Ev::Elb(h, token));
     }
 
     fn set_status(&mut self, id: &str, status: TaskStatus) {
@@ -106,7 +108,10 @@ impl Sim {
         dep: &crate::world::Deployment,
         subnet_id: &str,
     ) -> Option<String> {
-        let td = self.world.task_definition(&dep.task_definition)?.clone();
+        let td = self
+            .world
+            .task_definition_shared(&dep.task_definition)?
+            .clone();
         let (deployment, security_groups, assign_public_ip) = (
             dep.id.as_str(),
             dep.network.security_groups.clone(),
@@ -177,7 +182,10 @@ impl Sim {
             ephemeral_gib: td.ephemeral_gib(),
             version: 1,
             stop_cause: None,
-            run: Default::default(),
+            run: super::TaskRun {
+                td: Some(td.clone()),
+                ..Default::default()
+            },
         };
         self.world.tasks.insert(id.clone(), task);
         if let Some(svc) = self.world.service_mut(cluster, service) {
@@ -363,9 +371,13 @@ impl Sim {
 
     fn td_of(&self, id: &str) -> Option<std::sync::Arc<crate::world::TaskDefinition>> {
         let t = self.world.tasks.get(id)?;
-        self.world
-            .task_definition_shared(&t.task_definition_arn)
-            .cloned()
+        match &t.run.td {
+            Some(td) => Some(td.clone()),
+            None => self
+                .world
+                .task_definition_shared(&t.task_definition_arn)
+                .cloned(),
+        }
     }
 
     fn principal(&self, id: &str, role_arn: &str) -> (String, String) {
@@ -1542,7 +1554,7 @@ impl Sim {
             t.run.token += 1;
         }
         self.set_status(id, TaskStatus::Stopped);
-        self.schedule(now + STOPPED_TASK_RETENTION, Ev::Prune(id.to_string()));
+        self.schedule(now + STOPPED_TASK_RETENTION, Ev::Prune(id.into()));
         let svc = self
             .service_of(id)
             .map(|s| (s.cluster.clone(), s.name.clone()));

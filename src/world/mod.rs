@@ -19,6 +19,9 @@ pub use services::*;
 
 use std::collections::BTreeMap;
 
+/// Tasks by id, in insertion order (deterministic), hashed for the engine's many lookups.
+pub type TaskMap = indexmap::IndexMap<String, Task, rustc_hash::FxBuildHasher>;
+
 /// The whole simulated account in one region.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -65,7 +68,9 @@ pub struct World {
     /// Services by (cluster, name).
     pub services: BTreeMap<(String, String), Service>,
     /// Tasks by id (stopped ones stay an hour).
-    pub tasks: BTreeMap<String, Task>,
+    /// (Insertion-ordered, so iteration is deterministic; looked up by hash, since the
+    /// engine looks tasks up on every step.)
+    pub tasks: TaskMap,
     /// Load balancers by ARN.
     pub load_balancers: BTreeMap<String, LoadBalancer>,
     /// Target groups by ARN.
@@ -107,7 +112,7 @@ impl World {
             clusters: BTreeMap::new(),
             task_definitions: BTreeMap::new(),
             services: BTreeMap::new(),
-            tasks: BTreeMap::new(),
+            tasks: TaskMap::default(),
             load_balancers: BTreeMap::new(),
             target_groups: BTreeMap::new(),
             profiles: BTreeMap::new(),
@@ -316,14 +321,21 @@ impl World {
 
     /// A service by cluster (name or ARN) and service (name or ARN).
     pub fn service(&self, cluster: &str, service: &str) -> Option<&Service> {
+        let (c, s) = (short_ref(cluster), short_ref(service));
+        // An account has few services: a scan is cheaper than building an owned key.
         self.services
-            .get(&(short_name(cluster), short_name(service)))
+            .iter()
+            .find(|((kc, ks), _)| kc == c && ks == s)
+            .map(|(_, v)| v)
     }
 
     /// Mutable service lookup.
     pub fn service_mut(&mut self, cluster: &str, service: &str) -> Option<&mut Service> {
+        let (c, s) = (short_ref(cluster), short_ref(service));
         self.services
-            .get_mut(&(short_name(cluster), short_name(service)))
+            .iter_mut()
+            .find(|((kc, ks), _)| kc == c && ks == s)
+            .map(|(_, v)| v)
     }
 
     /// Checks the world's invariants; the first broken one is returned.
@@ -408,6 +420,15 @@ impl World {
 }
 
 /// The last path element of an ARN, or the name itself (`.../prod` -> `prod`).
+fn short_ref(name_or_arn: &str) -> &str {
+    if name_or_arn.starts_with("arn:") {
+        name_or_arn.rsplit('/').next().unwrap_or(name_or_arn)
+    } else {
+        name_or_arn
+    }
+}
+
+/// Owned form of the last path element of an ARN, or the name itself.
 pub fn short_name(name_or_arn: &str) -> String {
     if name_or_arn.starts_with("arn:") {
         name_or_arn
