@@ -48,6 +48,49 @@ pub fn iso(t: Millis) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac:03}000+00:00")
 }
 
+/// Parses an ISO 8601 instant (`2026-03-12T14:00:00Z`, `...+00:00`, with or
+/// without fractional seconds, or a bare date) into [`Millis`].
+pub fn parse_iso(text: &str) -> Option<Millis> {
+    let t = text.trim();
+    let (date, rest) = match t.find(['T', ' ']) {
+        Some(i) => (&t[..i], &t[i + 1..]),
+        None => (t, ""),
+    };
+    let mut d = date.split('-');
+    let y: i64 = d.next()?.parse().ok()?;
+    let mo: u32 = d.next()?.parse().ok()?;
+    let da: u32 = d.next()?.parse().ok()?;
+    if d.next().is_some() || !(1..=12).contains(&mo) || !(1..=31).contains(&da) {
+        return None;
+    }
+    let mut ms = days_from_civil(y, mo, da) * 86_400_000;
+    if rest.is_empty() {
+        return Some(ms);
+    }
+    let (clock, offset) = match rest.find(['Z', 'z', '+']).or_else(|| rest.rfind('-')) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let mut parts = clock.split(':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let mi: i64 = parts.next().unwrap_or("0").parse().ok()?;
+    let s: f64 = parts.next().unwrap_or("0").parse().ok()?;
+    if h > 23 || mi > 59 || !(0.0..61.0).contains(&s) {
+        return None;
+    }
+    ms += h * HOUR + mi * MINUTE + (s * 1000.0).round() as i64;
+    let off = offset.trim_start_matches(['Z', 'z']);
+    if !off.is_empty() {
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let o = off.trim_start_matches(['+', '-']);
+        let (oh, om) = o.split_once(':').unwrap_or((o, "0"));
+        let oh: i64 = oh.parse().ok()?;
+        let om: i64 = om.parse().ok()?;
+        ms -= sign * (oh * HOUR + om * MINUTE);
+    }
+    Some(ms)
+}
+
 /// Wall-clock style `HH:MM:SS` of the instant (UTC).
 pub fn hms(t: Millis) -> String {
     let ms = t.rem_euclid(86_400_000);
@@ -194,6 +237,15 @@ mod tests {
         assert_eq!(iso(t), "2026-03-12T14:32:05.123000+00:00");
         assert_eq!(hms(t), "14:32:05");
         assert_eq!(iso(0), "1970-01-01T00:00:00.000000+00:00");
+        assert_eq!(parse_iso("2026-03-12T14:32:05.123000+00:00"), Some(t));
+        assert_eq!(parse_iso("2026-03-12T14:32:05.123Z"), Some(t));
+        assert_eq!(parse_iso("2026-03-12T16:32:05.123+02:00"), Some(t));
+        assert_eq!(
+            parse_iso("2026-03-12"),
+            Some(days_from_civil(2026, 3, 12) * 86_400_000)
+        );
+        assert_eq!(parse_iso("2026-13-12"), None);
+        assert_eq!(parse_iso("yesterday"), None);
     }
 
     #[test]

@@ -105,6 +105,26 @@ impl Invocation {
         })
     }
 
+    /// Names of the flags given, in order.
+    pub fn flag_names(&self) -> Vec<&str> {
+        self.flags.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// Whether `--name` was given.
+    pub fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(n, _)| n == name)
+    }
+
+    /// Like [`Invocation::finish`], but flags in `keep` may stay unconsumed (for the renderer).
+    pub fn finish_except(&mut self, keep: &[&str]) -> Result<(), ArgError> {
+        for (i, (n, _)) in self.flags.iter().enumerate() {
+            if keep.contains(&n.as_str()) {
+                self.used[i] = true;
+            }
+        }
+        self.finish()
+    }
+
     /// The next positional argument, if any.
     pub fn positional(&mut self) -> Option<String> {
         let v = self.positionals.get(self.positionals_used).cloned();

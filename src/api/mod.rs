@@ -6,6 +6,14 @@
 //! [`crate::engine::Sim::world_changed`].
 
 pub mod args;
+pub mod ec2;
+pub mod ecs;
+pub mod elbv2;
+pub mod iam;
+pub mod logs;
+pub mod misc;
+pub mod read;
+pub mod render;
 pub mod write;
 
 pub use crate::error::AwsError;

@@ -144,6 +144,8 @@ pub struct TaskRun {
     pub pending_failure: Option<(String, StopCause)>,
     /// Whether any container has a health check (the task is healthy only once it passes).
     pub container_checks: bool,
+    /// Memory use over uptime of each container that runs a profile: (container index, curve, hard limit MiB).
+    pub memory: Vec<(usize, crate::world::MemoryCurve, u32)>,
     /// The task definition it runs (registered revisions never change).
     pub td: Option<Arc<crate::world::TaskDefinition>>,
     /// The task id, shared by the events queued for it.

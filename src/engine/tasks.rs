@@ -861,6 +861,7 @@ impl Sim {
         let mut exit: Option<(usize, i32, Option<String>, StopCause, Millis)> = None;
         let mut health: Option<(usize, bool, Millis)> = None;
         let mut logs = Vec::new();
+        let mut memory = Vec::new();
         let mut ready_at = now;
         for (i, c) in td.def.container_definitions.iter().enumerate() {
             let profile_name = match parse_image(&registry, &c.image) {
@@ -951,6 +952,7 @@ impl Sim {
                     let mut curve = profile.memory.clone();
                     curve.growth_per_minute *= 0.85 + self.world.rng.below(31) as f64 / 100.0;
                     let oom_at = curve.exceeds_at(limit).map(|u| now + u.max(500));
+                    memory.push((i, curve.clone(), limit));
                     for l in &profile.logs {
                         if oom_at.is_none_or(|o| now + l.after.0 < o) {
                             push_log(now + l.after.0, l.line.clone());
@@ -1022,6 +1024,7 @@ impl Sim {
             .iter()
             .any(|c| c.health_check.is_some());
         t.run.pending_logs = logs;
+        t.run.memory = memory;
         t.version += 1;
         self.note(|| format!("task {id} containers started"));
     }
