@@ -81,6 +81,7 @@ impl Sim {
             task_definition: svc.task_definition.clone(),
             desired_count: svc.desired_count,
             failed_tasks: 0,
+            had_running: false,
             network: svc.network.clone(),
             created_at: now,
             updated_at: now,
@@ -106,7 +107,10 @@ impl Sim {
         };
         if let Some(svc) = self.world.service_mut(&cluster, &service) {
             if let Some(d) = svc.deployments.iter_mut().find(|d| d.id == dep) {
+                // [V] "Once a service deployment has one or more successfully running
+                // tasks, the failed task count resets to zero and stops being evaluated."
                 d.failed_tasks = 0;
+                d.had_running = true;
             }
         }
         self.poke_service(&cluster, &service, self.now);
@@ -172,7 +176,9 @@ impl Sim {
             .iter_mut()
             .find(|d| Some(d.id.as_str()) == dep_id || (dep_id.is_none() && d.status == "PRIMARY"))
         {
-            dep.failed_tasks += 1;
+            if !dep.had_running {
+                dep.failed_tasks += 1;
+            }
             dep.updated_at = now;
             if cb.enable
                 && dep.status == "PRIMARY"
@@ -364,11 +370,13 @@ impl Sim {
 
         // Deployment completion and steady state.
         let (mut live_old, mut primary_live_now) = (false, 0u32);
+        let mut old_counts: std::collections::BTreeMap<String, u32> = Default::default();
         for t in self.live_tasks(cluster, service) {
             if t.started_by == primary.id {
                 primary_live_now += 1;
             } else {
                 live_old = true;
+                *old_counts.entry(t.started_by.clone()).or_default() += 1;
             }
         }
         let mut events = Vec::new();
@@ -377,6 +385,14 @@ impl Sim {
         };
         if !live_old && svc.deployments.len() > 1 {
             svc.deployments.truncate(1);
+        }
+        // An older deployment's desired count shrinks as its tasks are replaced.
+        for d in svc.deployments.iter_mut().skip(1) {
+            let n = old_counts.get(&d.id).copied().unwrap_or(0);
+            if n < d.desired_count {
+                d.desired_count = n;
+                d.updated_at = now;
+            }
         }
         let done = !live_old && primary_healthy == desired && primary_live_now == desired;
         if let Some(p) = svc.deployments.first_mut() {

@@ -377,6 +377,8 @@ pub struct Deployment {
     pub desired_count: u32,
     /// Consecutive failed tasks (resets when a task of it runs).
     pub failed_tasks: u32,
+    /// Whether a task of this deployment ever reached RUNNING (then failures stop being counted).
+    pub had_running: bool,
     /// Network configuration of this deployment.
     pub network: NetworkConfig,
     /// Creation instant.
