@@ -45,7 +45,12 @@ pub fn iso(t: Millis) -> String {
     let ms = t.rem_euclid(86_400_000);
     let (y, mo, d) = civil(days);
     let (h, mi, s, frac) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac:03}000+00:00")
+    // As Python's isoformat, which the CLI uses: no fraction when it is zero.
+    if frac == 0 {
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
+    } else {
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac:03}000+00:00")
+    }
 }
 
 /// Parses an ISO 8601 instant (`2026-03-12T14:00:00Z`, `...+00:00`, with or
@@ -236,7 +241,7 @@ mod tests {
         let t = days_from_civil(2026, 3, 12) * 86_400_000 + 14 * HOUR + 32 * MINUTE + 5_123;
         assert_eq!(iso(t), "2026-03-12T14:32:05.123000+00:00");
         assert_eq!(hms(t), "14:32:05");
-        assert_eq!(iso(0), "1970-01-01T00:00:00.000000+00:00");
+        assert_eq!(iso(0), "1970-01-01T00:00:00+00:00");
         assert_eq!(parse_iso("2026-03-12T14:32:05.123000+00:00"), Some(t));
         assert_eq!(parse_iso("2026-03-12T14:32:05.123Z"), Some(t));
         assert_eq!(parse_iso("2026-03-12T16:32:05.123+02:00"), Some(t));

@@ -276,7 +276,18 @@ impl Shorthand<'_> {
                 ));
             }
             self.i += 1;
-            let v = self.value()?;
+            let mut v = self.value()?;
+            // `Values=a,b`: words after a bare value that are not `key=` continue a list.
+            if v.is_string() {
+                let mut items = vec![v.clone()];
+                while self.peek() == Some(b',') && !self.next_segment_is_key() {
+                    self.i += 1;
+                    items.push(self.value()?);
+                }
+                if items.len() > 1 {
+                    v = Value::Array(items);
+                }
+            }
             map.insert(key.trim().to_string(), v);
             match self.peek() {
                 Some(b',') => {
@@ -286,6 +297,19 @@ impl Shorthand<'_> {
             }
         }
         Ok(Value::Object(map))
+    }
+
+    /// Whether the text after the next `,` is a `key=` (a new member) rather than another list item.
+    fn next_segment_is_key(&self) -> bool {
+        let rest = &self.s[self.i + 1..];
+        for &c in rest {
+            match c {
+                b'=' => return true,
+                b',' | b']' | b'}' | b'[' | b'{' => return false,
+                _ => {}
+            }
+        }
+        false
     }
 
     fn value(&mut self) -> Result<Value, String> {
@@ -363,6 +387,14 @@ mod tests {
             json!({"awsvpcConfiguration":{"subnets":["subnet-1","subnet-2"],"securityGroups":["sg-1"],"assignPublicIp":"DISABLED"}})
         );
         assert!(parse_value("a={b=1").is_err());
+        assert_eq!(
+            parse_value("Name=association.subnet-id,Values=subnet-1,subnet-2").unwrap(),
+            json!({"Name":"association.subnet-id","Values":["subnet-1","subnet-2"]})
+        );
+        assert_eq!(
+            parse_value("Name=x,Values=a,Other=b").unwrap(),
+            json!({"Name":"x","Values":"a","Other":"b"})
+        );
         assert_eq!(parse_value("[1,2]").unwrap(), json!([1, 2]));
     }
 

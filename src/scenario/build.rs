@@ -154,17 +154,25 @@ fn parse_cidr(text: &str, path: &str) -> Result<Cidr, PathError> {
 }
 
 fn az_id(region: &str, letter: &str) -> String {
-    let short: String = region
-        .split('-')
-        .map(|p| p.chars().next().unwrap_or('x'))
-        .collect::<String>();
+    // us-east-1 -> use1, eu-west-2 -> euw2, ap-southeast-1 -> apse1 (AZ ids; the
+    // number mapping letters to ids differs per account in reality).
+    let mut parts = region.split('-');
+    let geo = parts.next().unwrap_or("");
+    let dir = match parts.next().unwrap_or("") {
+        "northeast" => "ne",
+        "southeast" => "se",
+        "northwest" => "nw",
+        "southwest" => "sw",
+        "central" => "c",
+        d => &d[..d.len().min(1)],
+    };
     let digit: String = region.chars().filter(|c| c.is_ascii_digit()).collect();
     let n = letter
         .bytes()
         .next()
         .map(|b| (b.saturating_sub(b'a') as u32) + 1)
         .unwrap_or(1);
-    format!("{}{}-az{n}", &short[..short.len().saturating_sub(1)], digit)
+    format!("{geo}{dir}{digit}-az{n}")
 }
 
 fn rule(
@@ -588,7 +596,7 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
                     t.routes.push(Route {
                         dest: RouteDest::PrefixList(pl.clone()),
                         target: RouteTarget::GatewayEndpoint(id.clone()),
-                        origin: "CreateVpcEndpoint",
+                        origin: "CreateRoute",
                     });
                 }
             }
@@ -688,8 +696,8 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
                 .create_eni(
                     &sid,
                     EniOwner::Other(desc.clone()),
-                    desc,
-                    "interface",
+                    desc.clone(),
+                    interface_type_for(&desc),
                     vec![],
                 )
                 .ok_or_else(|| {
@@ -894,25 +902,6 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
             "elasticloadbalancing",
             &format!("loadbalancer/app/{}/{hex}", lb.name),
         );
-        let mut subnets = Vec::new();
-        for (j, s) in lb.subnets.iter().enumerate() {
-            let sid =
-                name_of(&w, "subnet", s, &format!("{path}.subnets[{j}]"), "subnet")?.to_string();
-            w.create_eni(
-                &sid,
-                EniOwner::LoadBalancer(arn.clone()),
-                format!("ELB app/{}/{hex}", lb.name),
-                "interface",
-                vec![],
-            )
-            .ok_or_else(|| {
-                env_err(
-                    format!("{path}.subnets[{j}]"),
-                    "the subnet has no free address for the load balancer",
-                )
-            })?;
-            subnets.push(sid);
-        }
         let mut sgs = Vec::new();
         for (j, g) in lb.security_groups.iter().enumerate() {
             sgs.push(
@@ -925,6 +914,25 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
                 )?
                 .to_string(),
             );
+        }
+        let mut subnets = Vec::new();
+        for (j, s) in lb.subnets.iter().enumerate() {
+            let sid =
+                name_of(&w, "subnet", s, &format!("{path}.subnets[{j}]"), "subnet")?.to_string();
+            w.create_eni(
+                &sid,
+                EniOwner::LoadBalancer(arn.clone()),
+                format!("ELB app/{}/{hex}", lb.name),
+                "interface",
+                sgs.clone(),
+            )
+            .ok_or_else(|| {
+                env_err(
+                    format!("{path}.subnets[{j}]"),
+                    "the subnet has no free address for the load balancer",
+                )
+            })?;
+            subnets.push(sid);
         }
         let dns = format!(
             "{}-{}.{}.elb.amazonaws.com",

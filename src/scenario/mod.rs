@@ -644,8 +644,8 @@ impl Scenario {
                     .create_eni(
                         &sid,
                         crate::world::EniOwner::Other(d.clone()),
-                        d,
-                        "interface",
+                        d.clone(),
+                        crate::world::interface_type_for(&d),
                         vec![],
                     )
                     .is_none()

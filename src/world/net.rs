@@ -173,7 +173,7 @@ pub struct Route {
     pub dest: RouteDest,
     /// Target.
     pub target: RouteTarget,
-    /// `CreateRouteTable`, `CreateRoute` or `CreateVpcEndpoint`.
+    /// `CreateRouteTable` or `CreateRoute`.
     pub origin: &'static str,
 }
 
@@ -322,6 +322,15 @@ pub struct SecurityGroup {
     pub ingress: Vec<SgRule>,
     /// Outbound rules.
     pub egress: Vec<SgRule>,
+}
+
+/// The `InterfaceType` AWS gives an interface of another workload, from its description.
+pub fn interface_type_for(description: &str) -> &'static str {
+    if description.starts_with("AWS Lambda VPC ENI") {
+        "lambda"
+    } else {
+        "interface"
+    }
 }
 
 /// Who holds a network interface.
