@@ -1,6 +1,1256 @@
-//! Read-only `logs` operations in the AWS CLI's shapes.
+//! Read-only `logs` operations in the AWS CLI's shapes, and `logs tail`,
+//! which prints plain lines as aws-cli's `awscli/customizations/logs/tail.py`
+//! does.
+//!
+//! Only events whose timestamp has come (at or before the virtual now) exist.
+//! Tokens (`nextToken`, `f/...`, `b/...`, `eventId`) are stable digits derived
+//! from the stream and the event's position, never random.
 
-use super::read::Op;
+use super::misc::{check_range, int_flag, stable_hash};
+use super::read::{flag, not_found, required, Complete, FlagKind, Op, ReadCtx};
+use super::{ArgError, AwsError, CommandError, Invocation};
+use crate::time::Millis;
+use crate::world::{LogEvent, LogGroup, LogStream};
+use serde_json::{json, Map, Value};
+
+/// [C] reference §5 (ResourceNotFoundException).
+const GROUP_MISSING: &str = "The specified log group does not exist.";
+/// [V] CloudWatch Logs API reference.
+const STREAM_MISSING: &str = "The specified log stream does not exist.";
+/// [I] text for a token this simulator did not hand out.
+const BAD_TOKEN: &str = "The specified nextToken is invalid.";
+
+fn group<'a>(ctx: &ReadCtx<'a>, name: &str, op: &str) -> Result<&'a LogGroup, CommandError> {
+    ctx.world
+        .log_groups
+        .get(name)
+        .ok_or_else(|| not_found("ResourceNotFoundException", op, GROUP_MISSING))
+}
+
+/// Events that exist at `now`, with their position in the stream.
+fn visible(s: &LogStream, now: Millis) -> impl Iterator<Item = (usize, &LogEvent)> {
+    s.events
+        .iter()
+        .enumerate()
+        .filter(move |(_, e)| e.timestamp <= now)
+}
+
+/// The group's ARN without the trailing `:*` (`logGroupArn`).
+fn bare_arn(g: &LogGroup) -> &str {
+    g.arn.strip_suffix(":*").unwrap_or(&g.arn)
+}
+
+/// 56 digits, as CloudWatch Logs' tokens and event ids are: a stable prefix
+/// from `seed`, then the position.
+fn digits56(seed: &[&str], pos: usize) -> String {
+    let h = stable_hash(seed);
+    let h2 = stable_hash(&[&h.to_string()]) % 1_000_000_000_000_000_000;
+    format!("{h:020}{h2:018}{pos:018}")
+}
+
+/// An opaque paging token for the describe and filter operations (position `pos`).
+fn page_token(seed: &str, pos: usize) -> String {
+    format!("{:016x}{pos:08x}", stable_hash(&[seed, "page"]))
+}
+
+fn parse_page_token(seed: &str, token: &str, op: &str) -> Result<usize, CommandError> {
+    let bad = || AwsError::new("InvalidParameterException", op, BAD_TOKEN).into();
+    if token.len() != 24 || token[..16] != format!("{:016x}", stable_hash(&[seed, "page"])) {
+        return Err(bad());
+    }
+    usize::from_str_radix(&token[16..], 16).map_err(|_| bad())
+}
+
+fn limit(inv: &mut Invocation, op: &str, max: i64) -> Result<Option<usize>, CommandError> {
+    match int_flag(inv, "limit")? {
+        None => Ok(None),
+        Some(n) => {
+            check_range(op, "InvalidParameterException", "limit", n, 1, max)?;
+            Ok(Some(n as usize))
+        }
+    }
+}
+
+/// `logs describe-log-groups`.
+fn describe_log_groups(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "DescribeLogGroups";
+    let prefix = inv.value("log-group-name-prefix")?;
+    let pattern = inv.value("log-group-name-pattern")?;
+    let lim = limit(inv, op, 50)?;
+    let token = inv.value("next-token")?;
+    inv.finish_except(&["query", "output"])?;
+    if prefix.is_some() && pattern.is_some() {
+        // [I]
+        return Err(AwsError::new(
+            "InvalidParameterException",
+            op,
+            "LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.",
+        )
+        .into());
+    }
+    let groups: Vec<&LogGroup> = ctx
+        .world
+        .log_groups
+        .values()
+        .filter(|g| g.created <= ctx.now)
+        .filter(|g| prefix.as_deref().is_none_or(|p| g.name.starts_with(p)))
+        // A case-sensitive substring search [V].
+        .filter(|g| pattern.as_deref().is_none_or(|p| g.name.contains(p)))
+        .collect();
+    let items: Vec<Value> = groups
+        .iter()
+        .map(|g| {
+            let stored: usize = g
+                .streams
+                .values()
+                .flat_map(|s| visible(s, ctx.now))
+                .map(|(_, e)| e.message.len())
+                .sum();
+            let mut m = Map::new();
+            m.insert("logGroupName".into(), json!(g.name));
+            m.insert("creationTime".into(), json!(g.created));
+            if let Some(d) = g.retention_days {
+                m.insert("retentionInDays".into(), json!(d));
+            }
+            m.insert("metricFilterCount".into(), json!(0));
+            m.insert("arn".into(), json!(g.arn));
+            m.insert("storedBytes".into(), json!(stored));
+            m.insert("logGroupClass".into(), json!("STANDARD"));
+            m.insert("logGroupArn".into(), json!(bare_arn(g)));
+            Value::Object(m)
+        })
+        .collect();
+    page(items, "logGroups", "log-groups", lim, token, 50, op)
+}
+
+/// One page of a paginated list. Without `--limit` or `--next-token` the CLI
+/// fetches every page and prints only the list; with either, pagination is
+/// off and the raw page (with its `nextToken`) is printed [V: aws-cli paginate.py].
+fn page(
+    items: Vec<Value>,
+    key: &str,
+    seed: &str,
+    lim: Option<usize>,
+    token: Option<String>,
+    default: usize,
+    op: &str,
+) -> Result<Value, CommandError> {
+    if lim.is_none() && token.is_none() {
+        return Ok(json!({ key: items }));
+    }
+    let from = match &token {
+        Some(t) => parse_page_token(seed, t, op)?,
+        None => 0,
+    };
+    let n = lim.unwrap_or(default);
+    let to = (from + n).min(items.len());
+    let mut out = Map::new();
+    out.insert(
+        key.into(),
+        Value::Array(items.get(from..to).unwrap_or_default().to_vec()),
+    );
+    if to < items.len() {
+        out.insert("nextToken".into(), json!(page_token(seed, to)));
+    }
+    Ok(Value::Object(out))
+}
+
+fn stream_arn(g: &LogGroup, s: &str) -> String {
+    format!("{}:log-stream:{s}", bare_arn(g))
+}
+
+/// `logs describe-log-streams`.
+fn describe_log_streams(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "DescribeLogStreams";
+    let name = inv.required("log-group-name")?;
+    let prefix = inv.value("log-stream-name-prefix")?;
+    let order = inv.value("order-by")?;
+    let desc = inv.switch("descending")?.unwrap_or(false);
+    let lim = limit(inv, op, 50)?;
+    let token = inv.value("next-token")?;
+    inv.finish_except(&["query", "output"])?;
+    let by_time = match order.as_deref() {
+        None | Some("LogStreamName") => false,
+        Some("LastEventTime") => true,
+        Some(o) => {
+            return Err(AwsError::new("InvalidParameterException", op, format!("1 validation error detected: Value '{o}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LastEventTime, LogStreamName]")).into())
+        }
+    };
+    if by_time && prefix.is_some() {
+        // [C]
+        return Err(AwsError::new(
+            "InvalidParameterException",
+            op,
+            "Cannot order by LastEventTime with a logStreamNamePrefix.",
+        )
+        .into());
+    }
+    let g = group(ctx, &name, op)?;
+    let mut streams: Vec<(&LogStream, Option<(&LogEvent, &LogEvent)>)> = g
+        .streams
+        .values()
+        .filter(|s| s.created <= ctx.now)
+        .filter(|s| prefix.as_deref().is_none_or(|p| s.name.starts_with(p)))
+        .map(|s| {
+            let mut vis = visible(s, ctx.now).map(|(_, e)| e);
+            let first = vis.next();
+            let last = vis.last().or(first);
+            (s, first.zip(last))
+        })
+        .collect();
+    if by_time {
+        // Streams without events sort by creation [I].
+        streams.sort_by_key(|(s, fl)| {
+            (
+                fl.map(|(_, l)| l.timestamp).unwrap_or(s.created),
+                s.name.clone(),
+            )
+        });
+    }
+    if desc {
+        streams.reverse();
+    }
+    let items: Vec<Value> = streams
+        .iter()
+        .map(|(s, fl)| {
+            let mut m = Map::new();
+            m.insert("logStreamName".into(), json!(s.name));
+            m.insert("creationTime".into(), json!(s.created));
+            if let Some((f, l)) = fl {
+                m.insert("firstEventTimestamp".into(), json!(f.timestamp));
+                m.insert("lastEventTimestamp".into(), json!(l.timestamp));
+                m.insert(
+                    "lastIngestionTime".into(),
+                    json!(l.ingestion_time.min(ctx.now)),
+                );
+            }
+            let n = visible(s, ctx.now).count();
+            m.insert(
+                "uploadSequenceToken".into(),
+                json!(digits56(&[&g.name, &s.name, "upload"], n)),
+            );
+            m.insert("arn".into(), json!(stream_arn(g, &s.name)));
+            // storedBytes of streams is deprecated and always 0 [V].
+            m.insert("storedBytes".into(), json!(0));
+            Value::Object(m)
+        })
+        .collect();
+    page(
+        items,
+        "logStreams",
+        &format!("streams:{name}"),
+        lim,
+        token,
+        50,
+        op,
+    )
+}
+
+/// `logs get-log-events`.
+fn get_log_events(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "GetLogEvents";
+    let gname = inv.required("log-group-name")?;
+    let sname = inv.required("log-stream-name")?;
+    let start = int_flag(inv, "start-time")?;
+    let end = int_flag(inv, "end-time")?;
+    let lim = limit(inv, op, 10_000)?.unwrap_or(10_000);
+    let head = inv.switch("start-from-head")?.unwrap_or(false);
+    let token = inv.value("next-token")?;
+    inv.finish_except(&["query", "output"])?;
+    let g = group(ctx, &gname, op)?;
+    let s = g
+        .streams
+        .get(&sname)
+        .filter(|s| s.created <= ctx.now)
+        .ok_or_else(|| not_found("ResourceNotFoundException", op, STREAM_MISSING))?;
+    let seed = [gname.as_str(), sname.as_str()];
+    // startTime is inclusive, endTime exclusive [V].
+    let evs: Vec<(usize, &LogEvent)> = visible(s, ctx.now)
+        .filter(|(_, e)| start.is_none_or(|t| e.timestamp >= t))
+        .filter(|(_, e)| end.is_none_or(|t| e.timestamp < t))
+        .collect();
+    let total = s.events.len();
+    let (from, to, here) = match token.as_deref() {
+        Some(t) => {
+            let (dir, digits) = t.split_at(t.len().min(2));
+            let pos = (digits.len() == 56 && digits[..38] == digits56(&seed, 0)[..38])
+                .then(|| digits[38..].parse::<usize>().ok())
+                .flatten()
+                .filter(|p| *p <= total)
+                .ok_or_else(|| -> CommandError {
+                    AwsError::new("InvalidParameterException", op, BAD_TOKEN).into()
+                })?;
+            match dir {
+                "f/" => {
+                    let a = evs.partition_point(|(i, _)| *i < pos);
+                    (a, (a + lim).min(evs.len()), pos)
+                }
+                "b/" => {
+                    let b = evs.partition_point(|(i, _)| *i < pos);
+                    (b.saturating_sub(lim), b, pos)
+                }
+                _ => return Err(AwsError::new("InvalidParameterException", op, BAD_TOKEN).into()),
+            }
+        }
+        None if head => (0, lim.min(evs.len()), 0),
+        None => (evs.len().saturating_sub(lim), evs.len(), total),
+    };
+    let page = &evs[from..to];
+    let forward = page.last().map(|(i, _)| i + 1).unwrap_or(here);
+    let backward = page.first().map(|(i, _)| *i).unwrap_or(here);
+    let events: Vec<Value> = page
+        .iter()
+        .map(|(_, e)| {
+            json!({
+                "timestamp": e.timestamp,
+                "message": e.message,
+                "ingestionTime": e.ingestion_time,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "events": events,
+        "nextForwardToken": format!("f/{}", digits56(&seed, forward)),
+        "nextBackwardToken": format!("b/{}", digits56(&seed, backward)),
+    }))
+}
+
+/// A parsed filter pattern: the term syntax of unstructured logs.
+#[derive(Debug, Default, PartialEq)]
+struct Pattern {
+    all: Vec<String>,
+    any: Vec<String>,
+    none: Vec<String>,
+}
+
+impl Pattern {
+    /// Plain terms (all must match), `"quoted phrases"`, `?a ?b` (any of),
+    /// `-term` (must not match). Matching is case-sensitive [V].
+    fn parse(text: &str) -> Result<Pattern, ArgError> {
+        let t = text.trim();
+        let unsupported = |what: &str| {
+            ArgError(format!(
+                "faultline simulates only term filter patterns (ERROR, \"exact phrase\", ?ERROR ?WARN, -DEBUG); {what} patterns are not supported in the game. Try a term or a quoted phrase, e.g. --filter-pattern '\"level\":\"error\"'"
+            ))
+        };
+        if t.starts_with('{') {
+            return Err(unsupported("JSON ({ $.field = value })"));
+        }
+        if t.starts_with('[') {
+            return Err(unsupported("space-delimited ([a, b, ...])"));
+        }
+        if t.starts_with('%') {
+            return Err(unsupported("regular-expression (%...%)"));
+        }
+        let mut p = Pattern::default();
+        let chars: Vec<char> = t.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_whitespace() {
+                i += 1;
+                continue;
+            }
+            let kind = match chars[i] {
+                '?' => {
+                    i += 1;
+                    1
+                }
+                '-' if i + 1 < chars.len() && !chars[i + 1].is_whitespace() => {
+                    i += 1;
+                    2
+                }
+                _ => 0,
+            };
+            let mut term = String::new();
+            if chars.get(i) == Some(&'"') {
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' && i + 1 < chars.len() {
+                        i += 1;
+                    }
+                    term.push(chars[i]);
+                    i += 1;
+                }
+                if i >= chars.len() {
+                    return Err(ArgError(format!(
+                        "Invalid filter pattern: unbalanced quotes in {t}"
+                    )));
+                }
+                i += 1;
+            } else {
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    term.push(chars[i]);
+                    i += 1;
+                }
+            }
+            if term.is_empty() {
+                continue;
+            }
+            match kind {
+                1 => p.any.push(term),
+                2 => p.none.push(term),
+                _ => p.all.push(term),
+            }
+        }
+        Ok(p)
+    }
+
+    fn matches(&self, msg: &str) -> bool {
+        self.all.iter().all(|t| msg.contains(t.as_str()))
+            && !self.none.iter().any(|t| msg.contains(t.as_str()))
+            && (self.any.is_empty() || self.any.iter().any(|t| msg.contains(t.as_str())))
+    }
+}
+
+/// One event found across streams.
+struct Found<'a> {
+    stream: &'a str,
+    pos: usize,
+    ev: &'a LogEvent,
+}
+
+/// Events of a group, interleaved by time across streams (the FilterLogEvents core).
+#[allow(clippy::too_many_arguments)]
+fn filter_events<'a>(
+    ctx: &ReadCtx<'a>,
+    g: &'a LogGroup,
+    names: Option<&[String]>,
+    prefix: Option<&str>,
+    pattern: &Pattern,
+    start: Option<Millis>,
+    end: Option<Millis>,
+    op: &str,
+) -> Result<Vec<Found<'a>>, CommandError> {
+    if names.is_some() && prefix.is_some() {
+        // [I]
+        return Err(AwsError::new(
+            "InvalidParameterException",
+            op,
+            "You cannot specify both LogStreamNames and LogStreamNamePrefix.",
+        )
+        .into());
+    }
+    let mut out: Vec<Found> = g
+        .streams
+        .values()
+        .filter(|s| names.is_none_or(|n| n.contains(&s.name)))
+        .filter(|s| prefix.is_none_or(|p| s.name.starts_with(p)))
+        .flat_map(|s| {
+            visible(s, ctx.now).map(move |(pos, ev)| Found {
+                stream: &s.name,
+                pos,
+                ev,
+            })
+        })
+        // startTime inclusive; events later than endTime are not returned [V].
+        .filter(|f| start.is_none_or(|t| f.ev.timestamp >= t))
+        .filter(|f| end.is_none_or(|t| f.ev.timestamp <= t))
+        .filter(|f| pattern.matches(&f.ev.message))
+        .collect();
+    out.sort_by(|a, b| (a.ev.timestamp, a.stream, a.pos).cmp(&(b.ev.timestamp, b.stream, b.pos)));
+    Ok(out)
+}
+
+/// `logs filter-log-events`.
+fn filter_log_events(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "FilterLogEvents";
+    let gname = inv.required("log-group-name")?;
+    let names = inv.values("log-stream-names")?;
+    let prefix = inv.value("log-stream-name-prefix")?;
+    let pattern = Pattern::parse(&inv.value("filter-pattern")?.unwrap_or_default())?;
+    let start = int_flag(inv, "start-time")?;
+    let end = int_flag(inv, "end-time")?;
+    let lim = limit(inv, op, 10_000)?;
+    let token = inv.value("next-token")?;
+    // Deprecated and always on [V]: accepted, changes nothing.
+    inv.switch("interleaved")?;
+    inv.finish_except(&["query", "output"])?;
+    let g = group(ctx, &gname, op)?;
+    let found = filter_events(
+        ctx,
+        g,
+        names.as_deref(),
+        prefix.as_deref(),
+        &pattern,
+        start,
+        end,
+        op,
+    )?;
+    let items: Vec<Value> = found
+        .iter()
+        .map(|f| {
+            json!({
+                "logStreamName": f.stream,
+                "timestamp": f.ev.timestamp,
+                "message": f.ev.message,
+                "ingestionTime": f.ev.ingestion_time,
+                "eventId": digits56(&[&gname, f.stream, &f.ev.timestamp.to_string()], f.pos),
+            })
+        })
+        .collect();
+    let seed = format!("events:{gname}");
+    let raw = lim.is_some() || token.is_some();
+    let mut v = page(items, "events", &seed, lim, token, 10_000, op)?;
+    if let Value::Object(m) = &mut v {
+        if raw {
+            // A raw page still carries the deprecated, now empty, searchedLogStreams [V].
+            let next = m.remove("nextToken");
+            m.insert("searchedLogStreams".into(), json!([]));
+            if let Some(n) = next {
+                m.insert("nextToken".into(), n);
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// `--since` as tail.py reads it: `<n><s|m|h|d|w>` ago, else a timestamp.
+fn since(text: &str, now: Millis) -> Result<Millis, ArgError> {
+    let t = text.trim();
+    if let Some(unit) = t.chars().last() {
+        let num = &t[..t.len() - unit.len_utf8()];
+        let scale = match unit {
+            's' => Some(1000),
+            'm' => Some(60_000),
+            'h' => Some(3_600_000),
+            'd' => Some(86_400_000),
+            'w' => Some(7 * 86_400_000),
+            _ => None,
+        };
+        if let (Some(scale), false) = (scale, num.is_empty()) {
+            if num.chars().all(|c| c.is_ascii_digit()) {
+                let n: i64 = num
+                    .parse()
+                    .map_err(|_| ArgError(format!("Invalid timestamp \"{t}\"")))?;
+                return Ok(now - n.saturating_mul(scale));
+            }
+        }
+    }
+    if let Some(ms) = crate::time::parse_iso(t) {
+        return Ok(ms);
+    }
+    if let Ok(secs) = t.parse::<f64>() {
+        return Ok((secs * 1000.0) as Millis);
+    }
+    // [I] botocore's parse_timestamp error, with the accepted forms.
+    Err(ArgError(format!(
+        "Invalid timestamp \"{t}\": use a relative time with one unit (10m, 1h, 2d, 1w) or an ISO 8601 timestamp (2026-03-12T14:00:00Z)"
+    )))
+}
+
+/// Python's `json.dumps(..., indent=4)` (ASCII-escaped, `": "` after keys).
+fn python_pretty(v: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    serde::Serialize::serialize(v, &mut ser).expect("a JSON value serializes");
+    let text = String::from_utf8(buf).expect("serde_json writes UTF-8");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
+}
+
+/// Python's `isoformat(timespec='microseconds')` of a UTC instant: always six fraction digits.
+fn iso_micros(t: Millis) -> String {
+    let s = crate::time::iso(t);
+    match s.strip_suffix("+00:00") {
+        Some(head) if !head.contains('.') => format!("{head}.000000+00:00"),
+        _ => s,
+    }
+}
+
+/// `logs tail <group>`: plain lines, not JSON.
+fn tail(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let Some(gname) = inv.positional() else {
+        return Err(ArgError(
+            "aws: error: the following arguments are required: group_name".into(),
+        )
+        .into());
+    };
+    let since_text = inv.value("since")?.unwrap_or_else(|| "10m".into());
+    let follow = inv.switch("follow")?.unwrap_or(false);
+    let format = inv.value("format")?.unwrap_or_else(|| "detailed".into());
+    let names = inv.values("log-stream-names")?;
+    let prefix = inv.value("log-stream-name-prefix")?;
+    let pattern = Pattern::parse(&inv.value("filter-pattern")?.unwrap_or_default())?;
+    inv.finish_except(&["query", "output"])?;
+    if !["detailed", "short", "json"].contains(&format.as_str()) {
+        return Err(ArgError(format!(
+            "aws: error: argument --format: Invalid choice, valid choices are:\n\ndetailed                                 | short\njson\n\n(got '{format}')"
+        ))
+        .into());
+    }
+    if follow {
+        return Err(ArgError(
+            "--follow is not available in faultline: virtual time only moves between commands. Run logs tail again (with --since) to see newer lines.".into(),
+        )
+        .into());
+    }
+    let start = since(&since_text, ctx.now)?;
+    // tail calls FilterLogEvents; a missing group fails there [V: tail.py].
+    let op = "FilterLogEvents";
+    let g = group(ctx, &gname, op)?;
+    let found = filter_events(
+        ctx,
+        g,
+        names.as_deref(),
+        prefix.as_deref(),
+        &pattern,
+        Some(start),
+        None,
+        op,
+    )?;
+    let lines: Vec<String> = found
+        .iter()
+        .map(|f| {
+            let ts = f.ev.timestamp;
+            let line = match format.as_str() {
+                // isoformat(timespec='microseconds') of a UTC datetime.
+                "detailed" => format!("{} {} {}", iso_micros(ts), f.stream, f.ev.message),
+                // strftime("%Y-%m-%dT%H:%M:%S").
+                "short" => format!("{} {}", &crate::time::iso(ts)[..19], f.ev.message),
+                // isoformat(), then the message pretty-printed if it is JSON.
+                _ => {
+                    let msg = match serde_json::from_str::<Value>(&f.ev.message) {
+                        Ok(v) => format!("\n{}", python_pretty(&v)),
+                        Err(_) => f.ev.message.clone(),
+                    };
+                    format!("{} {} {msg}", super::misc::cli_time(ts), f.stream)
+                }
+            };
+            // _ensure_single_newline_ending: rstrip, one newline.
+            line.trim_end().to_string()
+        })
+        .collect();
+    Ok(Value::String(lines.join("\n")))
+}
+
+const ORDER_BY: &[&str] = &["LogStreamName", "LastEventTime"];
 
 /// The `logs` operations.
-pub const OPS: &[Op] = &[];
+pub const OPS: &[Op] = &[
+    Op {
+        service: "logs",
+        name: "describe-log-groups",
+        api: "DescribeLogGroups",
+        summary: "Lists log groups (retention, size, ARN)",
+        flags: &[
+            flag(
+                "log-group-name-prefix",
+                FlagKind::Str,
+                "only groups whose names start with this",
+                Complete::LogGroup,
+            ),
+            flag(
+                "log-group-name-pattern",
+                FlagKind::Str,
+                "only groups whose names contain this (case-sensitive)",
+                Complete::Nothing,
+            ),
+            flag(
+                "limit",
+                FlagKind::Int,
+                "one page of at most this many groups (1-50)",
+                Complete::Nothing,
+            ),
+            flag(
+                "next-token",
+                FlagKind::Str,
+                "the nextToken of the previous page",
+                Complete::Nothing,
+            ),
+        ],
+        positional: None,
+        run: describe_log_groups,
+    },
+    Op {
+        service: "logs",
+        name: "describe-log-streams",
+        api: "DescribeLogStreams",
+        summary: "Lists the log streams of a group (first and last event times)",
+        flags: &[
+            required(
+                "log-group-name",
+                FlagKind::Str,
+                "the log group",
+                Complete::LogGroup,
+            ),
+            flag(
+                "log-stream-name-prefix",
+                FlagKind::Str,
+                "only streams whose names start with this",
+                Complete::LogStream,
+            ),
+            flag(
+                "order-by",
+                FlagKind::Str,
+                "LogStreamName (default) or LastEventTime",
+                Complete::Choices(ORDER_BY),
+            ),
+            flag(
+                "descending",
+                FlagKind::Bool,
+                "newest or last names first",
+                Complete::Nothing,
+            ),
+            flag(
+                "limit",
+                FlagKind::Int,
+                "one page of at most this many streams (1-50)",
+                Complete::Nothing,
+            ),
+            flag(
+                "next-token",
+                FlagKind::Str,
+                "the nextToken of the previous page",
+                Complete::Nothing,
+            ),
+        ],
+        positional: None,
+        run: describe_log_streams,
+    },
+    Op {
+        service: "logs",
+        name: "get-log-events",
+        api: "GetLogEvents",
+        summary: "Gets the events of one log stream",
+        flags: &[
+            required(
+                "log-group-name",
+                FlagKind::Str,
+                "the log group",
+                Complete::LogGroup,
+            ),
+            required(
+                "log-stream-name",
+                FlagKind::Str,
+                "the log stream, e.g. ecs/<container>/<task-id>",
+                Complete::LogStream,
+            ),
+            flag(
+                "start-time",
+                FlagKind::Int,
+                "first instant, epoch milliseconds (inclusive)",
+                Complete::Nothing,
+            ),
+            flag(
+                "end-time",
+                FlagKind::Int,
+                "last instant, epoch milliseconds (exclusive)",
+                Complete::Nothing,
+            ),
+            flag(
+                "limit",
+                FlagKind::Int,
+                "at most this many events (1-10000)",
+                Complete::Nothing,
+            ),
+            flag(
+                "start-from-head",
+                FlagKind::Bool,
+                "the oldest events first (default: the newest)",
+                Complete::Nothing,
+            ),
+            flag(
+                "next-token",
+                FlagKind::Str,
+                "nextForwardToken or nextBackwardToken of the previous call",
+                Complete::Nothing,
+            ),
+        ],
+        positional: None,
+        run: get_log_events,
+    },
+    Op {
+        service: "logs",
+        name: "filter-log-events",
+        api: "FilterLogEvents",
+        summary: "Searches the events of a log group across streams",
+        flags: &[
+            required(
+                "log-group-name",
+                FlagKind::Str,
+                "the log group",
+                Complete::LogGroup,
+            ),
+            flag(
+                "log-stream-names",
+                FlagKind::List,
+                "only these streams",
+                Complete::LogStream,
+            ),
+            flag(
+                "log-stream-name-prefix",
+                FlagKind::Str,
+                "only streams whose names start with this",
+                Complete::LogStream,
+            ),
+            flag(
+                "filter-pattern",
+                FlagKind::Str,
+                "terms to match: ERROR, '\"exact phrase\"', '?ERROR ?WARN', -DEBUG",
+                Complete::Nothing,
+            ),
+            flag(
+                "start-time",
+                FlagKind::Int,
+                "first instant, epoch milliseconds",
+                Complete::Nothing,
+            ),
+            flag(
+                "end-time",
+                FlagKind::Int,
+                "last instant, epoch milliseconds",
+                Complete::Nothing,
+            ),
+            flag(
+                "limit",
+                FlagKind::Int,
+                "one page of at most this many events (1-10000)",
+                Complete::Nothing,
+            ),
+            flag(
+                "next-token",
+                FlagKind::Str,
+                "the nextToken of the previous page",
+                Complete::Nothing,
+            ),
+            flag(
+                "interleaved",
+                FlagKind::Bool,
+                "deprecated: events are always interleaved",
+                Complete::Nothing,
+            ),
+        ],
+        positional: None,
+        run: filter_log_events,
+    },
+    Op {
+        service: "logs",
+        name: "tail",
+        api: "FilterLogEvents",
+        summary: "Prints a log group's recent events as lines (default: the last 10 minutes)",
+        flags: &[
+            flag(
+                "since",
+                FlagKind::Str,
+                "from when: 10m, 1h, 2d (one unit) or an ISO 8601 time; default 10m",
+                Complete::Choices(&["5m", "10m", "15m", "30m", "1h"]),
+            ),
+            flag(
+                "follow",
+                FlagKind::Bool,
+                "keep polling (not available: time only moves between commands)",
+                Complete::Nothing,
+            ),
+            flag(
+                "format",
+                FlagKind::Str,
+                "detailed (default), short, or json",
+                Complete::Choices(&["detailed", "short", "json"]),
+            ),
+            flag(
+                "log-stream-names",
+                FlagKind::List,
+                "only these streams",
+                Complete::LogStream,
+            ),
+            flag(
+                "log-stream-name-prefix",
+                FlagKind::Str,
+                "only streams whose names start with this",
+                Complete::LogStream,
+            ),
+            flag(
+                "filter-pattern",
+                FlagKind::Str,
+                "terms to match: ERROR, '\"exact phrase\"', '?ERROR ?WARN', -DEBUG",
+                Complete::Nothing,
+            ),
+        ],
+        positional: Some(("group_name", Complete::LogGroup)),
+        run: tail,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::read::run;
+    use crate::scenario::{Instance, Mode, Scenario};
+    use std::path::Path;
+
+    fn instance(file: &str, seed: u64) -> Instance {
+        Scenario::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios")
+                .join(file),
+        )
+        .unwrap()
+        .instantiate(seed, Mode::Incident)
+        .unwrap()
+    }
+
+    fn call(inst: &Instance, line: &str) -> Result<Value, CommandError> {
+        let mut inv = Invocation::parse(line).unwrap();
+        let op = super::super::read::find(&inv.service, &inv.operation).expect("known op");
+        let ctx = ReadCtx {
+            world: &inst.sim.world,
+            now: inst.sim.now(),
+        };
+        run(op, &ctx, &mut inv)
+    }
+
+    fn aws_err(r: Result<Value, CommandError>) -> AwsError {
+        match r {
+            Err(CommandError::Aws(e)) => e,
+            other => panic!("expected an AWS error, got {other:?}"),
+        }
+    }
+
+    /// The most recently stopped task that ran (an OOM victim in oom-killed).
+    fn oom_task(inst: &Instance) -> String {
+        inst.sim
+            .world
+            .tasks
+            .values()
+            .filter(|t| t.started_at.is_some() && t.stopping_at.is_some())
+            .max_by_key(|t| t.stopping_at)
+            .map(|t| t.id.clone())
+            .expect("a stopped task")
+    }
+
+    #[test]
+    fn groups_with_arns_and_prefix() {
+        let inst = instance("oom-killed.yaml", 5);
+        let v = call(
+            &inst,
+            "logs describe-log-groups --log-group-name-prefix /ecs/checkout-api",
+        )
+        .unwrap();
+        let groups = v["logGroups"].as_array().unwrap();
+        assert_eq!(groups.len(), 1);
+        let g = &groups[0];
+        let keys: Vec<&String> = g.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "logGroupName",
+                "creationTime",
+                "retentionInDays",
+                "metricFilterCount",
+                "arn",
+                "storedBytes",
+                "logGroupClass",
+                "logGroupArn"
+            ]
+        );
+        assert_eq!(g["retentionInDays"], 30);
+        let arn = g["arn"].as_str().unwrap();
+        assert!(arn.ends_with(":log-group:/ecs/checkout-api:*"), "{arn}");
+        assert_eq!(g["logGroupArn"].as_str().unwrap(), &arn[..arn.len() - 2]);
+        assert!(g["storedBytes"].as_u64().unwrap() > 0);
+        let pat = call(
+            &inst,
+            "logs describe-log-groups --log-group-name-pattern lambda",
+        )
+        .unwrap();
+        assert_eq!(
+            pat["logGroups"][0]["logGroupName"],
+            "/aws/lambda/order-events-sync"
+        );
+        let none = call(
+            &inst,
+            "logs describe-log-groups --log-group-name-pattern LAMBDA",
+        )
+        .unwrap();
+        assert_eq!(none["logGroups"], json!([]));
+    }
+
+    #[test]
+    fn missing_group_in_log_group_missing_scenario() {
+        let inst = instance("log-group-missing.yaml", 2);
+        let g = inst.vars["group"].clone();
+        let v = call(
+            &inst,
+            "logs describe-log-groups --log-group-name-prefix /ecs",
+        )
+        .unwrap();
+        let names: Vec<&str> = v["logGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["logGroupName"].as_str().unwrap())
+            .collect();
+        assert!(!names.contains(&g.as_str()), "{names:?}");
+        let e = aws_err(call(
+            &inst,
+            &format!("logs describe-log-streams --log-group-name {g}"),
+        ));
+        assert_eq!(e.code, "ResourceNotFoundException");
+        assert_eq!(e.operation, "DescribeLogStreams");
+        assert_eq!(e.message, "The specified log group does not exist.");
+        let e = aws_err(call(&inst, &format!("logs tail {g}")));
+        assert_eq!(e.operation, "FilterLogEvents");
+        assert_eq!(e.message, "The specified log group does not exist.");
+    }
+
+    #[test]
+    fn task_lines_land_in_its_stream() {
+        let inst = instance("oom-killed.yaml", 5);
+        let id = oom_task(&inst);
+        let stream = format!("ecs/checkout-api/{id}");
+        let v = call(
+            &inst,
+            &format!("logs get-log-events --log-group-name /ecs/checkout-api --log-stream-name {stream} --start-from-head"),
+        )
+        .unwrap();
+        let msgs: Vec<&str> = v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["message"].as_str().unwrap())
+            .collect();
+        assert!(msgs[0].contains("checkout-api starting"), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("catalogue")), "{msgs:?}");
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["events", "nextForwardToken", "nextBackwardToken"]);
+        let f = v["nextForwardToken"].as_str().unwrap();
+        assert!(f.starts_with("f/") && f.len() == 58 && f[2..].chars().all(|c| c.is_ascii_digit()));
+        let ekeys: Vec<&String> = v["events"][0].as_object().unwrap().keys().collect();
+        assert_eq!(ekeys, ["timestamp", "message", "ingestionTime"]);
+
+        // Paging: the last two, then the two before them through the backward token.
+        let last2 = call(&inst, &format!("logs get-log-events --log-group-name /ecs/checkout-api --log-stream-name {stream} --limit 2")).unwrap();
+        assert_eq!(last2["events"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            last2["events"][1]["message"].as_str().unwrap(),
+            *msgs.last().unwrap()
+        );
+        let b = last2["nextBackwardToken"].as_str().unwrap();
+        let prev = call(&inst, &format!("logs get-log-events --log-group-name /ecs/checkout-api --log-stream-name {stream} --limit 2 --next-token {b}")).unwrap();
+        assert_eq!(
+            prev["events"][1]["message"].as_str().unwrap(),
+            msgs[msgs.len() - 3]
+        );
+
+        let e = aws_err(call(&inst, "logs get-log-events --log-group-name /ecs/checkout-api --log-stream-name ecs/checkout-api/nope"));
+        assert_eq!(e.message, "The specified log stream does not exist.");
+
+        // Streams: the newest by last event, and the stream's fields.
+        let s = call(&inst, "logs describe-log-streams --log-group-name /ecs/checkout-api --order-by LastEventTime --descending --limit 1").unwrap();
+        let st = &s["logStreams"][0];
+        assert!(s.get("nextToken").is_some());
+        let keys: Vec<&String> = st.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "logStreamName",
+                "creationTime",
+                "firstEventTimestamp",
+                "lastEventTimestamp",
+                "lastIngestionTime",
+                "uploadSequenceToken",
+                "arn",
+                "storedBytes"
+            ]
+        );
+        assert!(st["lastEventTimestamp"].as_i64().unwrap() <= inst.sim.now());
+        let e = aws_err(call(&inst, "logs describe-log-streams --log-group-name /ecs/checkout-api --order-by LastEventTime --log-stream-name-prefix ecs"));
+        assert_eq!(
+            e.message,
+            "Cannot order by LastEventTime with a logStreamNamePrefix."
+        );
+    }
+
+    #[test]
+    fn no_future_events() {
+        let inst = instance("oom-killed.yaml", 9);
+        let now = inst.sim.now();
+        for g in inst.sim.world.log_groups.values() {
+            let v = call(
+                &inst,
+                &format!("logs filter-log-events --log-group-name {}", g.name),
+            )
+            .unwrap();
+            for e in v["events"].as_array().unwrap() {
+                assert!(e["timestamp"].as_i64().unwrap() <= now);
+            }
+        }
+    }
+
+    #[test]
+    fn filter_patterns() {
+        let inst = instance("oom-killed.yaml", 5);
+        let all = call(
+            &inst,
+            "logs filter-log-events --log-group-name /ecs/checkout-api",
+        )
+        .unwrap();
+        let n_all = all["events"].as_array().unwrap().len();
+        assert!(all.get("searchedLogStreams").is_none());
+        let ev = &all["events"][0];
+        let keys: Vec<&String> = ev.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "logStreamName",
+                "timestamp",
+                "message",
+                "ingestionTime",
+                "eventId"
+            ]
+        );
+        assert_eq!(ev["eventId"].as_str().unwrap().len(), 56);
+        let ts: Vec<i64> = all["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["timestamp"].as_i64().unwrap())
+            .collect();
+        assert!(ts.windows(2).all(|w| w[0] <= w[1]));
+
+        let warm = call(&inst, "logs filter-log-events --log-group-name /ecs/checkout-api --filter-pattern '\"catalogue cache warm\"'").unwrap();
+        let warm = warm["events"].as_array().unwrap();
+        assert!(!warm.is_empty() && warm.len() < n_all);
+        assert!(warm.iter().all(|e| e["message"]
+            .as_str()
+            .unwrap()
+            .contains("catalogue cache warm")));
+
+        let either = call(&inst, "logs filter-log-events --log-group-name /ecs/checkout-api --filter-pattern ?listening ?postgres").unwrap();
+        let either = either["events"].as_array().unwrap();
+        assert!(either.iter().all(|e| {
+            let m = e["message"].as_str().unwrap();
+            m.contains("listening") || m.contains("postgres")
+        }));
+        assert!(either
+            .iter()
+            .any(|e| e["message"].as_str().unwrap().contains("listening")));
+        assert!(either
+            .iter()
+            .any(|e| e["message"].as_str().unwrap().contains("postgres")));
+
+        let both = call(&inst, "logs filter-log-events --log-group-name /ecs/checkout-api --filter-pattern 'info -listening'").unwrap();
+        assert!(both["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| !e["message"].as_str().unwrap().contains("listening")));
+
+        let case = call(
+            &inst,
+            "logs filter-log-events --log-group-name /ecs/checkout-api --filter-pattern LISTENING",
+        )
+        .unwrap();
+        assert_eq!(case["events"], json!([]));
+
+        let page = call(
+            &inst,
+            "logs filter-log-events --log-group-name /ecs/checkout-api --limit 3",
+        )
+        .unwrap();
+        assert_eq!(page["events"].as_array().unwrap().len(), 3);
+        assert_eq!(page["searchedLogStreams"], json!([]));
+        let tok = page["nextToken"].as_str().unwrap();
+        let next = call(&inst, &format!("logs filter-log-events --log-group-name /ecs/checkout-api --limit 3 --next-token {tok}")).unwrap();
+        assert_eq!(next["events"][0], all["events"][3]);
+
+        let json_pat = call(&inst, "logs filter-log-events --log-group-name /ecs/checkout-api --filter-pattern '{ $.level = \"warn\" }'");
+        match json_pat {
+            Err(CommandError::Args(a)) => assert!(a.0.contains("JSON"), "{}", a.0),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tail_prints_detailed_lines() {
+        let inst = instance("oom-killed.yaml", 5);
+        let Value::String(text) = call(&inst, "logs tail /ecs/checkout-api --since 15m").unwrap()
+        else {
+            panic!("tail prints text");
+        };
+        let first = text.lines().next().expect("some lines");
+        // <ISO timestamp with microseconds> <stream> <message>
+        let (ts, rest) = first.split_once(' ').unwrap();
+        assert_eq!(ts.len(), "2026-03-12T14:32:05.123000+00:00".len());
+        assert!(ts.ends_with("+00:00"));
+        assert!(rest.starts_with("ecs/checkout-api/"), "{rest}");
+        assert!(text.contains("\"msg\":\"checkout-api starting\""));
+        let since = crate::time::parse_iso(ts).unwrap();
+        assert!(since >= inst.sim.now() - 15 * 60_000);
+
+        let Value::String(short) = call(
+            &inst,
+            "logs tail /ecs/checkout-api --since 15m --format short",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        let (ts, rest) = short.lines().next().unwrap().split_once(' ').unwrap();
+        assert_eq!(ts.len(), 19);
+        assert!(rest.starts_with('{'));
+
+        let Value::String(js) = call(
+            &inst,
+            "logs tail /ecs/checkout-api --since 15m --format json",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert!(js.contains("\n{\n    \"level\": \"info\","), "{js}");
+
+        let Value::String(none) = call(&inst, "logs tail /ecs/checkout-api --since 1s").unwrap()
+        else {
+            panic!()
+        };
+        assert!(none.len() < text.len());
+        match call(&inst, "logs tail /ecs/checkout-api --follow") {
+            Err(CommandError::Args(a)) => assert!(a.0.contains("--follow"), "{}", a.0),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            call(&inst, "logs tail"),
+            Err(CommandError::Args(_))
+        ));
+    }
+
+    #[test]
+    fn micro_timestamps() {
+        let t = crate::time::parse_iso("2026-03-12T14:32:05Z").unwrap();
+        assert_eq!(iso_micros(t), "2026-03-12T14:32:05.000000+00:00");
+        assert_eq!(iso_micros(t + 7), "2026-03-12T14:32:05.007000+00:00");
+    }
+
+    #[test]
+    fn since_forms() {
+        let now = 1_000_000_000_000;
+        assert_eq!(since("10m", now).unwrap(), now - 600_000);
+        assert_eq!(since("2w", now).unwrap(), now - 14 * 86_400_000);
+        assert_eq!(
+            since("2026-03-12T14:00:00Z", now).unwrap(),
+            crate::time::parse_iso("2026-03-12T14:00:00Z").unwrap()
+        );
+        assert!(since("5h30m", now).is_err());
+        assert!(since("soon", now).is_err());
+    }
+
+    #[test]
+    fn pattern_parsing() {
+        let p = Pattern::parse("ERROR \"out of memory\" ?a ?b -DEBUG").unwrap();
+        assert_eq!(p.all, ["ERROR", "out of memory"]);
+        assert_eq!(p.any, ["a", "b"]);
+        assert_eq!(p.none, ["DEBUG"]);
+        assert!(Pattern::parse("").unwrap().matches("anything"));
+        assert!(Pattern::parse("[ip, user]").is_err());
+    }
+}

@@ -1,6 +1,1117 @@
-//! Read-only `misc` operations in the AWS CLI's shapes.
+//! Read-only operations of the smaller services in the AWS CLI's shapes:
+//! `ecr`, `secretsmanager`, `ssm` and `cloudwatch` (ECS service metrics
+//! computed from the simulation), plus the small helpers the `logs`, `iam`
+//! and `elbv2` tables share (CLI timestamps, stable hashes, integer flags).
+//!
+//! Nothing here reveals a secret or parameter value: only metadata.
 
-use super::read::Op;
+use super::read::{flag, not_found, required, timestamp, Complete, FlagKind, Op, ReadCtx};
+use super::{ArgError, AwsError, CommandError, Invocation};
+use crate::time::{Millis, MINUTE};
+use crate::world::{Image, Task, World};
+use serde_json::{json, Map, Value};
 
-/// The `misc` operations.
-pub const OPS: &[Op] = &[];
+/// The instant as the AWS CLI v2 prints a parsed timestamp: Python's
+/// `isoformat()`, which drops the fraction when it is zero
+/// (`2026-03-12T14:32:05+00:00`, `2026-03-12T14:32:05.123000+00:00`).
+pub(super) fn cli_time(t: Millis) -> String {
+    let full = crate::time::iso(t);
+    if t.rem_euclid(1000) == 0 {
+        full.replace(".000000+", "+")
+    } else {
+        full
+    }
+}
+
+/// [`cli_time`] at one-second precision, for services that keep whole seconds (IAM, ECR).
+pub(super) fn cli_time_secs(t: Millis) -> String {
+    cli_time(t - t.rem_euclid(1000))
+}
+
+/// A stable 64-bit FNV-1a hash of some strings (ids, tokens, jitter: never an RNG).
+pub(super) fn stable_hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0xff)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// An integer flag (`--limit 5`), with the CLI's parse error.
+pub(super) fn int_flag(inv: &mut Invocation, name: &str) -> Result<Option<i64>, ArgError> {
+    match inv.value(name)? {
+        None => Ok(None),
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ArgError(format!("invalid literal for int() with base 10: '{v}'"))),
+    }
+}
+
+/// A range check worded as AWS's request validation words it.
+pub(super) fn check_range(
+    op: &str,
+    code: &str,
+    field: &str,
+    v: i64,
+    lo: i64,
+    hi: i64,
+) -> Result<(), CommandError> {
+    if v < lo {
+        return Err(AwsError::new(code, op, format!("1 validation error detected: Value '{v}' at '{field}' failed to satisfy constraint: Member must have value greater than or equal to {lo}")).into());
+    }
+    if v > hi {
+        return Err(AwsError::new(code, op, format!("1 validation error detected: Value '{v}' at '{field}' failed to satisfy constraint: Member must have value less than or equal to {hi}")).into());
+    }
+    Ok(())
+}
+
+/// Parses a list parameter given as several shorthand words or as a JSON array.
+fn structures(inv: &mut Invocation, name: &str) -> Result<Vec<Value>, ArgError> {
+    let Some(words) = inv.values(name)? else {
+        return Ok(Vec::new());
+    };
+    let text = words.join(" ");
+    let bad = |e: String| ArgError(format!("Error parsing parameter '--{name}': {e}"));
+    if text.trim_start().starts_with('[') {
+        return match super::args::parse_value(&text).map_err(bad)? {
+            Value::Array(a) => Ok(a),
+            other => Ok(vec![other]),
+        };
+    }
+    // The shared shorthand parser first; a bare comma list (`Values=a,b`) as the CLI reads it otherwise.
+    words
+        .iter()
+        .map(|w| {
+            super::args::parse_value(w)
+                .or_else(|_| lenient_shorthand(w))
+                .map_err(bad)
+        })
+        .collect()
+}
+
+/// AWS CLI shorthand for one structure, where a value may be a bare comma
+/// list (`Key=Name,Values=a,b`), which the CLI accepts. JSON objects pass through.
+fn lenient_shorthand(word: &str) -> Result<Value, String> {
+    let w = word.trim();
+    if w.starts_with('{') {
+        return super::args::parse_value(w);
+    }
+    let mut map = Map::new();
+    let mut last: Option<String> = None;
+    for piece in w.split(',') {
+        match piece.split_once('=') {
+            Some((k, v)) if !k.is_empty() && !k.contains(' ') => {
+                let v = v.trim_matches(|c| c == '[' || c == ']');
+                map.insert(k.to_string(), Value::String(v.to_string()));
+                last = Some(k.to_string());
+            }
+            _ => {
+                let Some(k) = &last else {
+                    return Err(format!(
+                        "Expected: '=', received: '{}' for input:\n{w}",
+                        piece.chars().next().unwrap_or(' ')
+                    ));
+                };
+                let piece = piece.trim_matches(|c| c == '[' || c == ']');
+                let entry = map.get_mut(k).expect("key just inserted");
+                match entry {
+                    Value::Array(a) => a.push(Value::String(piece.to_string())),
+                    other => {
+                        let first = other.clone();
+                        *other = Value::Array(vec![first, Value::String(piece.to_string())]);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Value::Object(map))
+}
+
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(|s| s.to_string()))
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------- ECR
+
+/// `ecr describe-repositories`.
+fn describe_repositories(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let names = inv.values("repository-names")?;
+    inv.finish_except(&["query", "output"])?;
+    let w = ctx.world;
+    let repos: Vec<&crate::world::Repository> = match &names {
+        None => w.repositories.values().collect(),
+        Some(names) => {
+            let mut out = Vec::new();
+            for n in names {
+                match w.repositories.get(n) {
+                    Some(r) => out.push(r),
+                    None => return Err(repo_missing(w, n, "DescribeRepositories")),
+                }
+            }
+            out
+        }
+    };
+    let list: Vec<Value> = repos
+        .iter()
+        .map(|r| {
+            json!({
+                "repositoryArn": r.arn,
+                "registryId": w.account,
+                "repositoryName": r.name,
+                "repositoryUri": r.uri,
+                "createdAt": cli_time_secs(r.created),
+                "imageTagMutability": "MUTABLE",
+                "imageScanningConfiguration": {"scanOnPush": false},
+                "encryptionConfiguration": {"encryptionType": "AES256"},
+            })
+        })
+        .collect();
+    Ok(json!({ "repositories": list }))
+}
+
+/// RepositoryNotFoundException [C].
+fn repo_missing(w: &World, name: &str, op: &str) -> CommandError {
+    not_found(
+        "RepositoryNotFoundException",
+        op,
+        format!(
+            "The repository with name '{name}' does not exist in the registry with id '{}'",
+            w.account
+        ),
+    )
+}
+
+/// Media types ECR reports for an image manifest.
+fn manifest_media_type(im: &Image) -> &'static str {
+    if im.is_index {
+        "application/vnd.oci.image.index.v1+json"
+    } else {
+        "application/vnd.docker.distribution.manifest.v2+json"
+    }
+}
+
+/// `ecr describe-images`.
+fn describe_images(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "DescribeImages";
+    let repo_name = inv.required("repository-name")?;
+    let ids = structures(inv, "image-ids")?;
+    let filter = inv.structure("filter")?;
+    inv.finish_except(&["query", "output"])?;
+    let w = ctx.world;
+    let Some(repo) = w.repositories.get(&repo_name) else {
+        return Err(repo_missing(w, &repo_name, op));
+    };
+    let tag_status = filter
+        .as_ref()
+        .and_then(|f| f.get("tagStatus"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("ANY")
+        .to_string();
+    if !["TAGGED", "UNTAGGED", "ANY"].contains(&tag_status.as_str()) {
+        // [I] the enum validation text.
+        return Err(AwsError::new("InvalidParameterException", op, format!("1 validation error detected: Value '{tag_status}' at 'filter.tagStatus' failed to satisfy constraint: Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]")).into());
+    }
+    let mut images: Vec<&Image> = Vec::new();
+    if ids.is_empty() {
+        images.extend(repo.images.iter().filter(|im| match tag_status.as_str() {
+            "TAGGED" => !im.tags.is_empty(),
+            "UNTAGGED" => im.tags.is_empty(),
+            _ => true,
+        }));
+    } else {
+        for id in &ids {
+            let tag = id.get("imageTag").and_then(|v| v.as_str());
+            let digest = id.get("imageDigest").and_then(|v| v.as_str());
+            if tag.is_none() && digest.is_none() {
+                return Err(ArgError(format!(
+                    "Error parsing parameter '--image-ids': Expected: 'imageTag=<tag>' or 'imageDigest=<digest>', received: '{id}'"
+                ))
+                .into());
+            }
+            let found = repo.images.iter().find(|im| {
+                tag.is_none_or(|t| im.tags.iter().any(|x| x == t))
+                    && digest.is_none_or(|d| im.digest == d)
+            });
+            match found {
+                Some(im) => {
+                    if !images.iter().any(|x| x.digest == im.digest) {
+                        images.push(im)
+                    }
+                }
+                None => {
+                    // [C] the brace form with 'null' for the part not given.
+                    return Err(not_found(
+                        "ImageNotFoundException",
+                        op,
+                        format!(
+                            "The image with imageId {{imageDigest:'{}', imageTag:'{}'}} does not exist within the repository with name '{}' in the registry with id '{}'",
+                            digest.unwrap_or("null"),
+                            tag.unwrap_or("null"),
+                            repo.name,
+                            w.account
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let details: Vec<Value> = images
+        .iter()
+        .map(|im| {
+            let mut d = Map::new();
+            d.insert("registryId".into(), json!(w.account));
+            d.insert("repositoryName".into(), json!(repo.name));
+            d.insert("imageDigest".into(), json!(im.digest));
+            if !im.tags.is_empty() {
+                d.insert("imageTags".into(), json!(im.tags));
+            }
+            d.insert("imageSizeInBytes".into(), json!(im.size_bytes));
+            d.insert("imagePushedAt".into(), json!(cli_time_secs(im.pushed_at)));
+            d.insert(
+                "imageManifestMediaType".into(),
+                json!(manifest_media_type(im)),
+            );
+            if !im.is_index {
+                // [I] an image index has no single config blob, so no artifact type.
+                d.insert(
+                    "artifactMediaType".into(),
+                    json!("application/vnd.docker.container.image.v1+json"),
+                );
+            }
+            if let Some(t) = last_pull(w, im, ctx.now) {
+                d.insert("lastRecordedPullTime".into(), json!(cli_time(t)));
+            }
+            Value::Object(d)
+        })
+        .collect();
+    Ok(json!({ "imageDetails": details }))
+}
+
+/// When a task last finished pulling this image (from tasks still visible) [I].
+fn last_pull(w: &World, im: &Image, now: Millis) -> Option<Millis> {
+    w.tasks
+        .values()
+        .filter(|t| {
+            t.containers
+                .iter()
+                .any(|c| c.image_digest.as_deref() == Some(im.digest.as_str()))
+        })
+        .filter_map(|t| t.pull_stopped_at)
+        .filter(|t| *t <= now)
+        .max()
+}
+
+// ---------------------------------------------------------------- Secrets Manager
+
+/// `secretsmanager describe-secret` (metadata only; never a value).
+fn describe_secret(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let id = inv.required("secret-id")?;
+    inv.finish_except(&["query", "output"])?;
+    let w = ctx.world;
+    // By name, full ARN, or partial ARN (without AWS's six-character suffix).
+    let s = w.secrets.get(&id).or_else(|| {
+        w.secrets.values().find(|s| {
+            s.arn == id
+                || (id.starts_with("arn:")
+                    && s.arn.len() == id.len() + 7
+                    && s.arn.starts_with(&id)
+                    && s.arn.as_bytes()[id.len()] == b'-')
+        })
+    });
+    let Some(s) = s else {
+        // [C]
+        return Err(not_found(
+            "ResourceNotFoundException",
+            "DescribeSecret",
+            "Secrets Manager can't find the specified secret.",
+        ));
+    };
+    let h = stable_hash(&[&s.arn, "version"]);
+    let h2 = stable_hash(&[&s.arn, "version", "2"]);
+    // A stable version id per secret [I]: the secret has one version, AWSCURRENT.
+    let version = format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        (h >> 32) as u32,
+        (h >> 16) as u16,
+        h as u16 & 0xfff,
+        0x8000 | (h2 as u16 & 0x3fff),
+        h2 >> 16 & 0xffff_ffff_ffff
+    );
+    // Tasks read the secret at every start, so it was accessed today [I];
+    // Secrets Manager keeps the access date to the day [V].
+    let day = ctx.now - ctx.now.rem_euclid(24 * crate::time::HOUR);
+    let mut out = Map::new();
+    out.insert("ARN".into(), json!(s.arn));
+    out.insert("Name".into(), json!(s.name));
+    if let Some(k) = &s.kms_key_id {
+        out.insert("KmsKeyId".into(), json!(k));
+    }
+    out.insert("LastChangedDate".into(), json!(cli_time(s.created)));
+    out.insert(
+        "LastAccessedDate".into(),
+        json!(cli_time(day.max(
+            s.created - s.created.rem_euclid(24 * crate::time::HOUR)
+        ))),
+    );
+    out.insert(
+        "VersionIdsToStages".into(),
+        json!({ version: ["AWSCURRENT"] }),
+    );
+    out.insert("CreatedDate".into(), json!(cli_time(s.created)));
+    Ok(Value::Object(out))
+}
+
+// ---------------------------------------------------------------- SSM
+
+/// `ssm describe-parameters`.
+fn describe_parameters(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "DescribeParameters";
+    let pfilters = structures(inv, "parameter-filters")?;
+    let filters = structures(inv, "filters")?;
+    let max = int_flag(inv, "max-results")?;
+    inv.finish_except(&["query", "output"])?;
+    if !pfilters.is_empty() && !filters.is_empty() {
+        // [I]
+        return Err(AwsError::new(
+            "ValidationException",
+            op,
+            "You can use either Filters or ParameterFilters in a single request.",
+        )
+        .into());
+    }
+    if let Some(m) = max {
+        check_range(op, "ValidationException", "maxResults", m, 1, 50)?;
+    }
+    // (key, option, values)
+    let mut conds: Vec<(String, String, Vec<String>)> = Vec::new();
+    for f in &pfilters {
+        let key = f
+            .get("Key")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| {
+                ArgError(format!(
+                    "Error parsing parameter '--parameter-filters': Expected: 'Key=<key>,Option=<option>,Values=<value>,<value>', received: '{f}'"
+                ))
+            })?
+            .to_string();
+        let valid = ["Path", "Name", "Type", "KeyId", "Tier", "Label", "DataType"];
+        if !valid.contains(&key.as_str()) && !key.starts_with("tag:") {
+            // [I]
+            return Err(AwsError::new("InvalidFilterKey", op, format!("The following filter key is not valid: {key}. Valid filter keys include: [Path, Name, Type, KeyId, Tier, Label, DataType].")).into());
+        }
+        let default = if key == "Path" { "OneLevel" } else { "Equals" };
+        let option = f
+            .get("Option")
+            .and_then(|v| v.as_str())
+            .unwrap_or(default)
+            .to_string();
+        let allowed: &[&str] = match key.as_str() {
+            "Path" => &["Recursive", "OneLevel"],
+            "Name" => &["Equals", "BeginsWith", "Contains"],
+            "KeyId" => &["Equals", "BeginsWith"],
+            _ => &["Equals"],
+        };
+        if !allowed.contains(&option.as_str()) {
+            // [I]
+            return Err(AwsError::new(
+                "InvalidFilterOption",
+                op,
+                format!(
+                    "The following filter option is not valid: {option}. Valid options include: [{}].",
+                    allowed.join(", ")
+                ),
+            )
+            .into());
+        }
+        conds.push((key, option, string_list(f.get("Values"))));
+    }
+    for f in &filters {
+        let key = f
+            .get("Key")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        if !["Name", "Type", "KeyId"].contains(&key.as_str()) {
+            // [I]
+            return Err(AwsError::new("ValidationException", op, format!("1 validation error detected: Value '{key}' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [Name, Type, KeyId]")).into());
+        }
+        conds.push((key, "Equals".into(), string_list(f.get("Values"))));
+    }
+    let w = ctx.world;
+    let mut out = Vec::new();
+    for p in w.parameters.values() {
+        let key_id = (p.kind == "SecureString").then_some("alias/aws/ssm");
+        let ok = conds.iter().all(|(k, o, vals)| {
+            vals.iter().any(|v| match (k.as_str(), o.as_str()) {
+                ("Name", "BeginsWith") => p.name.starts_with(v.as_str()),
+                ("Name", "Contains") => p.name.contains(v.as_str()),
+                ("Name", _) => {
+                    p.name == *v || p.name.trim_start_matches('/') == v.trim_start_matches('/')
+                }
+                ("Type", _) => p.kind == *v,
+                ("KeyId", "BeginsWith") => key_id.is_some_and(|k| k.starts_with(v.as_str())),
+                ("KeyId", _) => key_id == Some(v.as_str()),
+                ("Tier", _) => v == "Standard",
+                ("DataType", _) => v == "text",
+                ("Path", opt) => {
+                    let base = v.trim_end_matches('/');
+                    let Some(rest) = p.name.strip_prefix(&format!("{base}/")) else {
+                        return false;
+                    };
+                    opt == "Recursive" || !rest.contains('/')
+                }
+                _ => false,
+            })
+        });
+        if !ok {
+            continue;
+        }
+        let mut m = Map::new();
+        m.insert("Name".into(), json!(p.name));
+        m.insert("ARN".into(), json!(p.arn));
+        m.insert("Type".into(), json!(p.kind));
+        if let Some(k) = key_id {
+            m.insert("KeyId".into(), json!(k));
+        }
+        m.insert("LastModifiedDate".into(), json!(cli_time(p.modified)));
+        m.insert("Version".into(), json!(1));
+        m.insert("Tier".into(), json!("Standard"));
+        m.insert("Policies".into(), json!([]));
+        m.insert("DataType".into(), json!("text"));
+        out.push(Value::Object(m));
+    }
+    if let Some(m) = max {
+        out.truncate(m as usize);
+    }
+    Ok(json!({ "Parameters": out }))
+}
+
+// ---------------------------------------------------------------- CloudWatch
+
+/// The statistics GetMetricStatistics knows, in the order a Datapoint lists them [V: botocore shape].
+const STATISTICS: [&str; 5] = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
+
+/// `cloudwatch get-metric-statistics` for the ECS service and cluster metrics.
+fn get_metric_statistics(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "GetMetricStatistics";
+    let namespace = inv.required("namespace")?;
+    let metric = inv.required("metric-name")?;
+    let dims = structures(inv, "dimensions")?;
+    let start = inv.required("start-time")?;
+    let end = inv.required("end-time")?;
+    let period = inv.required("period")?;
+    let stats = inv.values("statistics")?.unwrap_or_default();
+    let unit = inv.value("unit")?;
+    inv.finish_except(&["query", "output"])?;
+    let start = timestamp(&start, ctx.now).map_err(ArgError)?;
+    let end = timestamp(&end, ctx.now).map_err(ArgError)?;
+    let period: i64 = period.trim().parse().map_err(|_| {
+        ArgError(format!(
+            "invalid literal for int() with base 10: '{period}'"
+        ))
+    })?;
+    let bad_value =
+        |m: String| -> CommandError { AwsError::new("InvalidParameterValue", op, m).into() };
+    let bad_combo =
+        |m: String| -> CommandError { AwsError::new("InvalidParameterCombination", op, m).into() };
+    if stats.is_empty() {
+        // [I]
+        return Err(bad_combo(
+            "Must specify either Statistics or ExtendedStatistics.".into(),
+        ));
+    }
+    for (i, s) in stats.iter().enumerate() {
+        if !STATISTICS.contains(&s.as_str()) {
+            // [I]
+            return Err(bad_value(format!("The parameter Statistics.member.{} must be a value in the set [ Maximum, Minimum, Average, SampleCount, Sum ].", i + 1)));
+        }
+    }
+    if period <= 0 || period % 60 != 0 {
+        // [I] standard-resolution metrics take multiples of 60 seconds.
+        return Err(bad_value(
+            "The parameter Period must be a multiple of 60.".into(),
+        ));
+    }
+    if start >= end {
+        // [I]
+        return Err(bad_value(
+            "The parameter StartTime must be less than the parameter EndTime.".into(),
+        ));
+    }
+    let period_ms = period * 1000;
+    // Start times within 15 days are rounded down to the minute [V: API reference].
+    let first = start - start.rem_euclid(MINUTE);
+    let buckets = (end - first + period_ms - 1) / period_ms;
+    if buckets > 1440 {
+        // [C]
+        return Err(bad_combo(format!("You have requested up to {} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", thousands(buckets))));
+    }
+    let mut dmap: Vec<(String, String)> = Vec::new();
+    for d in &dims {
+        let n = d.get("Name").and_then(|v| v.as_str());
+        let v = d.get("Value").and_then(|v| v.as_str());
+        match (n, v) {
+            (Some(n), Some(v)) => dmap.push((n.to_string(), v.to_string())),
+            _ => {
+                return Err(ArgError(format!(
+                    "Error parsing parameter '--dimensions': Expected: 'Name=<name>,Value=<value>', received: '{d}'"
+                ))
+                .into())
+            }
+        }
+    }
+    dmap.sort();
+    let label = json!(metric);
+    let mem = metric == "MemoryUtilization";
+    // ECS publishes these two, per cluster and per service, in percent [V].
+    let known = namespace == "AWS/ECS"
+        && (mem || metric == "CPUUtilization")
+        && unit.as_deref().is_none_or(|u| u == "Percent");
+    let scope = match dmap.as_slice() {
+        [(a, c)] if a == "ClusterName" => Some((c.clone(), None)),
+        [(a, c), (b, s)] if a == "ClusterName" && b == "ServiceName" => {
+            Some((c.clone(), Some(s.clone())))
+        }
+        _ => None,
+    };
+    let (Some((cluster, service)), true) = (scope, known) else {
+        // A metric with no data answers with no datapoints, not an error [V].
+        return Ok(json!({ "Label": label, "Datapoints": [] }));
+    };
+    let w = ctx.world;
+    let tasks: Vec<&Task> = w
+        .tasks
+        .values()
+        .filter(|t| {
+            t.cluster == cluster
+                && t.started_at.is_some()
+                && service
+                    .as_deref()
+                    .is_none_or(|s| t.service.as_deref() == Some(s))
+        })
+        .collect();
+    let mut points = Vec::new();
+    for b in 0..buckets {
+        let b_start = first + b * period_ms;
+        let b_end = (b_start + period_ms).min(end);
+        let mut samples: Vec<f64> = Vec::new();
+        // One sample per task per whole minute, as ECS reports them [I].
+        let mut m = b_start;
+        while m < b_end {
+            if m + MINUTE <= ctx.now {
+                for t in &tasks {
+                    if let Some(v) = task_utilization(w, t, m, ctx.now, mem) {
+                        samples.push(v);
+                    }
+                }
+            }
+            m += MINUTE;
+        }
+        if samples.is_empty() {
+            continue;
+        }
+        let n = samples.len() as f64;
+        let sum: f64 = samples.iter().sum();
+        let mut p = Map::new();
+        p.insert("Timestamp".into(), json!(cli_time(b_start)));
+        for s in STATISTICS {
+            if !stats.iter().any(|x| x == s) {
+                continue;
+            }
+            let v = match s {
+                "SampleCount" => n,
+                "Average" => sum / n,
+                "Sum" => sum,
+                "Minimum" => samples.iter().cloned().fold(f64::INFINITY, f64::min),
+                _ => samples.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+            };
+            p.insert(s.into(), json!(v));
+        }
+        p.insert("Unit".into(), json!("Percent"));
+        points.push(Value::Object(p));
+    }
+    // CloudWatch returns datapoints in no particular order; the game sorts them by time.
+    Ok(json!({ "Label": label, "Datapoints": points }))
+}
+
+fn thousands(n: i64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A task's utilization (percent) for the minute starting at `m`, if it ran in it.
+fn task_utilization(w: &World, t: &Task, m: Millis, now: Millis, mem: bool) -> Option<f64> {
+    let started = t.run.running_since.or(t.started_at)?;
+    let end = t.stopping_at.or(t.stopped_at).unwrap_or(Millis::MAX);
+    if started >= m + MINUTE || end <= m {
+        return None;
+    }
+    // The reading at the end of the minute (or when the task stopped) [I].
+    let at = (m + MINUTE).min(end).min(now) - 1;
+    let uptime = (at - started).max(0);
+    if mem {
+        // [I] used MiB over the task's memory, each container capped at its hard limit.
+        let task_mem: f64 = t.memory.trim().parse().ok()?;
+        if task_mem <= 0.0 {
+            return None;
+        }
+        let used: u64 = t
+            .run
+            .memory
+            .iter()
+            .map(|(_, curve, limit)| curve.at(uptime).min(*limit) as u64)
+            .sum();
+        Some(used as f64 / task_mem * 100.0)
+    } else {
+        // [I] the profile's CPU need over the task's CPU, varied by ±15% per task and minute.
+        let task_cpu: f64 = t.cpu.trim().parse().ok()?;
+        if task_cpu <= 0.0 {
+            return None;
+        }
+        let units: u32 = profile_cpu_units(w, t);
+        let jitter = stable_hash(&[&t.id, &m.to_string()]) % 31;
+        let factor = 0.85 + jitter as f64 / 100.0;
+        Some(units as f64 / task_cpu * 100.0 * factor)
+    }
+}
+
+/// CPU units the task's running containers need, from their images' profiles.
+fn profile_cpu_units(w: &World, t: &Task) -> u32 {
+    let Some(td) = t.run.td.as_ref() else {
+        return 0;
+    };
+    let registry = format!("{}/", w.registry());
+    t.run
+        .memory
+        .iter()
+        .filter_map(|(i, _, _)| td.def.container_definitions.get(*i))
+        .filter_map(|c| {
+            let rest = c.image.strip_prefix(&registry)?;
+            let (repo, tag) = rest.rsplit_once(':').unwrap_or((rest, "latest"));
+            let im = w.repositories.get(repo)?.images.iter().find(|im| {
+                im.tags.iter().any(|x| x == tag)
+                    || tag
+                        .strip_prefix("sha256:")
+                        .is_some_and(|d| im.digest.ends_with(d))
+            })?;
+            w.profiles.get(&im.profile).map(|p| p.cpu_units)
+        })
+        .sum()
+}
+
+/// The `ecr`, `secretsmanager`, `ssm` and `cloudwatch` operations.
+pub const OPS: &[Op] = &[
+    Op {
+        service: "ecr",
+        name: "describe-repositories",
+        api: "DescribeRepositories",
+        summary: "Describes image repositories in the registry",
+        flags: &[flag(
+            "repository-names",
+            FlagKind::List,
+            "repositories to describe (all when omitted)",
+            Complete::Repository,
+        )],
+        positional: None,
+        run: describe_repositories,
+    },
+    Op {
+        service: "ecr",
+        name: "describe-images",
+        api: "DescribeImages",
+        summary: "Describes the images in a repository (tags, digests, sizes, push times)",
+        flags: &[
+            required(
+                "repository-name",
+                FlagKind::Str,
+                "the repository whose images to describe",
+                Complete::Repository,
+            ),
+            flag(
+                "image-ids",
+                FlagKind::Structure,
+                "images to describe: imageTag=v1 or imageDigest=sha256:... (several allowed)",
+                Complete::Nothing,
+            ),
+            flag(
+                "filter",
+                FlagKind::Structure,
+                "tagStatus=TAGGED|UNTAGGED|ANY",
+                Complete::Choices(&["tagStatus=TAGGED", "tagStatus=UNTAGGED", "tagStatus=ANY"]),
+            ),
+        ],
+        positional: None,
+        run: describe_images,
+    },
+    Op {
+        service: "secretsmanager",
+        name: "describe-secret",
+        api: "DescribeSecret",
+        summary: "Describes a secret's metadata (never its value)",
+        flags: &[required(
+            "secret-id",
+            FlagKind::Str,
+            "the secret's name or ARN",
+            Complete::Secret,
+        )],
+        positional: None,
+        run: describe_secret,
+    },
+    Op {
+        service: "ssm",
+        name: "describe-parameters",
+        api: "DescribeParameters",
+        summary: "Lists Parameter Store parameters' metadata (never their values)",
+        flags: &[
+            flag(
+                "parameter-filters",
+                FlagKind::Structure,
+                "Key=Name|Path|Type,Option=Equals|BeginsWith|Recursive,Values=... (several allowed)",
+                Complete::Nothing,
+            ),
+            flag(
+                "filters",
+                FlagKind::Structure,
+                "legacy filters: Key=Name|Type|KeyId,Values=...",
+                Complete::Nothing,
+            ),
+            flag(
+                "max-results",
+                FlagKind::Int,
+                "most parameters to return (1-50)",
+                Complete::Nothing,
+            ),
+        ],
+        positional: None,
+        run: describe_parameters,
+    },
+    Op {
+        service: "cloudwatch",
+        name: "get-metric-statistics",
+        api: "GetMetricStatistics",
+        summary: "Gets statistics of a metric (AWS/ECS CPUUtilization and MemoryUtilization)",
+        flags: &[
+            required(
+                "namespace",
+                FlagKind::Str,
+                "the metric's namespace, e.g. AWS/ECS",
+                Complete::Choices(&["AWS/ECS"]),
+            ),
+            required(
+                "metric-name",
+                FlagKind::Str,
+                "the metric, e.g. CPUUtilization or MemoryUtilization",
+                Complete::Choices(&["CPUUtilization", "MemoryUtilization"]),
+            ),
+            flag(
+                "dimensions",
+                FlagKind::Structure,
+                "Name=ClusterName,Value=prod Name=ServiceName,Value=checkout",
+                Complete::Nothing,
+            ),
+            required(
+                "start-time",
+                FlagKind::Timestamp,
+                "first instant (ISO 8601, epoch seconds, now, or -30m)",
+                Complete::Nothing,
+            ),
+            required(
+                "end-time",
+                FlagKind::Timestamp,
+                "instant after the last (ISO 8601, epoch seconds, now, or -30m)",
+                Complete::Nothing,
+            ),
+            required(
+                "period",
+                FlagKind::Int,
+                "seconds per datapoint, a multiple of 60",
+                Complete::Choices(&["60", "300", "3600"]),
+            ),
+            flag(
+                "statistics",
+                FlagKind::List,
+                "Average Maximum Minimum SampleCount Sum",
+                Complete::Choices(&STATISTICS),
+            ),
+            flag(
+                "unit",
+                FlagKind::Str,
+                "only datapoints in this unit (ECS metrics are Percent)",
+                Complete::Choices(&["Percent"]),
+            ),
+        ],
+        positional: None,
+        run: get_metric_statistics,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::read::run;
+    use crate::scenario::{Instance, Mode, Scenario};
+    use std::path::Path;
+
+    fn instance(file: &str, seed: u64) -> Instance {
+        Scenario::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios")
+                .join(file),
+        )
+        .unwrap()
+        .instantiate(seed, Mode::Incident)
+        .unwrap()
+    }
+
+    fn call(inst: &Instance, line: &str) -> Result<Value, CommandError> {
+        let mut inv = Invocation::parse(line).unwrap();
+        let op = super::super::read::find(&inv.service, &inv.operation).expect("known op");
+        let ctx = ReadCtx {
+            world: &inst.sim.world,
+            now: inst.sim.now(),
+        };
+        run(op, &ctx, &mut inv)
+    }
+
+    fn aws_err(r: Result<Value, CommandError>) -> AwsError {
+        match r {
+            Err(CommandError::Aws(e)) => e,
+            other => panic!("expected an AWS error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cli_time_drops_zero_fraction() {
+        let t = crate::time::parse_iso("2026-03-12T14:32:05Z").unwrap();
+        assert_eq!(cli_time(t), "2026-03-12T14:32:05+00:00");
+        assert_eq!(cli_time(t + 123), "2026-03-12T14:32:05.123000+00:00");
+        assert_eq!(cli_time_secs(t + 123), "2026-03-12T14:32:05+00:00");
+    }
+
+    #[test]
+    fn lenient_shorthand_takes_comma_lists() {
+        assert_eq!(
+            lenient_shorthand("Key=Name,Option=BeginsWith,Values=/prod,/dev").unwrap(),
+            json!({"Key": "Name", "Option": "BeginsWith", "Values": ["/prod", "/dev"]})
+        );
+        assert_eq!(
+            lenient_shorthand("Name=ClusterName,Value=prod").unwrap(),
+            json!({"Name": "ClusterName", "Value": "prod"})
+        );
+        assert!(lenient_shorthand("nonsense").is_err());
+    }
+
+    #[test]
+    fn ecr_repositories_and_images() {
+        let inst = instance("oom-killed.yaml", 7);
+        let acct = inst.sim.world.account.clone();
+        let v = call(&inst, "ecr describe-repositories").unwrap();
+        let r = &v["repositories"][0];
+        assert_eq!(r["repositoryName"], "checkout-api");
+        assert_eq!(r["registryId"], json!(acct));
+        assert_eq!(
+            r["repositoryUri"],
+            json!(format!(
+                "{acct}.dkr.ecr.us-east-1.amazonaws.com/checkout-api"
+            ))
+        );
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "repositoryArn",
+                "registryId",
+                "repositoryName",
+                "repositoryUri",
+                "createdAt",
+                "imageTagMutability",
+                "imageScanningConfiguration",
+                "encryptionConfiguration"
+            ]
+        );
+        let e = aws_err(call(
+            &inst,
+            "ecr describe-repositories --repository-names nope",
+        ));
+        assert_eq!(e.code, "RepositoryNotFoundException");
+        assert_eq!(
+            e.message,
+            format!(
+                "The repository with name 'nope' does not exist in the registry with id '{acct}'"
+            )
+        );
+
+        let v = call(
+            &inst,
+            "ecr describe-images --repository-name checkout-api --image-ids imageTag=v2.5.0",
+        )
+        .unwrap();
+        let d = &v["imageDetails"][0];
+        assert_eq!(d["imageTags"], json!(["v2.5.0"]));
+        assert_eq!(d["imageSizeInBytes"], json!(151_000_000u64));
+        assert_eq!(
+            d["imageManifestMediaType"],
+            "application/vnd.docker.distribution.manifest.v2+json"
+        );
+        assert!(d.get("architecture").is_none());
+        let all = call(&inst, "ecr describe-images --repository-name checkout-api").unwrap();
+        assert_eq!(all["imageDetails"].as_array().unwrap().len(), 2);
+        let e = aws_err(call(
+            &inst,
+            "ecr describe-images --repository-name checkout-api --image-ids imageTag=v9",
+        ));
+        assert_eq!(e.code, "ImageNotFoundException");
+        assert_eq!(e.message, format!("The image with imageId {{imageDigest:'null', imageTag:'v9'}} does not exist within the repository with name 'checkout-api' in the registry with id '{acct}'"));
+    }
+
+    #[test]
+    fn secret_metadata_only() {
+        let inst = instance("oom-killed.yaml", 3);
+        let arn = inst.sim.world.secrets["prod/checkout/db"].arn.clone();
+        let by_name = call(
+            &inst,
+            "secretsmanager describe-secret --secret-id prod/checkout/db",
+        )
+        .unwrap();
+        let by_arn = call(
+            &inst,
+            &format!("secretsmanager describe-secret --secret-id {arn}"),
+        )
+        .unwrap();
+        let partial = &arn[..arn.len() - 7];
+        let by_partial = call(
+            &inst,
+            &format!("secretsmanager describe-secret --secret-id {partial}"),
+        )
+        .unwrap();
+        assert_eq!(by_name, by_arn);
+        assert_eq!(by_name, by_partial);
+        assert_eq!(by_name["ARN"], json!(arn));
+        assert!(by_name.get("SecretString").is_none());
+        let stages = by_name["VersionIdsToStages"].as_object().unwrap();
+        assert_eq!(stages.len(), 1);
+        assert_eq!(stages.values().next().unwrap(), &json!(["AWSCURRENT"]));
+        let e = aws_err(call(
+            &inst,
+            "secretsmanager describe-secret --secret-id prod/nope",
+        ));
+        assert_eq!(e.code, "ResourceNotFoundException");
+        assert_eq!(
+            e.message,
+            "Secrets Manager can't find the specified secret."
+        );
+    }
+
+    #[test]
+    fn ssm_parameters_filtered() {
+        let inst = instance("oom-killed.yaml", 3);
+        let all = call(&inst, "ssm describe-parameters").unwrap();
+        let p = &all["Parameters"][0];
+        assert_eq!(p["Name"], "/prod/checkout/payments-url");
+        assert_eq!(p["Type"], "String");
+        assert_eq!(p["Tier"], "Standard");
+        assert_eq!(p["DataType"], "text");
+        let hit = call(
+            &inst,
+            "ssm describe-parameters --parameter-filters Key=Name,Option=BeginsWith,Values=/prod/checkout,/other",
+        )
+        .unwrap();
+        assert_eq!(hit["Parameters"].as_array().unwrap().len(), 1);
+        let path = call(
+            &inst,
+            "ssm describe-parameters --parameter-filters Key=Path,Values=/prod",
+        )
+        .unwrap();
+        assert_eq!(path["Parameters"].as_array().unwrap().len(), 0);
+        let rec = call(
+            &inst,
+            "ssm describe-parameters --parameter-filters Key=Path,Option=Recursive,Values=/prod",
+        )
+        .unwrap();
+        assert_eq!(rec["Parameters"].as_array().unwrap().len(), 1);
+        let miss = call(
+            &inst,
+            "ssm describe-parameters --parameter-filters Key=Name,Values=/prod/checkout/db-host",
+        )
+        .unwrap();
+        assert_eq!(miss["Parameters"], json!([]));
+        let e = aws_err(call(
+            &inst,
+            "ssm describe-parameters --parameter-filters Key=Colour,Values=x",
+        ));
+        assert_eq!(e.code, "InvalidFilterKey");
+    }
+
+    #[test]
+    fn memory_utilization_reaches_the_container_limit_in_oom() {
+        let inst = instance("oom-killed.yaml", 11);
+        let v = call(&inst, "cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name MemoryUtilization --dimensions Name=ClusterName,Value=prod Name=ServiceName,Value=checkout --start-time -30m --end-time now --period 60 --statistics Maximum Average").unwrap();
+        assert_eq!(v["Label"], "MemoryUtilization");
+        let pts = v["Datapoints"].as_array().unwrap();
+        assert!(pts.len() >= 20, "{} datapoints", pts.len());
+        let max = pts
+            .iter()
+            .map(|p| p["Maximum"].as_f64().unwrap())
+            .fold(0.0, f64::max);
+        // The container's hard limit (768 MiB) is 75% of the task's 1024 MiB:
+        // the task-level metric peaks there when the kernel kills the container.
+        assert!(max > 70.0 && max <= 75.0 + 1e-9, "max {max}");
+        // Before the bad deploy, v2.3.1 sat well below it.
+        let first = pts[0]["Maximum"].as_f64().unwrap();
+        assert!(first < 40.0, "first {first}");
+        assert_eq!(pts[0]["Unit"], "Percent");
+        let keys: Vec<&String> = pts[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["Timestamp", "Average", "Maximum", "Unit"]);
+        let times: Vec<&str> = pts
+            .iter()
+            .map(|p| p["Timestamp"].as_str().unwrap())
+            .collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        assert_eq!(times, sorted);
+    }
+
+    #[test]
+    fn cpu_utilization_and_empty_metrics() {
+        let inst = instance("oom-killed.yaml", 11);
+        let v = call(&inst, "cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name CPUUtilization --dimensions Name=ClusterName,Value=prod --start-time -10m --end-time now --period 300 --statistics Average SampleCount").unwrap();
+        let pts = v["Datapoints"].as_array().unwrap();
+        assert!(!pts.is_empty());
+        for p in pts {
+            // 128 of 512 units is 25%, varied by at most 15%.
+            let a = p["Average"].as_f64().unwrap();
+            assert!((21.0..=29.0).contains(&a), "avg {a}");
+            assert!(p["SampleCount"].as_f64().unwrap() >= 1.0);
+        }
+        let none = call(&inst, "cloudwatch get-metric-statistics --namespace AWS/EC2 --metric-name CPUUtilization --dimensions Name=InstanceId,Value=i-1 --start-time -10m --end-time now --period 60 --statistics Average").unwrap();
+        assert_eq!(none, json!({"Label": "CPUUtilization", "Datapoints": []}));
+        let e = aws_err(call(&inst, "cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name CPUUtilization --start-time -10m --end-time now --period 61 --statistics Average"));
+        assert_eq!(e.code, "InvalidParameterValue");
+        let e = aws_err(call(&inst, "cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name CPUUtilization --start-time -3d --end-time now --period 60 --statistics Average"));
+        assert_eq!(e.code, "InvalidParameterCombination");
+        assert!(
+            e.message.starts_with("You have requested up to 4,32"),
+            "{}",
+            e.message
+        );
+    }
+}
