@@ -31,6 +31,20 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
         difficulty: Option<u8>,
     },
+    /// Play a scenario: the briefing, then a REPL of read-only AWS CLI diagnostics.
+    Play {
+        /// Scenario id (see `faultline list`).
+        id: String,
+        /// Seed of the variation (a random one is chosen and printed when absent).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Virtual seconds per wall second while you play on a terminal.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: faultline::repl::ColorChoice,
+    },
     /// The cause vocabulary, one line each.
     Causes,
     /// The author's view of a scenario (spoilers).
@@ -56,6 +70,19 @@ fn main() {
     let dir = cli::scenarios_dir(args.scenarios.as_deref());
     let result = match &args.command {
         Command::List { tag, difficulty } => cli::list(&dir, tag.as_deref(), *difficulty),
+        Command::Play {
+            id,
+            seed,
+            speed,
+            color,
+        } => {
+            let opts = faultline::repl::PlayOptions {
+                seed: *seed,
+                speed: *speed,
+                color: *color,
+            };
+            faultline::repl::play(&dir, id, &opts).map(|()| String::new())
+        }
         Command::Causes => Ok(cli::causes()),
         Command::Show { id, seed } => cli::show(&dir, id, *seed),
         Command::Validate { paths, seeds } => cli::validate(&dir, paths, *seeds),

@@ -17,3 +17,6 @@ mod scenario_errors;
 
 #[path = "cli/validate.rs"]
 mod validate;
+
+#[path = "cli/play.rs"]
+mod play;

@@ -1,0 +1,193 @@
+//! Tab completion and inline hints, driven by the operation table and the
+//! live world: services, operations, flags, and resource names and ids.
+
+use super::session::{services, Session, VERBS};
+use crate::api::read::{self, Complete, FlagKind};
+use crate::world::World;
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, Helper};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The rustyline helper: completion, hints, prompt colour.
+pub struct ReplHelper {
+    /// The session (shared with the loop).
+    pub session: Rc<RefCell<Session>>,
+    /// Whether to colour hints.
+    pub color: bool,
+}
+
+/// Candidates for the word being typed in `line` (up to the cursor): the start
+/// offset of that word and the candidates.
+pub fn candidates(world: &World, line: &str) -> (usize, Vec<String>) {
+    let start = line.rfind(char::is_whitespace).map(|i| i + 1).unwrap_or(0);
+    let current = &line[start..];
+    let mut words: Vec<&str> = line[..start].split_whitespace().collect();
+    if words.first() == Some(&"aws") {
+        words.remove(0);
+    }
+    let pick = |items: Vec<String>| -> Vec<String> {
+        let mut v: Vec<String> = items
+            .into_iter()
+            .filter(|c| c.starts_with(current))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    match words.as_slice() {
+        [] => {
+            let mut all: Vec<String> = VERBS.iter().map(|v| v.0.to_string()).collect();
+            all.extend(services().iter().map(|s| s.to_string()));
+            all.push("aws".into());
+            (start, pick(all))
+        }
+        ["help"] => (
+            start,
+            pick(services().iter().map(|s| s.to_string()).collect()),
+        ),
+        ["help", svc] | [svc] => {
+            let ops = read::ops()
+                .into_iter()
+                .filter(|o| o.service == *svc)
+                .map(|o| o.name.to_string())
+                .collect();
+            (start, pick(ops))
+        }
+        [svc, op, rest @ ..] => {
+            let Some(op) = read::find(svc, op) else {
+                return (start, vec![]);
+            };
+            let flags: Vec<&read::Flag> =
+                op.flags.iter().chain(read::GLOBAL_FLAGS.iter()).collect();
+            if current.starts_with("--")
+                || (current.is_empty() && rest.last().is_none_or(|w| !w.starts_with("--")))
+                    && op.positional.is_none()
+            {
+                let used: Vec<&str> = rest.iter().filter_map(|w| w.strip_prefix("--")).collect();
+                let names = flags
+                    .iter()
+                    .filter(|f| !used.contains(&f.name))
+                    .map(|f| format!("--{}", f.name))
+                    .collect();
+                return (start, pick(names));
+            }
+            // The value of the last flag, or the positional argument.
+            let source = match rest.iter().rev().find(|w| w.starts_with("--")) {
+                Some(f) => flags
+                    .iter()
+                    .find(|x| format!("--{}", x.name) == **f)
+                    .map(|x| (x.complete, x.kind)),
+                None => op.positional.map(|(_, c)| (c, FlagKind::Str)),
+            };
+            match source {
+                Some((c, _)) => (start, pick(values(world, c))),
+                None => (start, vec![]),
+            }
+        }
+    }
+}
+
+/// Names and ids from the world for a completion source.
+pub fn values(w: &World, c: Complete) -> Vec<String> {
+    match c {
+        Complete::Nothing => vec![],
+        Complete::Choices(v) => v.iter().map(|s| s.to_string()).collect(),
+        Complete::Cluster => w.clusters.keys().cloned().collect(),
+        Complete::Service => w.services.keys().map(|(_, s)| s.clone()).collect(),
+        Complete::Task => w.tasks.keys().cloned().collect(),
+        Complete::TaskDefinition => {
+            let mut v: Vec<String> = w
+                .task_definitions
+                .values()
+                .map(|t| t.family_revision())
+                .collect();
+            v.extend(w.task_definitions.keys().map(|(f, _)| f.clone()));
+            v
+        }
+        Complete::LogGroup => w.log_groups.keys().cloned().collect(),
+        Complete::LogStream => w
+            .log_groups
+            .values()
+            .flat_map(|g| g.streams.keys().cloned())
+            .collect(),
+        Complete::Vpc => w.vpcs.keys().cloned().collect(),
+        Complete::Subnet => w.subnets.keys().cloned().collect(),
+        Complete::RouteTable => w.route_tables.keys().cloned().collect(),
+        Complete::SecurityGroup => w.security_groups.keys().cloned().collect(),
+        Complete::NatGateway => w.nat_gateways.keys().cloned().collect(),
+        Complete::InternetGateway => w.internet_gateways.keys().cloned().collect(),
+        Complete::NetworkInterface => w.enis.keys().cloned().collect(),
+        Complete::VpcEndpoint => w.vpc_endpoints.keys().cloned().collect(),
+        Complete::Role => w.roles.keys().cloned().collect(),
+        Complete::RoleArn => w.roles.values().map(|r| r.arn.clone()).collect(),
+        Complete::PolicyArn => w.policies.keys().cloned().collect(),
+        Complete::InlinePolicy => w
+            .roles
+            .values()
+            .flat_map(|r| r.inline.keys().cloned())
+            .collect(),
+        Complete::LoadBalancer => w.load_balancers.keys().cloned().collect(),
+        Complete::TargetGroup => w.target_groups.keys().cloned().collect(),
+        Complete::Repository => w.repositories.keys().cloned().collect(),
+        Complete::Secret => w.secrets.keys().cloned().collect(),
+        Complete::Parameter => w.parameters.keys().cloned().collect(),
+    }
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let session = self.session.borrow();
+        let (start, cands) = candidates(&session.inst.sim.world, &line[..pos]);
+        Ok((
+            start,
+            cands
+                .into_iter()
+                .map(|c| Pair {
+                    display: c.clone(),
+                    replacement: c,
+                })
+                .collect(),
+        ))
+    }
+}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
+        if pos < line.len() || line.is_empty() || line.ends_with(' ') {
+            return None;
+        }
+        let session = self.session.borrow();
+        let (start, cands) = candidates(&session.inst.sim.world, line);
+        let current = &line[start..];
+        match cands.as_slice() {
+            [only] if only.len() > current.len() => Some(only[current.len()..].to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+}
+
+impl Validator for ReplHelper {}
+
+impl Helper for ReplHelper {}

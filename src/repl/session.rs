@@ -1,0 +1,445 @@
+//! One play session: the scenario instance, the clock, and what the player
+//! typed. `Session::execute` turns one line into output; it never panics and
+//! never ends the session on an error.
+
+use crate::api::read::{self, ReadCtx};
+use crate::api::render::{self, Output};
+use crate::api::{write, CommandError, Invocation};
+use crate::scenario::{Instance, Scenario};
+use crate::time::{iso, Dur, Millis, HOUR, SECOND};
+use std::fmt::Write as _;
+
+/// How virtual time moves while the player works.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Clock {
+    /// Follows wall time at this speed (1.0 = real time).
+    Wall {
+        /// Virtual seconds per wall second.
+        speed: f64,
+    },
+    /// Each command advances the clock by a fixed step (scripts, tests).
+    Step(Millis),
+}
+
+/// The virtual step per command in scripted sessions.
+pub const SCRIPT_STEP: Millis = 10 * SECOND;
+
+/// Longest `wait` allowed at once.
+const MAX_WAIT: Millis = 6 * HOUR;
+
+/// The game's own verbs, with one line of help each.
+pub const VERBS: &[(&str, &str, &str)] = &[
+    (
+        "help",
+        "help [service [operation]]",
+        "what you can type; with a service or operation, its details",
+    ),
+    ("brief", "brief", "the page or ticket again"),
+    (
+        "status",
+        "status",
+        "incident clock, time spent, commands used, hints taken",
+    ),
+    (
+        "wait",
+        "wait <duration>",
+        "let the world run (e.g. wait 2m)",
+    ),
+    ("hint", "hint", "the next hint (it costs points)"),
+    (
+        "causes",
+        "causes",
+        "the cause vocabulary for your diagnosis",
+    ),
+    ("quit", "quit", "leave the incident (also exit, or Ctrl-D)"),
+];
+
+/// The result of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// What to print.
+    pub text: String,
+    /// Whether it is an error (printed in red on a terminal, to stderr in scripts).
+    pub error: bool,
+    /// Whether the session ends.
+    pub quit: bool,
+}
+
+impl Reply {
+    fn ok(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            error: false,
+            quit: false,
+        }
+    }
+    fn err(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            error: true,
+            quit: false,
+        }
+    }
+}
+
+/// One command as it was run (for status and, later, the report).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The line.
+    pub line: String,
+    /// Virtual time when it ran.
+    pub at: Millis,
+    /// Whether it succeeded.
+    pub ok: bool,
+}
+
+/// A play session.
+pub struct Session {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The live instance.
+    pub inst: Instance,
+    /// How the clock moves.
+    pub clock: Clock,
+    /// Commands run, in order.
+    pub log: Vec<Entry>,
+    /// Hints taken.
+    pub hints_taken: usize,
+    /// Virtual time already credited for wall time (wall-clock mode).
+    wall_credit: Millis,
+}
+
+impl Session {
+    /// A session at the scenario's "now".
+    pub fn new(scenario: Scenario, inst: Instance, clock: Clock) -> Session {
+        Session {
+            scenario,
+            inst,
+            clock,
+            log: Vec::new(),
+            hints_taken: 0,
+            wall_credit: 0,
+        }
+    }
+
+    /// The opening screen: title, clock, briefing.
+    pub fn opening(&self) -> String {
+        let s = &self.scenario.spec;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "faultline — {} (difficulty {}, seed {})",
+            s.title, s.difficulty, self.inst.seed
+        );
+        let _ = writeln!(
+            o,
+            "It is {} UTC. Account {} in {}.",
+            iso_short(self.inst.now),
+            self.inst.sim.world.account,
+            self.inst.sim.world.region
+        );
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", self.briefing().trim_end());
+        let _ = writeln!(o);
+        let _ = write!(o, "Investigate with AWS CLI commands (`ecs describe-services --cluster prod --services ...`). Type `help` for more.");
+        o
+    }
+
+    fn briefing(&self) -> String {
+        self.inst
+            .resolve(&self.scenario.spec.briefing)
+            .unwrap_or_else(|_| self.scenario.spec.briefing.clone())
+    }
+
+    /// Virtual time since the player arrived.
+    pub fn elapsed(&self) -> Millis {
+        self.inst.sim.now() - self.inst.now
+    }
+
+    /// Moves the clock for wall time that passed (wall-clock mode): `wall_ms` since the session began.
+    pub fn catch_up(&mut self, wall_ms: Millis) -> Result<(), String> {
+        if let Clock::Wall { speed } = self.clock {
+            let target = (wall_ms as f64 * speed) as Millis;
+            if target > self.wall_credit {
+                let d = target - self.wall_credit;
+                self.wall_credit = target;
+                self.inst.sim.run_for(d)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one line.
+    pub fn execute(&mut self, line: &str) -> Reply {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return Reply::ok("");
+        }
+        if let Clock::Step(step) = self.clock {
+            if let Err(e) = self.inst.sim.run_for(step) {
+                return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
+            }
+        }
+        self.log.push(Entry {
+            line: line.to_string(),
+            at: self.inst.sim.now(),
+            ok: true,
+        });
+        let reply = self.dispatch(line);
+        if let Some(e) = self.log.last_mut() {
+            e.ok = !reply.error;
+        }
+        reply
+    }
+
+    fn dispatch(&mut self, line: &str) -> Reply {
+        let words = match shlex::split(line) {
+            Some(w) if !w.is_empty() => w,
+            _ => return Reply::err("Error parsing the line: unbalanced quotes"),
+        };
+        let first = words[0].as_str();
+        match first {
+            "help" | "?" => return Reply::ok(help(&words[1..])),
+            "brief" | "briefing" => return Reply::ok(self.briefing().trim_end().to_string()),
+            "status" => return Reply::ok(self.status()),
+            "wait" => return self.wait(&words[1..]),
+            "hint" => return self.hint(),
+            "causes" => return Reply::ok(crate::cli::causes().trim_end().to_string()),
+            "quit" | "exit" => return Reply { text: String::new(), error: false, quit: true },
+            "diagnose" | "fix" | "submit" => {
+                return Reply::err(format!(
+                    "`{first}` is part of grading, which this version of faultline does not have yet; investigate with read-only commands for now"
+                ))
+            }
+            _ => {}
+        }
+        self.aws(line)
+    }
+
+    fn aws(&mut self, line: &str) -> Reply {
+        let mut inv = match Invocation::parse(line) {
+            Ok(i) => i,
+            Err(e) => return Reply::err(e.0),
+        };
+        let Some(op) = read::find(&inv.service, &inv.operation) else {
+            return Reply::err(unknown_command(&inv.service, &inv.operation));
+        };
+        let output = match inv.value("output") {
+            Ok(o) => o,
+            Err(e) => return Reply::err(e.0),
+        };
+        let output = match output
+            .as_deref()
+            .map(Output::parse)
+            .unwrap_or(Ok(Output::Json))
+        {
+            Ok(o) => o,
+            Err(e) => return Reply::err(e),
+        };
+        let query = match inv.value("query") {
+            Ok(q) => q,
+            Err(e) => return Reply::err(e.0),
+        };
+        let ctx = ReadCtx {
+            world: &self.inst.sim.world,
+            now: self.inst.sim.now(),
+        };
+        match read::run(op, &ctx, &mut inv) {
+            Ok(v) => match render::render(&v, query.as_deref(), output, op.api) {
+                Ok(text) => Reply::ok(text.trim_end_matches('\n').to_string()),
+                Err(e) => Reply::err(e.to_string()),
+            },
+            Err(CommandError::Args(e)) => Reply::err(e.0),
+            Err(e) => Reply::err(e.to_string()),
+        }
+    }
+
+    fn status(&self) -> String {
+        let par = &self.scenario.spec.par;
+        format!(
+            "incident clock {} UTC (you arrived {} ago)\ncommands {} (par {}), hints taken {} of {}, par time {}m",
+            iso_short(self.inst.sim.now()),
+            Dur(self.elapsed() / SECOND * SECOND),
+            self.log.len(),
+            par.commands,
+            self.hints_taken,
+            self.scenario.spec.hints.len(),
+            par.minutes
+        )
+    }
+
+    fn wait(&mut self, args: &[String]) -> Reply {
+        let Some(arg) = args.first() else {
+            return Reply::err("wait needs a duration, e.g. `wait 2m` or `wait 30s`");
+        };
+        let d = match Dur::parse(arg) {
+            Ok(d) if d.0 > 0 && d.0 <= MAX_WAIT => d,
+            Ok(_) => {
+                return Reply::err(format!(
+                    "wait takes a duration between 1s and {}",
+                    Dur(MAX_WAIT)
+                ))
+            }
+            Err(e) => return Reply::err(e),
+        };
+        if let Err(e) = self.inst.sim.run_for(d.0) {
+            return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
+        }
+        Reply::ok(format!(
+            "{} pass. It is now {} UTC.",
+            d,
+            iso_short(self.inst.sim.now())
+        ))
+    }
+
+    fn hint(&mut self) -> Reply {
+        let hints = &self.scenario.spec.hints;
+        match hints.get(self.hints_taken) {
+            None if hints.is_empty() => Reply::ok("This scenario has no hints."),
+            None => Reply::ok("No more hints: you have had them all."),
+            Some(h) => {
+                self.hints_taken += 1;
+                let text = self
+                    .inst
+                    .resolve(&h.text)
+                    .unwrap_or_else(|_| h.text.clone());
+                Reply::ok(format!(
+                    "Hint {} of {} (costs {} points): {}",
+                    self.hints_taken,
+                    hints.len(),
+                    h.cost,
+                    text
+                ))
+            }
+        }
+    }
+}
+
+/// `2026-03-13 16:19:05`.
+pub fn iso_short(t: Millis) -> String {
+    let s = iso(t);
+    format!("{} {}", &s[..10], &s[11..19])
+}
+
+/// The `help` text.
+pub fn help(args: &[String]) -> String {
+    let mut o = String::new();
+    match args {
+        [] => {
+            let _ = writeln!(o, "Game commands:");
+            for (_, usage, what) in VERBS {
+                let _ = writeln!(o, "  {usage:<28} {what}");
+            }
+            let _ = writeln!(o, "\nAWS commands (read-only; `aws` in front is optional), with --query and --output json|text|table:");
+            for svc in services() {
+                let names: Vec<&str> = read::ops()
+                    .iter()
+                    .filter(|op| op.service == svc)
+                    .map(|op| op.name)
+                    .collect();
+                let _ = writeln!(o, "  {svc:<15} {}", names.join(", "));
+            }
+            let _ = write!(o, "\n`help <service>` or `help <service> <operation>` for details. Tab completes commands, flags and resource ids.");
+        }
+        [svc] => {
+            let ops: Vec<_> = read::ops()
+                .into_iter()
+                .filter(|op| op.service == svc.as_str())
+                .collect();
+            if ops.is_empty() {
+                return unknown_command(svc, "");
+            }
+            for op in ops {
+                let _ = writeln!(o, "  {} {:<28} {}", op.service, op.name, op.summary);
+            }
+        }
+        [svc, name, ..] => match read::find(svc, name) {
+            None => return unknown_command(svc, name),
+            Some(op) => {
+                let _ = writeln!(o, "{} {}: {}", op.service, op.name, op.summary);
+                if let Some((p, _)) = op.positional {
+                    let _ = writeln!(o, "  <{p}>");
+                }
+                for f in op.flags {
+                    let req = if f.required { " (required)" } else { "" };
+                    let _ = writeln!(o, "  --{:<26} {}{req}", f.name, f.help);
+                }
+                let _ = write!(o, "  --query, --output json|text|table");
+            }
+        },
+    }
+    o.trim_end().to_string()
+}
+
+/// The services that have read operations, in help order.
+pub fn services() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = Vec::new();
+    for op in read::ops() {
+        if !v.contains(&op.service) {
+            v.push(op.service);
+        }
+    }
+    v
+}
+
+/// Text for a command faultline does not know, with a suggestion.
+pub fn unknown_command(service: &str, operation: &str) -> String {
+    let svcs = services();
+    let verbs: Vec<&str> = VERBS.iter().map(|v| v.0).collect();
+    if !svcs.contains(&service) {
+        if write::is_write(service, operation) {
+            return format!("{service} {operation} changes the world; diagnostics are read-only");
+        }
+        // Prefer a near service that has the operation typed (`ecz describe-tasks` -> ecs).
+        let with_op: Vec<&str> = svcs
+            .iter()
+            .copied()
+            .filter(|s| read::find(s, operation).is_some())
+            .collect();
+        let all: Vec<&str> = svcs.iter().copied().chain(verbs.iter().copied()).collect();
+        let near = closest(service, &with_op).or_else(|| closest(service, &all));
+        let mut msg = format!("Unknown command '{service}'.");
+        if let Some(n) = near {
+            let _ = write!(msg, " Did you mean '{n}'?");
+        }
+        let _ = write!(msg, " Type `help` for what you can use.");
+        return msg;
+    }
+    if write::is_write(service, operation) {
+        return format!(
+            "{service} {operation} changes the world; the diagnostics are read-only. Fixes (`fix {service} {operation} ...`) arrive with grading."
+        );
+    }
+    let names: Vec<&str> = read::ops()
+        .iter()
+        .filter(|o| o.service == service)
+        .map(|o| o.name)
+        .collect();
+    // The AWS CLI's own wording for an unknown operation: argparse's two padded columns.
+    let mut msg =
+        String::from("aws: error: argument operation: Invalid choice, valid choices are:\n\n");
+    for pair in names.chunks(2) {
+        match pair {
+            [a, b] => {
+                let _ = writeln!(msg, "{a:<40} | {b}");
+            }
+            [a] => {
+                let _ = writeln!(msg, "{a}");
+            }
+            _ => {}
+        }
+    }
+    if let Some(n) = closest(operation, &names) {
+        let _ = write!(msg, "\nInvalid choice: '{operation}', maybe you meant:\n\n  * {n}\n\nDid you mean '{service} {n}'?");
+    }
+    msg.trim_end().to_string()
+}
+
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (crate::cli::edit_distance(c, word), *c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c)
+}
