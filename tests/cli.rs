@@ -20,3 +20,6 @@ mod validate;
 
 #[path = "cli/play.rs"]
 mod play;
+
+#[path = "cli/pty.rs"]
+mod pty;

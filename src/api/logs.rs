@@ -44,7 +44,11 @@ fn bare_arn(g: &LogGroup) -> &str {
 /// from `seed`, then the position.
 fn digits56(seed: &[&str], pos: usize) -> String {
     let h = stable_hash(seed);
-    let h2 = stable_hash(&[&h.to_string()]) % 1_000_000_000_000_000_000;
+    // A second, independent-looking number from the first (SplitMix64 finaliser).
+    let mut z = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    let h2 = (z ^ (z >> 31)) % 1_000_000_000_000_000_000;
     format!("{h:020}{h2:018}{pos:018}")
 }
 
@@ -479,13 +483,17 @@ fn filter_log_events(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Comma
     let items: Vec<Value> = found
         .iter()
         .map(|f| {
-            json!({
-                "logStreamName": f.stream,
-                "timestamp": f.ev.timestamp,
-                "message": f.ev.message,
-                "ingestionTime": f.ev.ingestion_time,
-                "eventId": digits56(&[&gname, f.stream, &f.ev.timestamp.to_string()], f.pos),
-            })
+            let ts = f.ev.timestamp.to_string();
+            let mut m = serde_json::Map::with_capacity(5);
+            m.insert("logStreamName".into(), Value::String(f.stream.to_string()));
+            m.insert("timestamp".into(), json!(f.ev.timestamp));
+            m.insert("message".into(), Value::String(f.ev.message.clone()));
+            m.insert("ingestionTime".into(), json!(f.ev.ingestion_time));
+            m.insert(
+                "eventId".into(),
+                Value::String(digits56(&[&gname, f.stream, &ts], f.pos)),
+            );
+            Value::Object(m)
         })
         .collect();
     let seed = format!("events:{gname}");

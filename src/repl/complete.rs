@@ -153,9 +153,10 @@ impl Completer for ReplHelper {
             start,
             cands
                 .into_iter()
+                // A completed word is followed by a space, ready for the next one.
                 .map(|c| Pair {
                     display: c.clone(),
-                    replacement: c,
+                    replacement: format!("{c} "),
                 })
                 .collect(),
         ))

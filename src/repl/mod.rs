@@ -110,9 +110,10 @@ fn script_loop(mut session: Session, color: bool) -> Result<(), CliError> {
 }
 
 fn farewell(session: &Session) -> String {
+    let n = session.log.len();
     format!(
-        "Leaving the incident after {} commands and {} of incident time (seed {}).",
-        session.log.len(),
+        "Leaving the incident after {n} command{} and {} of incident time (seed {}).",
+        if n == 1 { "" } else { "s" },
         crate::time::Dur(session.elapsed() / 1000 * 1000),
         session.inst.seed
     )
