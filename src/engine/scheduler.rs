@@ -277,18 +277,19 @@ impl Sim {
         let config = svc.deployment_config;
         let next_launch_at = svc.sched.next_launch_at;
         // (task id, of the primary deployment, healthy, last status)
-        let live: Vec<(String, bool, bool, TaskStatus)> = self
+        let live: Vec<(std::sync::Arc<str>, bool, bool, TaskStatus)> = self
             .live_tasks(cluster, service)
             .map(|t| {
                 (
-                    t.id.clone(),
+                    // The shared handle: no copy of the id per task per pass.
+                    t.run.handle.clone().unwrap_or_else(|| t.id.as_str().into()),
                     t.started_by == primary.id,
                     self.healthy(t),
                     t.last_status,
                 )
             })
             .collect();
-        let primary_live: Vec<&(String, bool, bool, TaskStatus)> =
+        let primary_live: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
             live.iter().filter(|t| t.1).collect();
         let primary_healthy = primary_live.iter().filter(|t| t.2).count() as u32;
         let mut total_live = live.len() as u32;
@@ -296,10 +297,11 @@ impl Sim {
 
         // Scale in: the primary has more than desired.
         if primary_live.len() as u32 > desired {
-            let mut extra: Vec<&(String, bool, bool, TaskStatus)> = primary_live.clone();
+            let mut extra: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
+                primary_live.clone();
             extra.sort_by_key(|t| (t.2, t.3 == TaskStatus::Running));
             let n = primary_live.len() - desired as usize;
-            let ids: Vec<String> = extra.iter().take(n).map(|t| t.0.clone()).collect();
+            let ids: Vec<String> = extra.iter().take(n).map(|t| t.0.to_string()).collect();
             for id in &ids {
                 self.stop_task(
                     id,
@@ -316,16 +318,16 @@ impl Sim {
 
         // Drain older deployments within minimum healthy percent.
         let min_healthy = (desired * config.minimum_healthy_percent).div_ceil(100);
-        let mut old: Vec<&(String, bool, bool, TaskStatus)> =
+        let mut old: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
             live.iter().filter(|t| !t.1).collect();
         old.sort_by_key(|t| t.2);
         let mut stopped_old = Vec::new();
         for t in old {
             if !t.2 {
-                stopped_old.push(t.0.clone());
+                stopped_old.push(t.0.to_string());
             } else if healthy_total > min_healthy {
                 healthy_total -= 1;
-                stopped_old.push(t.0.clone());
+                stopped_old.push(t.0.to_string());
             }
         }
         let mut stopped_old_running = Vec::new();

@@ -184,3 +184,32 @@ fn scripted_play_through_the_binary() {
     assert!(!stdout.contains("\x1b["), "no colour when piped");
     assert!(stdout.trim_end().ends_with("(seed 7)."), "{stdout}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// No line can crash a session: random mixes of real commands, flags,
+    /// quotes, JSON and junk either run or print an error.
+    #[test]
+    fn no_line_crashes_the_session(words in proptest::collection::vec(proptest::sample::select(vec![
+        "aws", "ecs", "ec2", "logs", "iam", "elbv2", "ecr", "sts", "cloudwatch", "ssm", "secretsmanager",
+        "describe-tasks", "describe-services", "list-tasks", "describe-subnets", "describe-route-tables",
+        "filter-log-events", "tail", "get-role", "describe-target-health", "get-metric-statistics", "describe-images",
+        "--cluster", "prod", "--tasks", "--services", "checkout", "--query", "--output", "table", "text", "json", "yaml",
+        "--filters", "Name=vpc-id,Values=x", "Name=", "'", "\"", "[", "]", "{", "}", "--since", "-5m", "1h",
+        "--start-time", "--end-time", "now", "--period", "60", "--statistics", "Maximum", "--dimensions",
+        "--log-group-name", "/ecs/checkout-api", "--role-name", "checkout-task-execution", "--limit", "0", "-1",
+        "99999999999999999999", "wait", "hint", "help", "status", "brief", "causes", "fix", "diagnose",
+        "tasks[0]", "length(@)", "`", "\\", "é", "\u{0}", "--", "-", "=", ",",
+    ]), 0..10)) {
+        static BASE: std::sync::OnceLock<(Scenario, faultline::scenario::Instance)> = std::sync::OnceLock::new();
+        let (scenario, inst) = BASE.get_or_init(|| {
+            let s = session("nat-route-missing");
+            (s.scenario, s.inst)
+        });
+        let mut s = Session::new(scenario.clone(), inst.clone(), Clock::Step(SCRIPT_STEP));
+        let line = words.join(" ");
+        let r = s.execute(&line);
+        proptest::prop_assert!(!r.quit || line.contains("quit") || line.contains("exit"));
+    }
+}
