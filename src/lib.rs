@@ -10,6 +10,7 @@ pub mod api;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod grade;
 pub mod repl;
 pub mod scenario;
 pub mod time;
