@@ -44,6 +44,12 @@ enum Command {
         /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
         #[arg(long, value_enum, default_value = "auto")]
         color: faultline::repl::ColorChoice,
+        /// Write the session report (JSON) here at the end.
+        #[arg(long, value_name = "PATH")]
+        report: Option<PathBuf>,
+        /// Write the debrief (Markdown) here at the end.
+        #[arg(long, value_name = "PATH")]
+        debrief: Option<PathBuf>,
     },
     /// The cause vocabulary, one line each.
     Causes,
@@ -75,11 +81,15 @@ fn main() {
             seed,
             speed,
             color,
+            report,
+            debrief,
         } => {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
                 speed: *speed,
                 color: *color,
+                report: report.clone(),
+                debrief: debrief.clone(),
             };
             faultline::repl::play(&dir, id, &opts).map(|()| String::new())
         }

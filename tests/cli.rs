@@ -23,3 +23,6 @@ mod play;
 
 #[path = "cli/pty.rs"]
 mod pty;
+
+#[path = "cli/grade.rs"]
+mod grade;

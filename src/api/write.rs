@@ -8,10 +8,12 @@
 use super::{ArgError, AwsError, CommandError, Invocation};
 use crate::engine::{taskdef, Sim};
 use crate::world::{
-    short_name, Cidr, EniOwner, KeyValue, LogGroup, PolicyDocument, Route, RouteDest, RouteTarget,
-    TaskDefinition, TaskDefinitionInput, World,
+    parse_ip, short_name, Association, Cidr, EndpointKind, EniOwner, KeyValue, LogGroup,
+    PolicyDocument, Route, RouteDest, RouteTarget, SgRule, Subnet, TaskDefinition,
+    TaskDefinitionInput, VpcEndpoint, World,
 };
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
 
 /// The mutating operations this module knows, as `service operation`.
 pub const OPERATIONS: &[&str] = &[
@@ -19,6 +21,16 @@ pub const OPERATIONS: &[&str] = &[
     "ec2 replace-route",
     "ec2 delete-route",
     "ec2 delete-network-interface",
+    "ec2 create-subnet",
+    "ec2 modify-subnet-attribute",
+    "ec2 associate-route-table",
+    "ec2 replace-route-table-association",
+    "ec2 disassociate-route-table",
+    "ec2 create-vpc-endpoint",
+    "ec2 authorize-security-group-ingress",
+    "ec2 authorize-security-group-egress",
+    "ec2 revoke-security-group-ingress",
+    "ec2 revoke-security-group-egress",
     "ecs register-task-definition",
     "ecs update-service",
     "ecs stop-task",
@@ -46,6 +58,24 @@ pub fn apply(sim: &mut Sim, line: &str) -> Result<Value, CommandError> {
         ("ec2", "replace-route") => route(sim, &mut inv, RouteOp::Replace)?,
         ("ec2", "delete-route") => route(sim, &mut inv, RouteOp::Delete)?,
         ("ec2", "delete-network-interface") => delete_eni(sim, &mut inv)?,
+        ("ec2", "create-subnet") => create_subnet(sim, &mut inv)?,
+        ("ec2", "modify-subnet-attribute") => modify_subnet_attribute(sim, &mut inv)?,
+        ("ec2", "associate-route-table") => associate_route_table(sim, &mut inv)?,
+        ("ec2", "replace-route-table-association") => replace_association(sim, &mut inv)?,
+        ("ec2", "disassociate-route-table") => disassociate_route_table(sim, &mut inv)?,
+        ("ec2", "create-vpc-endpoint") => create_vpc_endpoint(sim, &mut inv)?,
+        ("ec2", "authorize-security-group-ingress") => {
+            sg_rules(sim, &mut inv, Direction::Ingress, RuleOp::Authorize)?
+        }
+        ("ec2", "authorize-security-group-egress") => {
+            sg_rules(sim, &mut inv, Direction::Egress, RuleOp::Authorize)?
+        }
+        ("ec2", "revoke-security-group-ingress") => {
+            sg_rules(sim, &mut inv, Direction::Ingress, RuleOp::Revoke)?
+        }
+        ("ec2", "revoke-security-group-egress") => {
+            sg_rules(sim, &mut inv, Direction::Egress, RuleOp::Revoke)?
+        }
         ("ecs", "register-task-definition") => register_task_definition(sim, &mut inv)?,
         ("ecs", "update-service") => update_service(sim, &mut inv)?,
         ("ecs", "stop-task") => stop_task(sim, &mut inv)?,
@@ -206,6 +236,1309 @@ fn delete_eni(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError
     }
     sim.world.remove_eni(&id);
     Ok(json!({}))
+}
+
+// ---------------------------------------------------------------------------
+// EC2 networking: subnets, route table associations, VPC endpoints and
+// security group rules. Each operation reads and checks everything first and
+// draws ids from the RNG only once nothing can fail, so a refused command
+// leaves the world (RNG included) as it was.
+
+fn aws(code: &str, op: &str, message: impl Into<String>) -> CommandError {
+    AwsError::new(code, op, message).into()
+}
+
+/// The one resource of a describe operation, so a created resource is shown
+/// exactly as `describe-...` will show it.
+fn described(sim: &Sim, line: &str, list: &str) -> Value {
+    let Ok(mut inv) = Invocation::parse(line) else {
+        return Value::Null;
+    };
+    let Some(op) = super::read::find(&inv.service, &inv.operation) else {
+        return Value::Null;
+    };
+    let ctx = super::read::ReadCtx {
+        world: &sim.world,
+        now: sim.now(),
+    };
+    super::read::run(op, &ctx, &mut inv)
+        .ok()
+        .and_then(|v| v.get(list).and_then(|l| l.get(0)).cloned())
+        .unwrap_or(Value::Null)
+}
+
+/// The `--tag-specifications` of a create operation, as given.
+fn tag_specs(inv: &mut Invocation) -> Result<Vec<Value>, ArgError> {
+    let mut specs = Vec::new();
+    for word in inv.values("tag-specifications")?.unwrap_or_default() {
+        match super::args::parse_value(&word).map_err(|e| {
+            ArgError(format!(
+                "Error parsing parameter '--tag-specifications': {e}"
+            ))
+        })? {
+            Value::Array(a) => specs.extend(a),
+            v => specs.push(v),
+        }
+    }
+    Ok(specs)
+}
+
+/// The Name tag of the specifications for `resource` (the world keeps only Name tags).
+fn name_tag(specs: &[Value], resource: &str, op: &str) -> Result<Option<String>, CommandError> {
+    let mut name = None;
+    for s in specs {
+        let rt = s.get("ResourceType").and_then(Value::as_str).unwrap_or("");
+        if rt != resource {
+            // [I]
+            return Err(aws(
+                "InvalidParameterValue",
+                op,
+                format!("'{rt}' is not a valid taggable resource type for this operation."),
+            ));
+        }
+        let tags = s.get("Tags").and_then(Value::as_array);
+        for t in tags.into_iter().flatten() {
+            if t.get("Key").and_then(Value::as_str) == Some("Name") {
+                name = t.get("Value").and_then(Value::as_str).map(str::to_string);
+            }
+        }
+    }
+    Ok(name)
+}
+
+/// Availability Zones where subnets can be created: the region's usual
+/// letters ([I] per region; accounts differ) and every zone already in use.
+fn subnet_zones(world: &World) -> Vec<String> {
+    let n: u8 = match world.region.as_str() {
+        "us-east-1" => 6,
+        "us-west-2" => 4,
+        "us-west-1" => 2,
+        _ => 3,
+    };
+    let mut zones: BTreeSet<String> = (0..n)
+        .map(|i| format!("{}{}", world.region, (b'a' + i) as char))
+        .collect();
+    zones.extend(world.subnets.values().map(|s| s.az.clone()));
+    zones.into_iter().collect()
+}
+
+/// The AZ id of a zone: as its subnets show it, else as the scenario builder
+/// names them (`us-east-1c` is `use1-az3`).
+fn zone_id(world: &World, az: &str) -> String {
+    if let Some(s) = world.subnets.values().find(|s| s.az == az) {
+        return s.az_id.clone();
+    }
+    let letter = az.strip_prefix(world.region.as_str()).unwrap_or("a");
+    crate::world::az_id(&world.region, letter)
+}
+
+fn vpc_not_found(op: &str, id: &str) -> CommandError {
+    // [V] the EC2 text for a missing VPC.
+    aws(
+        "InvalidVpcID.NotFound",
+        op,
+        format!("The vpc ID '{id}' does not exist"),
+    )
+}
+
+fn subnet_not_found(op: &str, id: &str) -> CommandError {
+    // [V]
+    aws(
+        "InvalidSubnetID.NotFound",
+        op,
+        format!("The subnet ID '{id}' does not exist"),
+    )
+}
+
+fn route_table_not_found(op: &str, id: &str) -> CommandError {
+    // [V] as the route writes report it.
+    aws(
+        "InvalidRouteTableID.NotFound",
+        op,
+        format!("The routeTable ID '{id}' does not exist"),
+    )
+}
+
+fn group_not_found(op: &str, id: &str) -> CommandError {
+    // [V]
+    aws(
+        "InvalidGroup.NotFound",
+        op,
+        format!("The security group '{id}' does not exist"),
+    )
+}
+
+fn create_subnet(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "CreateSubnet";
+    let vpc_id = inv.required("vpc-id")?;
+    let block = inv.required("cidr-block")?;
+    let az = inv.value("availability-zone")?;
+    let az_id = inv.value("availability-zone-id")?;
+    let specs = tag_specs(inv)?;
+    finish(inv)?;
+    let w = &sim.world;
+    let Some(vpc) = w.vpcs.get(&vpc_id) else {
+        return Err(vpc_not_found(op, &vpc_id));
+    };
+    let name = name_tag(&specs, "subnet", op)?;
+    let well_formed = block.split_once('/').is_some_and(|(ip, len)| {
+        parse_ip(ip).is_some() && len.parse::<u8>().is_ok_and(|n| n <= 32)
+    });
+    if !well_formed {
+        // [I] as CreateRoute words a malformed block.
+        return Err(aws(
+            "InvalidParameterValue",
+            op,
+            format!("Value ({block}) for parameter cidrBlock is invalid. This is not a valid CIDR block."),
+        ));
+    }
+    // [V] "The CIDR '10.10.1.0/24' is invalid." (pulumi/pulumi-awsx#111): outside
+    // the VPC, outside /16../28, or host bits set.
+    let range = || {
+        aws(
+            "InvalidSubnet.Range",
+            op,
+            format!("The CIDR '{block}' is invalid."),
+        )
+    };
+    let cidr: Cidr = block.parse().map_err(|_| range())?;
+    if !(16..=28).contains(&cidr.prefix) || !vpc.cidr.covers(&cidr) {
+        return Err(range());
+    }
+    let overlaps = w
+        .subnets
+        .values()
+        .any(|s| s.vpc_id == vpc_id && (s.cidr.covers(&cidr) || cidr.covers(&s.cidr)));
+    if overlaps {
+        // [V] (hashicorp/terraform#24317)
+        return Err(aws(
+            "InvalidSubnet.Conflict",
+            op,
+            format!("The CIDR '{block}' conflicts with another subnet"),
+        ));
+    }
+    let zones = subnet_zones(w);
+    let chosen = match (az, az_id) {
+        (Some(_), Some(_)) => {
+            // [I]
+            return Err(aws(
+                "InvalidParameterCombination",
+                op,
+                "Only one of availabilityZone or availabilityZoneId may be specified.",
+            ));
+        }
+        (Some(a), None) => {
+            if !zones.contains(&a) {
+                // [V] (kz8s/tack#67)
+                return Err(aws(
+                    "InvalidParameterValue",
+                    op,
+                    format!("Value ({a}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {}.", zones.join(", ")),
+                ));
+            }
+            Some(a)
+        }
+        (None, Some(id)) => match zones.iter().find(|z| zone_id(w, z) == id) {
+            Some(z) => Some(z.clone()),
+            None => {
+                let ids: Vec<String> = zones.iter().map(|z| zone_id(w, z)).collect();
+                // [I] in the words of the availabilityZone text.
+                return Err(aws(
+                    "InvalidParameterValue",
+                    op,
+                    format!("Value ({id}) for parameter availabilityZoneId is invalid. Subnets can currently only be created in the following availability zone ids: {}.", ids.join(", ")),
+                ));
+            }
+        },
+        (None, None) => None,
+    };
+    // Everything is checked: the world changes from here on.
+    let az = match chosen {
+        Some(a) => a,
+        None => zones[sim.world.rng.below(zones.len() as u64) as usize].clone(),
+    };
+    let az_id = zone_id(&sim.world, &az);
+    let id = sim.world.rng.ec2_id("subnet");
+    sim.world.subnets.insert(
+        id.clone(),
+        Subnet {
+            id: id.clone(),
+            name: name.clone().unwrap_or_default(),
+            vpc_id,
+            az,
+            az_id,
+            cidr,
+            map_public_ip_on_launch: false,
+        },
+    );
+    if let Some(n) = name {
+        sim.world
+            .names
+            .entry(format!("subnet:{n}"))
+            .or_insert_with(|| id.clone());
+    }
+    let subnet = described(
+        sim,
+        &format!("ec2 describe-subnets --subnet-ids {id}"),
+        "Subnets",
+    );
+    Ok(json!({ "Subnet": subnet }))
+}
+
+fn modify_subnet_attribute(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "ModifySubnetAttribute";
+    let id = inv.required("subnet-id")?;
+    let public = inv.switch("map-public-ip-on-launch")?;
+    finish(inv)?;
+    let Some(subnet) = sim.world.subnets.get_mut(&id) else {
+        return Err(subnet_not_found(op, &id));
+    };
+    let Some(public) = public else {
+        // [I]
+        return Err(aws(
+            "MissingParameter",
+            op,
+            "The request must contain the parameter mapPublicIpOnLaunch",
+        ));
+    };
+    subnet.map_public_ip_on_launch = public;
+    Ok(json!({}))
+}
+
+/// The table holding an association, and the association's place in it.
+fn find_association(world: &World, id: &str) -> Option<(String, usize)> {
+    world.route_tables.values().find_map(|t| {
+        t.associations
+            .iter()
+            .position(|a| a.id == id)
+            .map(|i| (t.id.clone(), i))
+    })
+}
+
+fn association_not_found(op: &str, id: &str) -> CommandError {
+    // [I] in the pattern of the other EC2 NotFound texts.
+    aws(
+        "InvalidAssociationID.NotFound",
+        op,
+        format!("The association ID '{id}' does not exist"),
+    )
+}
+
+fn associate_route_table(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "AssociateRouteTable";
+    let rtb = inv.required("route-table-id")?;
+    let subnet = inv.required("subnet-id")?;
+    finish(inv)?;
+    let w = &sim.world;
+    let Some(table) = w.route_tables.get(&rtb) else {
+        return Err(route_table_not_found(op, &rtb));
+    };
+    let Some(s) = w.subnets.get(&subnet) else {
+        return Err(subnet_not_found(op, &subnet));
+    };
+    if s.vpc_id != table.vpc_id {
+        // [I]
+        return Err(aws(
+            "InvalidParameterValue",
+            op,
+            format!("route table {rtb} and subnet {subnet} belong to different networks"),
+        ));
+    }
+    let taken = w.route_tables.values().any(|t| {
+        t.associations
+            .iter()
+            .any(|a| a.subnet_id.as_deref() == Some(subnet.as_str()))
+    });
+    if taken {
+        // [V] (hashicorp/terraform-provider-aws#38960)
+        return Err(aws(
+            "Resource.AlreadyAssociated",
+            op,
+            format!("the specified association for route table {rtb} conflicts with an existing association"),
+        ));
+    }
+    let id = sim.world.rng.ec2_id("rtbassoc");
+    if let Some(t) = sim.world.route_tables.get_mut(&rtb) {
+        t.associations.push(Association {
+            id: id.clone(),
+            subnet_id: Some(subnet),
+        });
+    }
+    Ok(json!({"AssociationId": id, "AssociationState": {"State": "associated"}}))
+}
+
+fn replace_association(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "ReplaceRouteTableAssociation";
+    let assoc = inv.required("association-id")?;
+    let rtb = inv.required("route-table-id")?;
+    finish(inv)?;
+    let w = &sim.world;
+    let Some((old, i)) = find_association(w, &assoc) else {
+        return Err(association_not_found(op, &assoc));
+    };
+    let Some(table) = w.route_tables.get(&rtb) else {
+        return Err(route_table_not_found(op, &rtb));
+    };
+    let old_vpc = w.route_tables.get(&old).map(|t| t.vpc_id.as_str());
+    if old_vpc != Some(table.vpc_id.as_str()) {
+        // [I]
+        return Err(aws(
+            "InvalidParameterValue",
+            op,
+            format!("route table {rtb} and association {assoc} belong to different networks"),
+        ));
+    }
+    let id = sim.world.rng.ec2_id("rtbassoc");
+    let Some(previous) = sim.world.route_tables.get_mut(&old) else {
+        return Err(association_not_found(op, &assoc));
+    };
+    let a = previous.associations.remove(i);
+    let main = a.subnet_id.is_none();
+    if main {
+        // Replacing the main association makes the new table the VPC's main one.
+        previous.main = false;
+    }
+    if let Some(t) = sim.world.route_tables.get_mut(&rtb) {
+        t.main |= main;
+        t.associations.push(Association {
+            id: id.clone(),
+            subnet_id: a.subnet_id,
+        });
+    }
+    Ok(json!({"NewAssociationId": id, "AssociationState": {"State": "associated"}}))
+}
+
+fn disassociate_route_table(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "DisassociateRouteTable";
+    let assoc = inv.required("association-id")?;
+    finish(inv)?;
+    let Some((rtb, i)) = find_association(&sim.world, &assoc) else {
+        return Err(association_not_found(op, &assoc));
+    };
+    let Some(t) = sim.world.route_tables.get_mut(&rtb) else {
+        return Err(association_not_found(op, &assoc));
+    };
+    if t.associations[i].subnet_id.is_none() {
+        // [I]
+        return Err(aws(
+            "InvalidParameterValue",
+            op,
+            format!("cannot disassociate the main route table association {assoc}"),
+        ));
+    }
+    t.associations.remove(i);
+    Ok(json!({}))
+}
+
+/// The domain private DNS takes over inside the VPC (as describe-vpc-endpoints shows it).
+fn private_dns_domain(service: &str, region: &str) -> String {
+    match service {
+        "ecr.dkr" => format!("*.dkr.ecr.{region}.amazonaws.com"),
+        "ecr.api" => format!("api.ecr.{region}.amazonaws.com"),
+        s => format!("{s}.{region}.amazonaws.com"),
+    }
+}
+
+/// A list parameter with duplicates dropped, in order.
+fn unique(items: Vec<String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    items
+        .into_iter()
+        .filter(|x| seen.insert(x.clone()))
+        .collect()
+}
+
+fn create_vpc_endpoint(sim: &mut Sim, inv: &mut Invocation) -> Result<Value, CommandError> {
+    let op = "CreateVpcEndpoint";
+    let vpc_id = inv.required("vpc-id")?;
+    let service_name = inv.required("service-name")?;
+    // The API's default type is Gateway.
+    let kind = inv
+        .value("vpc-endpoint-type")?
+        .unwrap_or_else(|| "Gateway".into());
+    let subnets = inv.values("subnet-ids")?;
+    let groups = inv.values("security-group-ids")?;
+    let tables = inv.values("route-table-ids")?;
+    let dns = inv.switch("private-dns-enabled")?;
+    let specs = tag_specs(inv)?;
+    finish(inv)?;
+    let w = &sim.world;
+    let Some(vpc) = w.vpcs.get(&vpc_id) else {
+        // [I] the endpoint API's spelling (as in InvalidVpcEndpointId).
+        return Err(aws(
+            "InvalidVpcId.NotFound",
+            op,
+            format!("The Vpc Id '{vpc_id}' does not exist"),
+        ));
+    };
+    let known = service_name
+        .strip_prefix(&format!("com.amazonaws.{}.", w.region))
+        .and_then(|s| {
+            crate::world::ENDPOINT_SERVICES
+                .iter()
+                .find(|(n, _)| *n == s)
+        });
+    let Some(&(service, types)) = known else {
+        // [V] (terraform-aws-modules/terraform-aws-vpc#481)
+        return Err(aws(
+            "InvalidServiceName",
+            op,
+            format!("The Vpc Endpoint Service '{service_name}' does not exist"),
+        ));
+    };
+    if !types.contains(&kind.as_str()) {
+        // [V] (hashicorp/terraform#24478)
+        return Err(aws(
+            "InvalidParameter",
+            op,
+            format!(
+                "Endpoint type ({kind}) does not match available service types ([{}]).",
+                types.join(", ")
+            ),
+        ));
+    }
+    let name = name_tag(&specs, "vpc-endpoint", op)?;
+    let region = w.region.clone();
+    if kind == "Gateway" {
+        if subnets.is_some() {
+            // [V] (nanlabs/terraform-aws-starter#18)
+            return Err(aws(
+                "InvalidParameter",
+                op,
+                "Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints.",
+            ));
+        }
+        if groups.is_some() {
+            // [I] in the words of the subnet text.
+            return Err(aws(
+                "InvalidParameter",
+                op,
+                "Security group IDs are only supported for Interface type VPC Endpoints.",
+            ));
+        }
+        if dns == Some(true) {
+            // [I]
+            return Err(aws(
+                "InvalidParameter",
+                op,
+                "Private DNS can only be enabled for Interface type VPC Endpoints.",
+            ));
+        }
+        let tables = unique(tables.unwrap_or_default());
+        // Gateway endpoints of one service share its AWS-managed prefix list.
+        let existing_pl = w
+            .vpc_endpoints
+            .values()
+            .find(|e| e.kind == EndpointKind::Gateway && e.service == service)
+            .and_then(|e| e.prefix_list.clone());
+        for r in &tables {
+            let Some(t) = w.route_tables.get(r) else {
+                // [I] the endpoint API's spelling.
+                return Err(aws(
+                    "InvalidRouteTableId.NotFound",
+                    op,
+                    format!("The routeTable ID '{r}' does not exist"),
+                ));
+            };
+            if t.vpc_id != vpc_id {
+                // [I]
+                return Err(aws(
+                    "InvalidParameter",
+                    op,
+                    format!("Route table {r} does not belong to VPC {vpc_id}."),
+                ));
+            }
+            if let Some(pl) = &existing_pl {
+                if t.routes
+                    .iter()
+                    .any(|x| x.dest == RouteDest::PrefixList(pl.clone()))
+                {
+                    // [I]
+                    return Err(aws(
+                        "RouteAlreadyExists",
+                        op,
+                        format!("route table {r} already has a route with destination-prefix-list-id {pl}"),
+                    ));
+                }
+            }
+        }
+        let id = sim.world.rng.ec2_id("vpce");
+        let pl = match existing_pl {
+            Some(pl) => pl,
+            None => format!("pl-{}", sim.world.rng.hex(8)),
+        };
+        for r in &tables {
+            if let Some(t) = sim.world.route_tables.get_mut(r) {
+                t.routes.push(Route {
+                    dest: RouteDest::PrefixList(pl.clone()),
+                    target: RouteTarget::GatewayEndpoint(id.clone()),
+                    origin: "CreateRoute",
+                });
+            }
+        }
+        let created = sim.now();
+        sim.world.vpc_endpoints.insert(
+            id.clone(),
+            VpcEndpoint {
+                id: id.clone(),
+                name: name.clone().unwrap_or_default(),
+                vpc_id,
+                service: service.to_string(),
+                kind: EndpointKind::Gateway,
+                subnet_ids: vec![],
+                security_group_ids: vec![],
+                route_table_ids: tables,
+                private_dns: false,
+                eni_ids: vec![],
+                prefix_list: Some(pl.clone()),
+                created,
+            },
+        );
+        if let Some(n) = name {
+            let names = &mut sim.world.names;
+            names
+                .entry(format!("vpce:{n}"))
+                .or_insert_with(|| id.clone());
+            names.entry(format!("pl:{n}")).or_insert(pl);
+        }
+        let ep = described(
+            sim,
+            &format!("ec2 describe-vpc-endpoints --vpc-endpoint-ids {id}"),
+            "VpcEndpoints",
+        );
+        return Ok(json!({ "VpcEndpoint": ep }));
+    }
+
+    // Interface endpoints: one interface in each subnet, private DNS on by default.
+    if tables.is_some() {
+        // [V] (ansible-collections/amazon.aws#576)
+        return Err(aws(
+            "InvalidParameter",
+            op,
+            "Route table IDs are only supported for Gateway type VPC Endpoint.",
+        ));
+    }
+    let subnets = unique(subnets.unwrap_or_default());
+    if subnets.is_empty() {
+        // [I]
+        return Err(aws(
+            "InvalidParameter",
+            op,
+            "At least one subnet must be specified for an Interface type VPC Endpoint.",
+        ));
+    }
+    let mut zones: BTreeSet<&str> = BTreeSet::new();
+    for s in &subnets {
+        let Some(sub) = w.subnets.get(s) else {
+            // [I] the endpoint API's spelling (InvalidSubnetId.Malformed is [V]).
+            return Err(aws(
+                "InvalidSubnetId.NotFound",
+                op,
+                format!("The subnet ID '{s}' does not exist"),
+            ));
+        };
+        if sub.vpc_id != vpc_id {
+            // [I]
+            return Err(aws(
+                "InvalidParameter",
+                op,
+                format!("The subnet {s} does not belong to VPC {vpc_id}."),
+            ));
+        }
+        if !zones.insert(sub.az.as_str()) {
+            // [V] (terraform-aws-modules/terraform-aws-vpc#583)
+            return Err(aws(
+                "DuplicateSubnetsInSameZone",
+                op,
+                format!("Found another VPC endpoint subnet in the availability zone of {s}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service."),
+            ));
+        }
+        if w.available_ips(s) == 0 {
+            // [I] in the words of RunInstances.
+            return Err(aws(
+                "InsufficientFreeAddressesInSubnet",
+                op,
+                format!("There are not enough free addresses in subnet '{s}' to satisfy the requested number of instances."),
+            ));
+        }
+    }
+    // Without groups AWS uses the VPC's default group, which admits only its
+    // own members; the world has no default group, and no groups admit the same.
+    let groups = unique(groups.unwrap_or_default());
+    if let Some(g) = groups.iter().find(|g| !w.security_groups.contains_key(*g)) {
+        return Err(group_not_found(op, g));
+    }
+    let private_dns = dns.unwrap_or(true);
+    if private_dns {
+        if !(vpc.dns_support && vpc.dns_hostnames) {
+            // [I]
+            return Err(aws(
+                "InvalidParameter",
+                op,
+                format!("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for {vpc_id}"),
+            ));
+        }
+        let conflict = w.vpc_endpoints.values().any(|e| {
+            e.vpc_id == vpc_id
+                && e.kind == EndpointKind::Interface
+                && e.service == service
+                && e.private_dns
+        });
+        if conflict {
+            // [V] (hashicorp/terraform-provider-aws#17535)
+            return Err(aws(
+                "InvalidParameter",
+                op,
+                format!(
+                    "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {} in the VPC {vpc_id}",
+                    private_dns_domain(service, &region)
+                ),
+            ));
+        }
+    }
+    let id = sim.world.rng.ec2_id("vpce");
+    let mut enis = Vec::new();
+    for s in &subnets {
+        // Checked above: every subnet has a free address.
+        if let Some(eni) = sim.world.create_eni(
+            s,
+            EniOwner::Endpoint(id.clone()),
+            format!("VPC Endpoint Interface {id}"),
+            "vpc_endpoint",
+            groups.clone(),
+        ) {
+            enis.push(eni);
+        }
+    }
+    let created = sim.now();
+    sim.world.vpc_endpoints.insert(
+        id.clone(),
+        VpcEndpoint {
+            id: id.clone(),
+            name: name.clone().unwrap_or_default(),
+            vpc_id,
+            service: service.to_string(),
+            kind: EndpointKind::Interface,
+            subnet_ids: subnets,
+            security_group_ids: groups,
+            route_table_ids: vec![],
+            private_dns,
+            eni_ids: enis,
+            prefix_list: None,
+            created,
+        },
+    );
+    if let Some(n) = name {
+        sim.world
+            .names
+            .entry(format!("vpce:{n}"))
+            .or_insert_with(|| id.clone());
+    }
+    let mut ep = described(
+        sim,
+        &format!("ec2 describe-vpc-endpoints --vpc-endpoint-ids {id}"),
+        "VpcEndpoints",
+    );
+    // [V] a new interface endpoint is pending in the response (aws-cli example);
+    // the simulated one works at once.
+    if let Some(o) = ep.as_object_mut() {
+        o.insert("State".into(), json!("pending"));
+    }
+    Ok(json!({ "VpcEndpoint": ep }))
+}
+
+/// Which rules of a group an operation works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Ingress,
+    Egress,
+}
+
+/// Adding or removing rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RuleOp {
+    Authorize,
+    Revoke,
+}
+
+/// The other end of a rule: where traffic comes from (ingress) or goes to (egress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Peer {
+    Cidr(Cidr),
+    Group(String),
+    PrefixList(String),
+}
+
+impl Peer {
+    fn text(&self) -> String {
+        match self {
+            Peer::Cidr(c) => c.to_string(),
+            Peer::Group(g) | Peer::PrefixList(g) => g.clone(),
+        }
+    }
+
+    /// Whether `rule` names this peer.
+    fn in_rule(&self, rule: &SgRule) -> bool {
+        match self {
+            Peer::Cidr(c) => rule.cidrs.contains(c),
+            Peer::Group(g) => rule.groups.contains(g),
+            Peer::PrefixList(p) => rule.prefix_lists.contains(p),
+        }
+    }
+}
+
+/// One rule of a request: EC2 keeps one rule per peer.
+#[derive(Debug, Clone)]
+struct Permission {
+    protocol: String,
+    from: i32,
+    to: i32,
+    peer: Peer,
+    description: Option<String>,
+}
+
+impl Permission {
+    fn matches(&self, rule: &SgRule) -> bool {
+        canonical_protocol(&rule.protocol).as_deref() == Some(self.protocol.as_str())
+            && rule.from_port == self.from
+            && rule.to_port == self.to
+            && self.peer.in_rule(rule)
+    }
+
+    /// The rule as EC2 describes it in InvalidPermission.Duplicate.
+    fn text(&self) -> String {
+        let what = match self.protocol.as_str() {
+            "-1" => "ALL".to_string(),
+            "tcp" | "udp" => format!(
+                "{}, from port: {}, to port: {}",
+                self.protocol.to_uppercase(),
+                self.from,
+                self.to
+            ),
+            // [I]
+            "icmp" => format!("ICMP, type: {}, code: {}", self.from, self.to),
+            n => format!("protocol: {n}"),
+        };
+        format!("peer: {}, {what}, ALLOW", self.peer.text())
+    }
+}
+
+/// EC2's spelling of a protocol (`6` is `tcp`, `all` is `-1`), None when unknown.
+fn canonical_protocol(p: &str) -> Option<String> {
+    Some(match p.to_ascii_lowercase().as_str() {
+        "tcp" | "6" => "tcp".into(),
+        "udp" | "17" => "udp".into(),
+        "icmp" | "1" => "icmp".into(),
+        "-1" | "all" => "-1".into(),
+        "icmpv6" | "58" => "58".into(),
+        n => match n.parse::<i32>() {
+            Ok(v) if (0..=255).contains(&v) => v.to_string(),
+            _ => return None,
+        },
+    })
+}
+
+/// `--protocol`, `--port`, `--cidr`, `--source-group` and `--group-owner` as
+/// the CLI turns them into one IpPermissions entry (awscli's secgroupsimplify).
+fn scalar_permission(
+    protocol: Option<String>,
+    port: Option<String>,
+    cidr: Option<String>,
+    source_group: Option<String>,
+    owner: Option<String>,
+) -> Result<Value, ArgError> {
+    let mut p = Map::new();
+    if let Some(proto) = protocol {
+        let number = proto.parse::<i32>().ok();
+        let valid = match number {
+            Some(n) => (0..=255).contains(&n) || n == -1,
+            None => ["tcp", "udp", "icmp", "all"].contains(&proto.as_str()),
+        };
+        if !valid {
+            // [V] awscli's ProtocolArgument.
+            return Err(ArgError(match number {
+                Some(_) => "protocol numbers must be in the range 0-255 or -1 to specify all protocols".into(),
+                None => "protocol parameter should be one of: tcp|udp|icmp|all or any valid protocol number.".into(),
+            }));
+        }
+        let proto = if proto == "all" { "-1".into() } else { proto };
+        p.insert("IpProtocol".into(), json!(proto));
+    }
+    if let Some(port) = port {
+        // [V] awscli's PortArgument.
+        let bad = || {
+            ArgError("port parameter should be of the form <from[-to]> (e.g. 22 or 22-25)".into())
+        };
+        let (from, to) = if port == "-1" || port == "all" {
+            (-1, -1)
+        } else if let Some((a, b)) = port.split_once('-') {
+            (
+                a.parse::<i64>().map_err(|_| bad())?,
+                b.parse::<i64>().map_err(|_| bad())?,
+            )
+        } else {
+            let n = port.parse::<i64>().map_err(|_| bad())?;
+            (n, n)
+        };
+        p.insert("FromPort".into(), json!(from));
+        p.insert("ToPort".into(), json!(to));
+    }
+    if let Some(c) = cidr {
+        p.insert("IpRanges".into(), json!([{ "CidrIp": c }]));
+    }
+    if source_group.is_some() || owner.is_some() {
+        let mut pair = Map::new();
+        if let Some(g) = source_group {
+            let key = if g.starts_with("sg-") {
+                "GroupId"
+            } else {
+                "GroupName"
+            };
+            pair.insert(key.into(), json!(g));
+        }
+        if let Some(o) = owner {
+            pair.insert("UserId".into(), json!(o));
+        }
+        p.insert("UserIdGroupPairs".into(), json!([pair]));
+    }
+    Ok(Value::Object(p))
+}
+
+/// `--ip-permissions`: JSON, or one or more shorthand structures.
+fn ip_permissions(words: &[String]) -> Result<Vec<Value>, ArgError> {
+    let mut out = Vec::new();
+    for w in words {
+        match super::args::parse_value(w)
+            .map_err(|e| ArgError(format!("Error parsing parameter '--ip-permissions': {e}")))?
+        {
+            Value::Array(a) => out.extend(a),
+            v => out.push(v),
+        }
+    }
+    Ok(out)
+}
+
+/// An integer member given as a JSON number or a shorthand string.
+fn int_member(p: &Value, key: &str) -> Result<Option<i64>, ArgError> {
+    match p.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+            ArgError(format!("Invalid value for parameter IpPermissions.{key}: {n}"))
+        }),
+        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| {
+            ArgError(format!(
+                "Error parsing parameter '--ip-permissions': invalid literal for int() with base 10: '{s}'"
+            ))
+        }),
+        Some(o) => Err(ArgError(format!(
+            "Invalid type for parameter IpPermissions.{key}, value: {o}, valid types: <class 'int'>"
+        ))),
+    }
+}
+
+fn items<'a>(p: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    p.get(key).and_then(Value::as_array).into_iter().flatten()
+}
+
+fn str_member(v: &Value, key: &str) -> Option<String> {
+    match v.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// IpPermissions entries as rules, with EC2's checks of protocols, ports and CIDRs.
+fn permissions(list: &[Value], op: &str) -> Result<Vec<Permission>, CommandError> {
+    let mut out = Vec::new();
+    for p in list {
+        let Some(raw) = str_member(p, "IpProtocol") else {
+            // [I]
+            return Err(aws(
+                "MissingParameter",
+                op,
+                "The request must contain the parameter ipPermissions.ipProtocol",
+            ));
+        };
+        let Some(protocol) = canonical_protocol(&raw) else {
+            // [I]
+            return Err(aws(
+                "InvalidParameterValue",
+                op,
+                format!("Invalid value '{raw}' for IP protocol. Unknown protocol."),
+            ));
+        };
+        let from = int_member(p, "FromPort")?;
+        let to = int_member(p, "ToPort")?;
+        let (from, to) = match protocol.as_str() {
+            "tcp" | "udp" => {
+                let (Some(f), Some(t)) = (from, to) else {
+                    // [V] (chef-boneyard/chef-provisioning-aws#183)
+                    return Err(aws(
+                        "InvalidParameterValue",
+                        op,
+                        "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.",
+                    ));
+                };
+                if let Some(bad) = [f, t].into_iter().find(|x| !(0..=65535).contains(x)) {
+                    // [V] (boto/boto3#336)
+                    return Err(aws(
+                        "InvalidPermission.Malformed",
+                        op,
+                        format!("TCP/UDP port ({bad}) out of range"),
+                    ));
+                }
+                if f > t {
+                    // [I]
+                    return Err(aws(
+                        "InvalidParameterValue",
+                        op,
+                        format!("Invalid value 'The from port ({f}) must not be greater than the to port ({t}).' for portRange."),
+                    ));
+                }
+                (f as i32, t as i32)
+            }
+            "icmp" => {
+                let (Some(f), Some(t)) = (from, to) else {
+                    // [V] (martysweet/cfn-lint#6)
+                    return Err(aws(
+                        "InvalidParameterValue",
+                        op,
+                        "Invalid value 'Must specify both from and to ports with ICMP.' for portRange.",
+                    ));
+                };
+                if let Some(bad) = [f, t].into_iter().find(|x| !(-1..=255).contains(x)) {
+                    // [I]
+                    return Err(aws(
+                        "InvalidPermission.Malformed",
+                        op,
+                        format!("ICMP type or code ({bad}) out of range"),
+                    ));
+                }
+                (f as i32, t as i32)
+            }
+            // All protocols, or a protocol without ports: EC2 ignores any ports given.
+            _ => (-1, -1),
+        };
+        if items(p, "Ipv6Ranges").next().is_some() {
+            return Err(
+                ArgError("Ipv6Ranges: the simulated VPC has no IPv6; use IpRanges".into()).into(),
+            );
+        }
+        let mut peers: Vec<(Peer, Option<String>)> = Vec::new();
+        for r in items(p, "IpRanges") {
+            let text = str_member(r, "CidrIp").unwrap_or_default();
+            peers.push((
+                Peer::Cidr(sg_cidr(&text, op)?),
+                str_member(r, "Description"),
+            ));
+        }
+        for g in items(p, "UserIdGroupPairs") {
+            let desc = str_member(g, "Description");
+            match (str_member(g, "GroupId"), str_member(g, "GroupName")) {
+                (Some(id), _) => peers.push((Peer::Group(id), desc)),
+                (None, Some(name)) => {
+                    // [I] groups of a non-default VPC are named by id.
+                    return Err(aws(
+                        "InvalidGroup.NotFound",
+                        op,
+                        format!("The security group '{name}' does not exist in default VPC 'none'"),
+                    ));
+                }
+                (None, None) => {
+                    // [I]
+                    return Err(aws(
+                        "MissingParameter",
+                        op,
+                        "The request must contain the parameter groupId",
+                    ));
+                }
+            }
+        }
+        for l in items(p, "PrefixListIds") {
+            let id = str_member(l, "PrefixListId").unwrap_or_default();
+            peers.push((Peer::PrefixList(id), str_member(l, "Description")));
+        }
+        if peers.is_empty() {
+            // [I]
+            return Err(aws(
+                "MissingParameter",
+                op,
+                "The request must contain the parameter ipRanges, userIdGroupPairs or prefixListIds",
+            ));
+        }
+        for (peer, description) in peers {
+            out.push(Permission {
+                protocol: protocol.clone(),
+                from,
+                to,
+                peer,
+                description,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A rule's CIDR: host bits are cleared, as EC2 canonicalizes them.
+fn sg_cidr(text: &str, op: &str) -> Result<Cidr, CommandError> {
+    // [V] "CIDR block ::/0 is malformed" (aws/aws-cli#2428).
+    let bad = || {
+        aws(
+            "InvalidParameterValue",
+            op,
+            format!("CIDR block {text} is malformed"),
+        )
+    };
+    let (ip, len) = text.split_once('/').ok_or_else(bad)?;
+    let ip = parse_ip(ip).ok_or_else(bad)?;
+    let prefix: u8 = len.parse().map_err(|_| bad())?;
+    if prefix > 32 {
+        return Err(bad());
+    }
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix as u32)
+    };
+    Ok(Cidr {
+        base: ip & mask,
+        prefix,
+    })
+}
+
+fn sg_rules(
+    sim: &mut Sim,
+    inv: &mut Invocation,
+    dir: Direction,
+    what: RuleOp,
+) -> Result<Value, CommandError> {
+    let op = match (what, dir) {
+        (RuleOp::Authorize, Direction::Ingress) => "AuthorizeSecurityGroupIngress",
+        (RuleOp::Authorize, Direction::Egress) => "AuthorizeSecurityGroupEgress",
+        (RuleOp::Revoke, Direction::Ingress) => "RevokeSecurityGroupIngress",
+        (RuleOp::Revoke, Direction::Egress) => "RevokeSecurityGroupEgress",
+    };
+    let group_id = inv.value("group-id")?;
+    let group_name = match dir {
+        Direction::Ingress => inv.value("group-name")?,
+        Direction::Egress => None,
+    };
+    let listed = inv.values("ip-permissions")?;
+    let scalars = [
+        ("protocol", inv.value("protocol")?),
+        ("port", inv.value("port")?),
+        ("cidr", inv.value("cidr")?),
+        ("source-group", inv.value("source-group")?),
+        ("group-owner", inv.value("group-owner")?),
+    ];
+    let rule_ids = match what {
+        RuleOp::Revoke => inv.values("security-group-rule-ids")?,
+        RuleOp::Authorize => None,
+    };
+    finish(inv)?;
+    let list = match listed {
+        Some(words) => {
+            if let Some((flag, _)) = scalars.iter().find(|(_, v)| v.is_some()) {
+                // [V] awscli's secgroupsimplify.
+                return Err(ArgError(format!(
+                    "The --{flag} option is not compatible with the --ip-permissions option"
+                ))
+                .into());
+            }
+            ip_permissions(&words)?
+        }
+        None if scalars.iter().any(|(_, v)| v.is_some()) => {
+            let [p, port, c, g, o] = scalars.map(|(_, v)| v);
+            vec![scalar_permission(p, port, c, g, o)?]
+        }
+        None => Vec::new(),
+    };
+    let gid = match (group_id, group_name, dir) {
+        (Some(id), _, _) => id,
+        (None, Some(name), _) => {
+            // [V] (boto/boto3#1697): names select groups of the default VPC only.
+            return Err(aws(
+                "InvalidGroup.NotFound",
+                op,
+                format!("The security group '{name}' does not exist in default VPC 'none'"),
+            ));
+        }
+        (None, None, Direction::Egress) => {
+            return Err(ArgError(
+                "aws: error: the following arguments are required: --group-id".into(),
+            )
+            .into())
+        }
+        (None, None, Direction::Ingress) => {
+            // [I]
+            return Err(aws(
+                "MissingParameter",
+                op,
+                "The request must contain the parameter groupName or groupId",
+            ));
+        }
+    };
+    let w = &sim.world;
+    let Some(group) = w.security_groups.get(&gid) else {
+        return Err(group_not_found(op, &gid));
+    };
+    if list.is_empty() && rule_ids.is_none() {
+        // [I]
+        return Err(aws(
+            "MissingParameter",
+            op,
+            "Either 'ipPermissions' or 'securityGroupRuleIds' should be provided.",
+        ));
+    }
+    let perms = permissions(&list, op)?;
+    let known_lists: BTreeSet<&String> = w
+        .vpc_endpoints
+        .values()
+        .filter_map(|e| e.prefix_list.as_ref())
+        .collect();
+    for p in &perms {
+        match &p.peer {
+            Peer::Group(g) if !w.security_groups.contains_key(g) => {
+                return Err(group_not_found(op, g));
+            }
+            Peer::PrefixList(l) if !known_lists.contains(l) => {
+                // [I]
+                return Err(aws(
+                    "InvalidPrefixListId.NotFound",
+                    op,
+                    format!("The prefix list ID '{l}' does not exist"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let rules = match dir {
+        Direction::Ingress => &group.ingress,
+        Direction::Egress => &group.egress,
+    };
+    match what {
+        RuleOp::Authorize => {
+            for (i, p) in perms.iter().enumerate() {
+                let twice = perms[..i].iter().any(|q| {
+                    q.protocol == p.protocol && q.from == p.from && q.to == p.to && q.peer == p.peer
+                });
+                if twice {
+                    // [V] (input-output-hk/bitte#24)
+                    return Err(aws(
+                        "InvalidParameterValue",
+                        op,
+                        "The same permission must not appear multiple times",
+                    ));
+                }
+                if rules.iter().any(|r| p.matches(r)) {
+                    // [V] (hashicorp/terraform#1874, lucidsoftware/cumulus#101)
+                    return Err(aws(
+                        "InvalidPermission.Duplicate",
+                        op,
+                        format!("the specified rule \"{}\" already exists", p.text()),
+                    ));
+                }
+            }
+            let account = w.account.clone();
+            let mut added = Vec::new();
+            let mut shown = Vec::new();
+            for p in perms {
+                let id = sim.world.rng.ec2_id("sgr");
+                let mut rule = SgRule {
+                    id: id.clone(),
+                    protocol: p.protocol.clone(),
+                    from_port: p.from,
+                    to_port: p.to,
+                    cidrs: vec![],
+                    groups: vec![],
+                    prefix_lists: vec![],
+                    description: p.description.clone(),
+                };
+                let mut o = Map::new();
+                o.insert("SecurityGroupRuleId".into(), json!(id));
+                o.insert("GroupId".into(), json!(gid));
+                o.insert("GroupOwnerId".into(), json!(account));
+                o.insert("IsEgress".into(), json!(dir == Direction::Egress));
+                o.insert("IpProtocol".into(), json!(p.protocol));
+                o.insert("FromPort".into(), json!(p.from));
+                o.insert("ToPort".into(), json!(p.to));
+                match p.peer {
+                    Peer::Cidr(c) => {
+                        o.insert("CidrIpv4".into(), json!(c.to_string()));
+                        rule.cidrs.push(c);
+                    }
+                    Peer::PrefixList(l) => {
+                        o.insert("PrefixListId".into(), json!(l));
+                        rule.prefix_lists.push(l);
+                    }
+                    Peer::Group(g) => {
+                        o.insert(
+                            "ReferencedGroupInfo".into(),
+                            json!({"GroupId": g, "UserId": account}),
+                        );
+                        rule.groups.push(g);
+                    }
+                }
+                if let Some(d) = &p.description {
+                    o.insert("Description".into(), json!(d));
+                }
+                o.insert(
+                    "SecurityGroupRuleArn".into(),
+                    json!(sim.world.arn("ec2", &format!("security-group-rule/{id}"))),
+                );
+                shown.push(Value::Object(o));
+                added.push(rule);
+            }
+            if let Some(g) = sim.world.security_groups.get_mut(&gid) {
+                match dir {
+                    Direction::Ingress => g.ingress.extend(added),
+                    Direction::Egress => g.egress.extend(added),
+                }
+            }
+            Ok(json!({"Return": true, "SecurityGroupRules": shown}))
+        }
+        RuleOp::Revoke => {
+            let mut kept = rules.clone();
+            for id in rule_ids.unwrap_or_default() {
+                let Some(i) = kept.iter().position(|r| r.id == id) else {
+                    // [I]
+                    return Err(aws(
+                        "InvalidSecurityGroupRuleId.NotFound",
+                        op,
+                        format!("The security group rule ID '{id}' does not exist"),
+                    ));
+                };
+                kept.remove(i);
+            }
+            for p in &perms {
+                let Some(i) = kept.iter().position(|r| p.matches(r)) else {
+                    // [V] (cloud-custodian/cloud-custodian#9656)
+                    return Err(aws(
+                        "InvalidPermission.NotFound",
+                        op,
+                        "The specified rule does not exist in this security group.",
+                    ));
+                };
+                let r = &mut kept[i];
+                match &p.peer {
+                    Peer::Cidr(c) => r.cidrs.retain(|x| x != c),
+                    Peer::Group(g) => r.groups.retain(|x| x != g),
+                    Peer::PrefixList(l) => r.prefix_lists.retain(|x| x != l),
+                }
+                if r.cidrs.is_empty() && r.groups.is_empty() && r.prefix_lists.is_empty() {
+                    kept.remove(i);
+                }
+            }
+            if let Some(g) = sim.world.security_groups.get_mut(&gid) {
+                match dir {
+                    Direction::Ingress => g.ingress = kept,
+                    Direction::Egress => g.egress = kept,
+                }
+            }
+            Ok(json!({"Return": true}))
+        }
+    }
 }
 
 /// Registers a checked task definition as the next revision of its family.
@@ -672,4 +2005,828 @@ pub fn env_pairs(items: &[String]) -> Vec<KeyValue> {
             value: v.into(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Instance, Mode, Scenario};
+    use std::path::Path;
+
+    fn instance(seed: u64) -> Instance {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/nat-route-missing.yaml");
+        Scenario::load(&path)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .instantiate(seed, Mode::Incident)
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"))
+    }
+
+    fn name(inst: &Instance, key: &str) -> String {
+        inst.sim
+            .world
+            .name(key)
+            .unwrap_or_else(|| panic!("no {key}"))
+            .to_string()
+    }
+
+    fn ok(inst: &mut Instance, line: &str) -> Value {
+        apply(&mut inst.sim, line).unwrap_or_else(|e| panic!("seed {}: {line}: {e}", inst.seed))
+    }
+
+    /// What a refused command must leave alone (the RNG too: ids drawn late).
+    fn fingerprint(w: &World) -> String {
+        let rules: Vec<&str> = w
+            .security_groups
+            .values()
+            .flat_map(|g| g.ingress.iter().chain(&g.egress))
+            .map(|r| r.id.as_str())
+            .collect();
+        let routes: usize = w.route_tables.values().map(|t| t.routes.len()).sum();
+        let assocs: Vec<(&str, &str, bool)> = w
+            .route_tables
+            .values()
+            .flat_map(|t| {
+                t.associations
+                    .iter()
+                    .map(move |a| (t.id.as_str(), a.id.as_str(), t.main))
+            })
+            .collect();
+        let public: Vec<bool> = w
+            .subnets
+            .values()
+            .map(|s| s.map_public_ip_on_launch)
+            .collect();
+        format!(
+            "subnets {} enis {} rules {rules:?} routes {routes} associations {assocs:?} endpoints {} names {} public {public:?} rng {:?}",
+            w.subnets.len(),
+            w.enis.len(),
+            w.vpc_endpoints.len(),
+            w.names.len(),
+            w.rng
+        )
+    }
+
+    /// Runs a command that must be refused: its text, the world unchanged.
+    fn refused(inst: &mut Instance, line: &str) -> String {
+        let before = fingerprint(&inst.sim.world);
+        let text = match apply(&mut inst.sim, line) {
+            Ok(v) => panic!("seed {}: {line}: expected an error, got {v}", inst.seed),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(
+            fingerprint(&inst.sim.world),
+            before,
+            "{line} changed the world"
+        );
+        text
+    }
+
+    fn aws_text(code: &str, op: &str, message: &str) -> String {
+        format!("An error occurred ({code}) when calling the {op} operation: {message}")
+    }
+
+    #[test]
+    fn every_operation_is_registered() {
+        for op in [
+            "create-subnet",
+            "modify-subnet-attribute",
+            "associate-route-table",
+            "replace-route-table-association",
+            "disassociate-route-table",
+            "create-vpc-endpoint",
+            "authorize-security-group-ingress",
+            "authorize-security-group-egress",
+            "revoke-security-group-ingress",
+            "revoke-security-group-egress",
+        ] {
+            assert!(is_write("ec2", op), "{op}");
+        }
+    }
+
+    #[test]
+    fn create_subnet_adds_a_subnet_the_main_table_governs() {
+        let mut inst = instance(1);
+        let vpc = name(&inst, "vpc");
+        let v = ok(
+            &mut inst,
+            &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.30.0/24 --availability-zone us-east-1c --tag-specifications ResourceType=subnet,Tags=[{{Key=Name,Value=private-d}}]"),
+        );
+        let s = &v["Subnet"];
+        let id = s["SubnetId"].as_str().unwrap().to_string();
+        assert!(id.starts_with("subnet-0") && id.len() == 24, "{id}");
+        assert_eq!(s["VpcId"], vpc);
+        assert_eq!(s["CidrBlock"], "10.40.30.0/24");
+        assert_eq!(s["AvailabilityZone"], "us-east-1c");
+        assert_eq!(s["AvailabilityZoneId"], "use1-az3");
+        assert_eq!(s["AvailableIpAddressCount"], 251);
+        assert_eq!(s["MapPublicIpOnLaunch"], false);
+        assert_eq!(s["DefaultForAz"], false);
+        assert_eq!(s["State"], "available");
+        assert_eq!(s["Tags"], json!([{"Key": "Name", "Value": "private-d"}]));
+        let w = &inst.sim.world;
+        assert_eq!(w.name("subnet:private-d"), Some(id.as_str()));
+        assert_eq!(w.subnets[&id].az_id, "use1-az3");
+        // No association: the VPC's main table applies.
+        let rt = w.route_table_for(&id).unwrap();
+        assert!(rt.main);
+        assert_eq!(rt.id, name(&inst, "rtb:main"));
+        // By zone id, untagged.
+        let v = ok(
+            &mut inst,
+            &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.31.0/28 --availability-zone-id use1-az2"),
+        );
+        assert_eq!(v["Subnet"]["AvailabilityZone"], "us-east-1b");
+        assert_eq!(v["Subnet"]["AvailableIpAddressCount"], 11);
+        assert!(v["Subnet"].get("Tags").is_none());
+        // Without a zone, EC2 picks one of those it offers.
+        let v = ok(
+            &mut inst,
+            &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.32.0/24"),
+        );
+        assert!(v["Subnet"]["AvailabilityZone"]
+            .as_str()
+            .unwrap()
+            .starts_with("us-east-1"));
+    }
+
+    #[test]
+    fn create_subnet_refusals_change_nothing() {
+        let mut inst = instance(2);
+        let vpc = name(&inst, "vpc");
+        let op = "CreateSubnet";
+        assert_eq!(
+            refused(
+                &mut inst,
+                "ec2 create-subnet --vpc-id vpc-0123456789abcdef0 --cidr-block 10.40.30.0/24"
+            ),
+            aws_text(
+                "InvalidVpcID.NotFound",
+                op,
+                "The vpc ID 'vpc-0123456789abcdef0' does not exist"
+            )
+        );
+        for block in [
+            "10.40.0.0/12",
+            "10.50.0.0/24",
+            "10.40.30.0/29",
+            "10.40.30.5/24",
+        ] {
+            assert_eq!(
+                refused(
+                    &mut inst,
+                    &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block {block}")
+                ),
+                aws_text(
+                    "InvalidSubnet.Range",
+                    op,
+                    &format!("The CIDR '{block}' is invalid.")
+                )
+            );
+        }
+        assert_eq!(
+            refused(
+                &mut inst,
+                &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.10.128/25")
+            ),
+            aws_text(
+                "InvalidSubnet.Conflict",
+                op,
+                "The CIDR '10.40.10.128/25' conflicts with another subnet"
+            )
+        );
+        // private-c is a /22 holding 10.40.13.0/24.
+        assert_eq!(
+            refused(
+                &mut inst,
+                &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.13.0/24")
+            ),
+            aws_text(
+                "InvalidSubnet.Conflict",
+                op,
+                "The CIDR '10.40.13.0/24' conflicts with another subnet"
+            )
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.30.0/24 --availability-zone us-east-1z")),
+            aws_text("InvalidParameterValue", op, "Value (us-east-1z) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f.")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.30.0/33")),
+            aws_text("InvalidParameterValue", op, "Value (10.40.30.0/33) for parameter cidrBlock is invalid. This is not a valid CIDR block.")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.30.0/24 --tag-specifications ResourceType=vpc,Tags=[{{Key=Name,Value=x}}]")),
+            aws_text("InvalidParameterValue", op, "'vpc' is not a valid taggable resource type for this operation.")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-subnet --vpc-id {vpc}")),
+            "aws: error: the following arguments are required: --cidr-block"
+        );
+    }
+
+    #[test]
+    fn route_table_associations_move_a_subnet_between_tables() {
+        let mut inst = instance(3);
+        let vpc = name(&inst, "vpc");
+        let (rtb_a, rtb_b) = (name(&inst, "rtb:private-a"), name(&inst, "rtb:private-b"));
+        let v = ok(
+            &mut inst,
+            &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.30.0/24 --availability-zone us-east-1a"),
+        );
+        let subnet = v["Subnet"]["SubnetId"].as_str().unwrap().to_string();
+        let v = ok(
+            &mut inst,
+            &format!("ec2 associate-route-table --route-table-id {rtb_a} --subnet-id {subnet}"),
+        );
+        let assoc = v["AssociationId"].as_str().unwrap().to_string();
+        assert!(assoc.starts_with("rtbassoc-0"), "{assoc}");
+        assert_eq!(v["AssociationState"], json!({"State": "associated"}));
+        assert_eq!(inst.sim.world.route_table_for(&subnet).unwrap().id, rtb_a);
+
+        // A subnet has one explicit association.
+        let op = "AssociateRouteTable";
+        let conflict = format!("the specified association for route table {rtb_b} conflicts with an existing association");
+        assert_eq!(
+            refused(
+                &mut inst,
+                &format!("ec2 associate-route-table --route-table-id {rtb_b} --subnet-id {subnet}")
+            ),
+            aws_text("Resource.AlreadyAssociated", op, &conflict)
+        );
+        let private_a = name(&inst, "subnet:private-a");
+        assert_eq!(
+            refused(
+                &mut inst,
+                &format!(
+                    "ec2 associate-route-table --route-table-id {rtb_b} --subnet-id {private_a}"
+                )
+            ),
+            aws_text("Resource.AlreadyAssociated", op, &conflict)
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 associate-route-table --route-table-id rtb-0123456789abcdef0 --subnet-id {subnet}")),
+            aws_text("InvalidRouteTableID.NotFound", op, "The routeTable ID 'rtb-0123456789abcdef0' does not exist")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 associate-route-table --route-table-id {rtb_b} --subnet-id subnet-0123456789abcdef0")),
+            aws_text("InvalidSubnetID.NotFound", op, "The subnet ID 'subnet-0123456789abcdef0' does not exist")
+        );
+
+        // Replace: the subnet follows the new table under a new association id.
+        let v = ok(
+            &mut inst,
+            &format!("ec2 replace-route-table-association --association-id {assoc} --route-table-id {rtb_b}"),
+        );
+        let new = v["NewAssociationId"].as_str().unwrap().to_string();
+        assert_ne!(new, assoc);
+        assert_eq!(v["AssociationState"], json!({"State": "associated"}));
+        assert_eq!(inst.sim.world.route_table_for(&subnet).unwrap().id, rtb_b);
+        assert!(find_association(&inst.sim.world, &assoc).is_none());
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 replace-route-table-association --association-id {assoc} --route-table-id {rtb_a}")),
+            aws_text("InvalidAssociationID.NotFound", "ReplaceRouteTableAssociation", &format!("The association ID '{assoc}' does not exist"))
+        );
+
+        // Disassociate: back to the main table.
+        let v = ok(
+            &mut inst,
+            &format!("ec2 disassociate-route-table --association-id {new}"),
+        );
+        assert_eq!(v, json!({}));
+        let rt = inst.sim.world.route_table_for(&subnet).unwrap();
+        assert!(rt.main);
+        let main = rt
+            .associations
+            .iter()
+            .find(|a| a.subnet_id.is_none())
+            .unwrap()
+            .id
+            .clone();
+        let op = "DisassociateRouteTable";
+        assert_eq!(
+            refused(
+                &mut inst,
+                &format!("ec2 disassociate-route-table --association-id {new}")
+            ),
+            aws_text(
+                "InvalidAssociationID.NotFound",
+                op,
+                &format!("The association ID '{new}' does not exist")
+            )
+        );
+        assert_eq!(
+            refused(
+                &mut inst,
+                &format!("ec2 disassociate-route-table --association-id {main}")
+            ),
+            aws_text(
+                "InvalidParameterValue",
+                op,
+                &format!("cannot disassociate the main route table association {main}")
+            )
+        );
+    }
+
+    #[test]
+    fn replacing_the_main_association_moves_the_main_table() {
+        let mut inst = instance(4);
+        let main_id = name(&inst, "rtb:main");
+        let data = name(&inst, "rtb:data");
+        let main = inst.sim.world.route_tables[&main_id]
+            .associations
+            .iter()
+            .find(|a| a.subnet_id.is_none())
+            .unwrap()
+            .id
+            .clone();
+        ok(
+            &mut inst,
+            &format!("ec2 replace-route-table-association --association-id {main} --route-table-id {data}"),
+        );
+        let w = &inst.sim.world;
+        assert!(!w.route_tables[&main_id].main);
+        assert!(w.route_tables[&data].main);
+        assert_eq!(w.route_tables.values().filter(|t| t.main).count(), 1);
+    }
+
+    fn endpoint_cmd(inst: &Instance, service: &str, extra: &str) -> String {
+        format!(
+            "ec2 create-vpc-endpoint --vpc-id {} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.{service} --subnet-ids {} {} {extra}",
+            name(inst, "vpc"),
+            name(inst, "subnet:private-a"),
+            name(inst, "subnet:private-b"),
+        )
+    }
+
+    #[test]
+    fn interface_endpoints_get_an_interface_per_subnet_and_private_dns() {
+        let mut inst = instance(5);
+        let sg = name(&inst, "sg:legacy-bastion");
+        let line = endpoint_cmd(
+            &inst,
+            "ecr.api",
+            &format!("--security-group-ids {sg} --tag-specifications ResourceType=vpc-endpoint,Tags=[{{Key=Name,Value=ecr-api}}]"),
+        );
+        let v = ok(&mut inst, &line);
+        let ep = &v["VpcEndpoint"];
+        let id = ep["VpcEndpointId"].as_str().unwrap().to_string();
+        assert!(id.starts_with("vpce-0"), "{id}");
+        assert_eq!(ep["VpcEndpointType"], "Interface");
+        assert_eq!(ep["ServiceName"], "com.amazonaws.us-east-1.ecr.api");
+        assert_eq!(ep["State"], "pending");
+        assert_eq!(ep["PrivateDnsEnabled"], true);
+        assert_eq!(ep["RouteTableIds"], json!([]));
+        assert_eq!(
+            ep["Groups"],
+            json!([{"GroupId": sg, "GroupName": "legacy-bastion"}])
+        );
+        assert_eq!(ep["Tags"], json!([{"Key": "Name", "Value": "ecr-api"}]));
+        assert_eq!(ep["NetworkInterfaceIds"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            ep["DnsEntries"].as_array().unwrap().last().unwrap()["DnsName"],
+            "api.ecr.us-east-1.amazonaws.com"
+        );
+        let w = &inst.sim.world;
+        assert_eq!(w.name("vpce:ecr-api"), Some(id.as_str()));
+        let e = &w.vpc_endpoints[&id];
+        assert_eq!(e.kind, EndpointKind::Interface);
+        assert!(e.private_dns);
+        assert_eq!(
+            e.subnet_ids,
+            [
+                name(&inst, "subnet:private-a"),
+                name(&inst, "subnet:private-b")
+            ]
+        );
+        for (eni, subnet) in e.eni_ids.iter().zip(&e.subnet_ids) {
+            let n = &w.enis[eni];
+            assert_eq!(&n.subnet_id, subnet);
+            assert_eq!(n.owner, EniOwner::Endpoint(id.clone()));
+            assert_eq!(n.description, format!("VPC Endpoint Interface {id}"));
+            assert_eq!(n.interface_type, "vpc_endpoint");
+            assert_eq!(n.security_groups, std::slice::from_ref(&sg));
+        }
+        w.check_invariants().unwrap();
+
+        // A second private-DNS endpoint for the service would shadow the first.
+        let vpc = name(&inst, "vpc");
+        let again = endpoint_cmd(&inst, "ecr.api", &format!("--security-group-ids {sg}"));
+        assert_eq!(
+            refused(&mut inst, &again),
+            aws_text("InvalidParameter", "CreateVpcEndpoint", &format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for api.ecr.us-east-1.amazonaws.com in the VPC {vpc}"))
+        );
+        let no_dns = endpoint_cmd(&inst, "ecr.api", "--no-private-dns-enabled");
+        let v = ok(&mut inst, &no_dns);
+        assert_eq!(v["VpcEndpoint"]["PrivateDnsEnabled"], false);
+        assert_eq!(v["VpcEndpoint"]["Groups"], json!([]));
+        let dkr = endpoint_cmd(&inst, "ecr.dkr", "");
+        ok(&mut inst, &dkr);
+        assert_eq!(
+            refused(&mut inst, &dkr),
+            aws_text("InvalidParameter", "CreateVpcEndpoint", &format!("private-dns-enabled cannot be set because there is already a conflicting DNS domain for *.dkr.ecr.us-east-1.amazonaws.com in the VPC {vpc}"))
+        );
+    }
+
+    #[test]
+    fn create_vpc_endpoint_refusals_change_nothing() {
+        let mut inst = instance(6);
+        let op = "CreateVpcEndpoint";
+        let vpc = name(&inst, "vpc");
+        let (a, data_a) = (
+            name(&inst, "subnet:private-a"),
+            name(&inst, "subnet:data-a"),
+        );
+        let rtb = name(&inst, "rtb:private-a");
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.foo --subnet-ids {a}")),
+            aws_text("InvalidServiceName", op, "The Vpc Endpoint Service 'com.amazonaws.us-east-1.foo' does not exist")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --service-name com.amazonaws.eu-west-1.logs")),
+            aws_text("InvalidServiceName", op, "The Vpc Endpoint Service 'com.amazonaws.eu-west-1.logs' does not exist")
+        );
+        // The type defaults to Gateway, which ECR does not offer.
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --service-name com.amazonaws.us-east-1.ecr.api --route-table-ids {rtb}")),
+            aws_text("InvalidParameter", op, "Endpoint type (Gateway) does not match available service types ([Interface]).")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.logs")),
+            aws_text("InvalidParameter", op, "At least one subnet must be specified for an Interface type VPC Endpoint.")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.logs --subnet-ids {a} --route-table-ids {rtb}")),
+            aws_text("InvalidParameter", op, "Route table IDs are only supported for Gateway type VPC Endpoint.")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.logs --subnet-ids {a} {data_a}")),
+            aws_text("DuplicateSubnetsInSameZone", op, &format!("Found another VPC endpoint subnet in the availability zone of {data_a}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service."))
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.logs --subnet-ids {a} --security-group-ids sg-0123456789abcdef0")),
+            aws_text("InvalidGroup.NotFound", op, "The security group 'sg-0123456789abcdef0' does not exist")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Gateway --service-name com.amazonaws.us-east-1.s3 --subnet-ids {a}")),
+            aws_text("InvalidParameter", op, "Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints.")
+        );
+        // shop-prod's S3 gateway endpoint already routes private-a.
+        let pl = name(&inst, "pl:s3");
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --service-name com.amazonaws.us-east-1.s3 --route-table-ids {rtb}")),
+            aws_text("RouteAlreadyExists", op, &format!("route table {rtb} already has a route with destination-prefix-list-id {pl}"))
+        );
+        assert_eq!(
+            refused(&mut inst, "ec2 create-vpc-endpoint --vpc-id vpc-0123456789abcdef0 --service-name com.amazonaws.us-east-1.s3"),
+            aws_text("InvalidVpcId.NotFound", op, "The Vpc Id 'vpc-0123456789abcdef0' does not exist")
+        );
+    }
+
+    #[test]
+    fn gateway_endpoints_route_the_service_prefix_list() {
+        let mut inst = instance(7);
+        let vpc = name(&inst, "vpc");
+        let data = name(&inst, "rtb:data");
+        let pl = name(&inst, "pl:s3");
+        let routes = inst.sim.world.route_tables[&data].routes.len();
+        let v = ok(
+            &mut inst,
+            &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --service-name com.amazonaws.us-east-1.s3 --route-table-ids {data}"),
+        );
+        let ep = &v["VpcEndpoint"];
+        let id = ep["VpcEndpointId"].as_str().unwrap().to_string();
+        assert_eq!(ep["VpcEndpointType"], "Gateway");
+        assert_eq!(ep["State"], "available");
+        assert_eq!(ep["RouteTableIds"], json!([data]));
+        assert!(ep["PolicyDocument"]
+            .as_str()
+            .unwrap()
+            .contains("2008-10-17"));
+        let t = &inst.sim.world.route_tables[&data];
+        assert_eq!(t.routes.len(), routes + 1);
+        let r = t.routes.last().unwrap();
+        // One AWS-managed prefix list per service and region.
+        assert_eq!(r.dest, RouteDest::PrefixList(pl.clone()));
+        assert_eq!(r.target, RouteTarget::GatewayEndpoint(id.clone()));
+        assert_eq!(r.origin, "CreateRoute");
+        assert_eq!(
+            inst.sim.world.vpc_endpoints[&id].prefix_list.as_deref(),
+            Some(pl.as_str())
+        );
+        // DynamoDB gets a prefix list of its own.
+        let v = ok(
+            &mut inst,
+            &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Gateway --service-name com.amazonaws.us-east-1.dynamodb --route-table-ids {data}"),
+        );
+        let id = v["VpcEndpoint"]["VpcEndpointId"].as_str().unwrap();
+        let dpl = inst.sim.world.vpc_endpoints[id]
+            .prefix_list
+            .clone()
+            .unwrap();
+        assert!(dpl.starts_with("pl-") && dpl != pl);
+    }
+
+    #[test]
+    fn authorize_and_revoke_ingress_rules() {
+        let mut inst = instance(8);
+        let tasks = name(&inst, "sg:checkout-tasks");
+        let alb = name(&inst, "sg:shop-alb");
+        let acct = inst.sim.world.account.clone();
+        let v = ok(
+            &mut inst,
+            &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0/0"),
+        );
+        assert_eq!(v["Return"], true);
+        let rules = v["SecurityGroupRules"].as_array().unwrap();
+        assert_eq!(rules.len(), 1);
+        let r = &rules[0];
+        let rid = r["SecurityGroupRuleId"].as_str().unwrap().to_string();
+        assert!(rid.starts_with("sgr-0"), "{rid}");
+        assert_eq!(r["GroupId"], tasks);
+        assert_eq!(r["GroupOwnerId"], acct);
+        assert_eq!(r["IsEgress"], false);
+        assert_eq!(r["IpProtocol"], "tcp");
+        assert_eq!(
+            (r["FromPort"].clone(), r["ToPort"].clone()),
+            (json!(443), json!(443))
+        );
+        assert_eq!(r["CidrIpv4"], "0.0.0.0/0");
+        assert!(r.get("ReferencedGroupInfo").is_none());
+        let g = &inst.sim.world.security_groups[&tasks];
+        let rule = g.ingress.iter().find(|x| x.id == rid).unwrap();
+        assert_eq!(rule.cidrs, [Cidr::ANY]);
+        assert!(rule.covers_tcp(443) && !rule.covers_tcp(444));
+
+        let op = "AuthorizeSecurityGroupIngress";
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0/0")),
+            aws_text("InvalidPermission.Duplicate", op, "the specified rule \"peer: 0.0.0.0/0, TCP, from port: 443, to port: 443, ALLOW\" already exists")
+        );
+        // The environment's own rule counts too.
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --ip-permissions IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{{GroupId={alb}}}]")),
+            aws_text("InvalidPermission.Duplicate", op, &format!("the specified rule \"peer: {alb}, TCP, from port: 8080, to port: 8080, ALLOW\" already exists"))
+        );
+
+        // A source group, a port range, all protocols, JSON.
+        let v = ok(
+            &mut inst,
+            &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --port 1024-65535 --source-group {alb}"),
+        );
+        let r = &v["SecurityGroupRules"][0];
+        assert_eq!(
+            (r["FromPort"].clone(), r["ToPort"].clone()),
+            (json!(1024), json!(65535))
+        );
+        assert_eq!(
+            r["ReferencedGroupInfo"],
+            json!({"GroupId": alb, "UserId": acct})
+        );
+        assert!(r.get("CidrIpv4").is_none());
+        let v = ok(
+            &mut inst,
+            &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol all --cidr 10.40.0.0/16"),
+        );
+        let r = &v["SecurityGroupRules"][0];
+        assert_eq!(r["IpProtocol"], "-1");
+        assert_eq!(
+            (r["FromPort"].clone(), r["ToPort"].clone()),
+            (json!(-1), json!(-1))
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol -1 --cidr 10.40.0.0/16")),
+            aws_text("InvalidPermission.Duplicate", op, "the specified rule \"peer: 10.40.0.0/16, ALL, ALLOW\" already exists")
+        );
+        let json_line = format!(
+            "ec2 authorize-security-group-ingress --group-id {tasks} --ip-permissions '[{{\"IpProtocol\": \"udp\", \"FromPort\": 53, \"ToPort\": 53, \"IpRanges\": [{{\"CidrIp\": \"10.40.0.0/16\", \"Description\": \"dns\"}}, {{\"CidrIp\": \"10.41.0.0/16\"}}]}}]'"
+        );
+        let v = ok(&mut inst, &json_line);
+        let rules = v["SecurityGroupRules"].as_array().unwrap();
+        assert_eq!(rules.len(), 2, "one rule per peer");
+        assert_eq!(rules[0]["Description"], "dns");
+        assert_eq!(rules[1]["CidrIpv4"], "10.41.0.0/16");
+
+        // Revoke removes exactly the rule named; then it is gone.
+        let v = ok(
+            &mut inst,
+            &format!("ec2 revoke-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0/0"),
+        );
+        assert_eq!(v, json!({"Return": true}));
+        assert!(!inst.sim.world.security_groups[&tasks]
+            .ingress
+            .iter()
+            .any(|x| x.id == rid));
+        let op = "RevokeSecurityGroupIngress";
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 revoke-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0/0")),
+            aws_text("InvalidPermission.NotFound", op, "The specified rule does not exist in this security group.")
+        );
+        // By rule id.
+        let udp = rules[1]["SecurityGroupRuleId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        ok(
+            &mut inst,
+            &format!("ec2 revoke-security-group-ingress --group-id {tasks} --security-group-rule-ids {udp}"),
+        );
+        assert!(!inst.sim.world.security_groups[&tasks]
+            .ingress
+            .iter()
+            .any(|x| x.id == udp));
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 revoke-security-group-ingress --group-id {tasks} --security-group-rule-ids {udp}")),
+            aws_text("InvalidSecurityGroupRuleId.NotFound", op, &format!("The security group rule ID '{udp}' does not exist"))
+        );
+    }
+
+    #[test]
+    fn security_group_rule_refusals_change_nothing() {
+        let mut inst = instance(9);
+        let tasks = name(&inst, "sg:checkout-tasks");
+        let op = "AuthorizeSecurityGroupIngress";
+        assert_eq!(
+            refused(&mut inst, "ec2 authorize-security-group-ingress --group-id sg-0123456789abcdef0 --protocol tcp --port 443 --cidr 0.0.0.0/0"),
+            aws_text("InvalidGroup.NotFound", op, "The security group 'sg-0123456789abcdef0' does not exist")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --source-group sg-0123456789abcdef0")),
+            aws_text("InvalidGroup.NotFound", op, "The security group 'sg-0123456789abcdef0' does not exist")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --ip-permissions IpProtocol=tcp,IpRanges=[{{CidrIp=0.0.0.0/0}}]")),
+            aws_text("InvalidParameterValue", op, "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --ip-permissions IpProtocol=tcp,FromPort=-1,ToPort=443,IpRanges=[{{CidrIp=0.0.0.0/0}}]")),
+            aws_text("InvalidPermission.Malformed", op, "TCP/UDP port (-1) out of range")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0")),
+            aws_text("InvalidParameterValue", op, "CIDR block 0.0.0.0 is malformed")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{{CidrIp=1.2.3.4/32}},{{CidrIp=1.2.3.4/32}}]")),
+            aws_text("InvalidParameterValue", op, "The same permission must not appear multiple times")
+        );
+        // A duplicate anywhere in the request refuses all of it.
+        let alb = name(&inst, "sg:shop-alb");
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --ip-permissions IpProtocol=tcp,FromPort=9000,ToPort=9000,IpRanges=[{{CidrIp=1.2.3.4/32}}] IpProtocol=-1,IpRanges=[{{CidrIp=0.0.0.0/0}}] IpProtocol=-1,UserIdGroupPairs=[{{GroupId={tasks}}}] IpProtocol=tcp,FromPort=8080,ToPort=8080,UserIdGroupPairs=[{{GroupId={alb}}}]")),
+            aws_text("InvalidPermission.Duplicate", op, &format!("the specified rule \"peer: {alb}, TCP, from port: 8080, to port: 8080, ALLOW\" already exists"))
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --port https --cidr 0.0.0.0/0")),
+            "port parameter should be of the form <from[-to]> (e.g. 22 or 22-25)"
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tls --port 443 --cidr 0.0.0.0/0")),
+            "protocol parameter should be one of: tcp|udp|icmp|all or any valid protocol number."
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --ip-permissions IpProtocol=tcp,FromPort=1,ToPort=1,IpRanges=[{{CidrIp=0.0.0.0/0}}]")),
+            "The --protocol option is not compatible with the --ip-permissions option"
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-egress --group-id {tasks} --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{{PrefixListId=pl-00000000}}]")),
+            aws_text("InvalidPrefixListId.NotFound", "AuthorizeSecurityGroupEgress", "The prefix list ID 'pl-00000000' does not exist")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 revoke-security-group-egress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0/0")),
+            aws_text("InvalidPermission.NotFound", "RevokeSecurityGroupEgress", "The specified rule does not exist in this security group.")
+        );
+    }
+
+    #[test]
+    fn egress_rules_to_prefix_lists_and_revoking_the_default() {
+        let mut inst = instance(10);
+        let tasks = name(&inst, "sg:checkout-tasks");
+        let pl = name(&inst, "pl:s3");
+        let v = ok(
+            &mut inst,
+            &format!("ec2 authorize-security-group-egress --group-id {tasks} --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{{PrefixListId={pl}}}]"),
+        );
+        let r = &v["SecurityGroupRules"][0];
+        assert_eq!(r["IsEgress"], true);
+        assert_eq!(r["PrefixListId"], pl);
+        ok(
+            &mut inst,
+            &format!("ec2 revoke-security-group-egress --group-id {tasks} --ip-permissions IpProtocol=-1,IpRanges=[{{CidrIp=0.0.0.0/0}}]"),
+        );
+        let g = &inst.sim.world.security_groups[&tasks];
+        assert_eq!(g.egress.len(), 1);
+        assert_eq!(g.egress[0].prefix_lists, std::slice::from_ref(&pl));
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 authorize-security-group-egress --group-id {tasks} --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{{PrefixListId={pl}}}]")),
+            aws_text("InvalidPermission.Duplicate", "AuthorizeSecurityGroupEgress", &format!("the specified rule \"peer: {pl}, TCP, from port: 443, to port: 443, ALLOW\" already exists"))
+        );
+    }
+
+    #[test]
+    fn modify_subnet_attribute_maps_public_addresses() {
+        let mut inst = instance(11);
+        let s = name(&inst, "subnet:private-a");
+        let v = ok(
+            &mut inst,
+            &format!("ec2 modify-subnet-attribute --subnet-id {s} --map-public-ip-on-launch"),
+        );
+        assert_eq!(v, json!({}));
+        assert!(inst.sim.world.subnets[&s].map_public_ip_on_launch);
+        ok(
+            &mut inst,
+            &format!("ec2 modify-subnet-attribute --subnet-id {s} --no-map-public-ip-on-launch"),
+        );
+        assert!(!inst.sim.world.subnets[&s].map_public_ip_on_launch);
+        assert_eq!(
+            refused(&mut inst, "ec2 modify-subnet-attribute --subnet-id subnet-0123456789abcdef0 --map-public-ip-on-launch"),
+            aws_text("InvalidSubnetID.NotFound", "ModifySubnetAttribute", "The subnet ID 'subnet-0123456789abcdef0' does not exist")
+        );
+        assert_eq!(
+            refused(
+                &mut inst,
+                &format!("ec2 modify-subnet-attribute --subnet-id {s}")
+            ),
+            aws_text(
+                "MissingParameter",
+                "ModifySubnetAttribute",
+                "The request must contain the parameter mapPublicIpOnLaunch"
+            )
+        );
+    }
+
+    /// Private subnets without their NAT route: interface endpoints for what
+    /// a task needs while starting (and the S3 gateway) let new tasks start.
+    #[test]
+    fn endpoints_instead_of_the_nat_route_let_the_deployment_finish() {
+        let mut zones = BTreeSet::new();
+        for seed in 1..=20 {
+            let mut inst = instance(seed);
+            if !zones.insert(inst.vars["zone"].clone()) {
+                continue;
+            }
+            let vpc = name(&inst, "vpc");
+            let (a, b) = (
+                name(&inst, "subnet:private-a"),
+                name(&inst, "subnet:private-b"),
+            );
+            let (tasks, endpoints) = (
+                name(&inst, "sg:checkout-tasks"),
+                name(&inst, "sg:legacy-bastion"),
+            );
+            ok(
+                &mut inst,
+                &format!("ec2 authorize-security-group-ingress --group-id {endpoints} --protocol tcp --port 443 --source-group {tasks}"),
+            );
+            for svc in ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] {
+                ok(
+                    &mut inst,
+                    &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.{svc} --subnet-ids {a} {b} --security-group-ids {endpoints}"),
+                );
+            }
+            ok(
+                &mut inst,
+                "ecs update-service --cluster prod --service checkout --force-new-deployment",
+            );
+            inst.sim
+                .run_for(30 * 60_000)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            assert!(
+                inst.sim.steady_since("prod", "checkout").is_some(),
+                "seed {seed} (zone {}): the deployment did not finish",
+                inst.vars["zone"]
+            );
+        }
+        assert_eq!(zones.len(), 2, "both variants played");
+    }
+
+    /// The same without the endpoints, or with endpoints no group admits the
+    /// tasks to (the VPC's default group): the faulted zone's tasks keep failing.
+    #[test]
+    fn without_reachable_endpoints_the_deployment_stays_stuck() {
+        for with_endpoints in [false, true] {
+            let mut inst = instance(1);
+            if with_endpoints {
+                let vpc = name(&inst, "vpc");
+                let (a, b) = (
+                    name(&inst, "subnet:private-a"),
+                    name(&inst, "subnet:private-b"),
+                );
+                for svc in ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] {
+                    ok(
+                        &mut inst,
+                        &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.{svc} --subnet-ids {a} {b}"),
+                    );
+                }
+            }
+            ok(
+                &mut inst,
+                "ecs update-service --cluster prod --service checkout --force-new-deployment",
+            );
+            inst.sim.run_for(30 * 60_000).unwrap();
+            assert!(
+                inst.sim.steady_since("prod", "checkout").is_none(),
+                "endpoints: {with_endpoints}"
+            );
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! session reports. Grading parses no REPL lines: the REPL hands it commands.
 
 pub mod lints;
+pub mod report;
 
 use crate::time::Millis;
 
@@ -30,4 +31,449 @@ pub struct Lint {
     pub reason: String,
     /// The better fix.
     pub better: String,
+}
+
+use crate::scenario::{causes, Instance, Scenario};
+use crate::time::{Dur, MINUTE, SECOND};
+use crate::world::World;
+use std::fmt::Write as _;
+
+/// One diagnosis attempt.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnosis {
+    /// Cause id given.
+    pub cause: String,
+    /// Resources named.
+    pub resources: Vec<String>,
+    /// The player's note.
+    pub note: Option<String>,
+    /// Virtual time.
+    pub at: Millis,
+    /// Whether the cause is the answer's.
+    pub cause_correct: bool,
+    /// Whether a named resource is a culprit.
+    pub culprit_correct: bool,
+}
+
+/// One observation that proves the cause, and whether the player saw it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Evidence {
+    /// What the observation is.
+    pub text: String,
+    /// When it was first seen (virtual).
+    pub seen_at: Option<Millis>,
+    /// Whether it was seen before the first correct diagnosis.
+    pub before_diagnosis: bool,
+}
+
+/// What `submit` found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Verdict {
+    /// Whether the success condition held.
+    pub healed: bool,
+    /// Sentences saying what held and what did not.
+    pub findings: Vec<String>,
+}
+
+/// One part of the score.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Part {
+    /// Name.
+    pub name: &'static str,
+    /// Points earned (may be negative for deductions).
+    pub points: i32,
+    /// Most points possible (0 for deductions).
+    pub max: i32,
+    /// Why.
+    pub why: String,
+}
+
+/// The score.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Score {
+    /// Total, 0 to 100.
+    pub total: i32,
+    /// Letter grade.
+    pub grade: &'static str,
+    /// Each part, explained.
+    pub parts: Vec<Part>,
+}
+
+/// Grading state of a session.
+#[derive(Debug, Clone, Default)]
+pub struct Grader {
+    /// Diagnosis attempts, in order.
+    pub diagnoses: Vec<Diagnosis>,
+    /// Fixes applied.
+    pub fixes: Vec<AppliedFix>,
+    /// Fix commands AWS refused.
+    pub fix_errors: u32,
+    /// The world before the first fix (lints compare against it).
+    pub before_fix: Option<World>,
+    /// When each evidence item was first seen (index into the scenario's evidence).
+    pub seen: Vec<Option<Millis>>,
+    /// The verdict, once submitted.
+    pub verdict: Option<Verdict>,
+    /// Virtual time of the submission (time is scored up to it, not over the verification run).
+    pub submitted_at: Option<Millis>,
+    /// The world as the player left it at submission (lints judge it, not what the
+    /// engine did afterwards, such as a circuit-breaker rollback).
+    pub at_submit: Option<World>,
+}
+
+/// Points of each part.
+const CAUSE: i32 = 30;
+const CULPRIT: i32 = 15;
+const FIX: i32 = 35;
+const TIME: i32 = 10;
+const COMMANDS: i32 = 10;
+const WRONG_ATTEMPT: i32 = 5;
+const MAX_WRONG: i32 = 15;
+
+/// Names by which a culprit may be given: its id or ARN, its Name tag or name,
+/// and for task definitions `family:revision` and the family.
+pub fn aliases(w: &World, culprit: &str) -> Vec<String> {
+    let mut v = vec![culprit.to_string()];
+    if let Some(s) = w.subnets.get(culprit) {
+        v.push(s.name.clone());
+    }
+    if let Some(r) = w.route_tables.get(culprit) {
+        v.push(r.name.clone());
+    }
+    if let Some(g) = w.security_groups.get(culprit) {
+        v.push(g.name.clone());
+    }
+    if let Some(n) = w.nat_gateways.get(culprit) {
+        v.push(n.name.clone());
+    }
+    if let Some(r) = w
+        .roles
+        .values()
+        .find(|r| r.arn == culprit || r.name == culprit)
+    {
+        v.push(r.arn.clone());
+        v.push(r.name.clone());
+    }
+    if let Some(p) = w.policies.get(culprit) {
+        v.push(p.name.clone());
+    }
+    if let Some(td) = w.task_definitions.values().find(|t| t.arn == culprit) {
+        v.push(td.family_revision());
+        v.push(td.def.family.clone());
+        // The log group a task definition names is part of the same culprit.
+        for c in &td.def.container_definitions {
+            if let Some(g) = c.awslogs().and_then(|o| o.get("awslogs-group")) {
+                v.push(g.clone());
+            }
+        }
+    }
+    if let Some(s) = w.secrets.values().find(|s| s.arn == culprit) {
+        v.push(s.name.clone());
+    }
+    v.retain(|s| !s.is_empty());
+    v
+}
+
+impl Grader {
+    /// A grader for a scenario.
+    pub fn new(scenario: &Scenario) -> Grader {
+        Grader {
+            seen: vec![None; scenario.spec.evidence.len()],
+            ..Default::default()
+        }
+    }
+
+    /// Records a diagnosis; returns the player-facing answer.
+    pub fn diagnose(
+        &mut self,
+        scenario: &Scenario,
+        inst: &Instance,
+        cause: &str,
+        resources: Vec<String>,
+        note: Option<String>,
+    ) -> Result<String, String> {
+        if causes::find(cause).is_none() {
+            let ids: Vec<&str> = causes::CAUSES.iter().map(|c| c.id).collect();
+            let near = ids
+                .iter()
+                .min_by_key(|c| crate::cli::edit_distance(c, cause))
+                .filter(|c| crate::cli::edit_distance(c, cause) <= 4);
+            let hint = near
+                .map(|n| format!(" Did you mean '{n}'?"))
+                .unwrap_or_default();
+            return Err(format!("'{cause}' is not a cause of the vocabulary (type `causes` to see them).{hint} Nothing was recorded."));
+        }
+        let answer = &scenario.spec.answer;
+        let cause_correct = cause == answer.cause;
+        let world = &inst.sim.world;
+        let culprits: Vec<Vec<String>> = answer
+            .culprits
+            .iter()
+            .filter_map(|c| inst.resolve(c).ok())
+            .map(|c| aliases(world, &c))
+            .collect();
+        let culprit_correct = resources
+            .iter()
+            .any(|r| culprits.iter().any(|names| names.iter().any(|n| n == r)));
+        self.diagnoses.push(Diagnosis {
+            cause: cause.to_string(),
+            resources: resources.clone(),
+            note,
+            at: inst.sim.now(),
+            cause_correct,
+            culprit_correct,
+        });
+        let mut o = String::new();
+        let _ = write!(o, "Diagnosis {} recorded: ", self.diagnoses.len());
+        if cause_correct {
+            let _ = write!(o, "the cause is right");
+        } else {
+            let _ = write!(
+                o,
+                "that is not the cause (a wrong attempt costs {WRONG_ATTEMPT} points)"
+            );
+        }
+        if resources.is_empty() {
+            let _ = write!(
+                o,
+                "; name the culprit resource too (`diagnose {cause} <id or name>`)"
+            );
+        } else if culprit_correct {
+            let _ = write!(o, "; the culprit is among the resources you named");
+        } else {
+            let _ = write!(o, "; none of the resources you named is the culprit");
+        }
+        o.push('.');
+        Ok(o)
+    }
+
+    /// Notes what a successful read command showed, for evidence.
+    pub fn observe(
+        &mut self,
+        scenario: &Scenario,
+        inst: &Instance,
+        service: &str,
+        operation: &str,
+        output: &str,
+    ) {
+        for (i, ev) in scenario.spec.evidence.iter().enumerate() {
+            if self.seen.get(i).copied().flatten().is_some() {
+                continue;
+            }
+            let (svc, op) = ev
+                .command
+                .split_once(' ')
+                .unwrap_or((ev.command.as_str(), ""));
+            if svc != service || op != operation {
+                continue;
+            }
+            let shows = inst.resolve(&ev.shows).unwrap_or_else(|_| ev.shows.clone());
+            if output.contains(&shows) {
+                if let Some(s) = self.seen.get_mut(i) {
+                    *s = Some(inst.sim.now());
+                }
+            }
+        }
+    }
+
+    /// The evidence, with what was seen.
+    pub fn evidence(&self, scenario: &Scenario, inst: &Instance) -> Vec<Evidence> {
+        let first_right = self
+            .diagnoses
+            .iter()
+            .find(|d| d.cause_correct)
+            .map(|d| d.at);
+        scenario
+            .spec
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let seen_at = self.seen.get(i).copied().flatten();
+                Evidence {
+                    text: inst.resolve(&e.text).unwrap_or_else(|_| e.text.clone()),
+                    seen_at,
+                    before_diagnosis: matches!((seen_at, first_right), (Some(s), Some(d)) if s <= d),
+                }
+            })
+            .collect()
+    }
+
+    /// Runs the world forward and judges the success condition.
+    pub fn submit(&mut self, scenario: &Scenario, inst: &mut Instance) -> Verdict {
+        let s = &scenario.spec.success;
+        let hold = scenario.hold();
+        let bound = scenario.within().max(30 * MINUTE);
+        let start = inst.sim.now();
+        self.submitted_at = Some(start);
+        self.at_submit = Some(inst.sim.world.clone());
+        let mut findings = Vec::new();
+        let healed = match scenario.run_until_healed(inst, bound) {
+            Err(e) => {
+                findings.push(format!(
+                    "the simulation stopped with an engine error (seed {}): {e}",
+                    inst.seed
+                ));
+                false
+            }
+            Ok(Some(_)) => {
+                let since = inst
+                    .sim
+                    .steady_since(&s.cluster, &s.service)
+                    .unwrap_or(start);
+                findings.push(format!(
+                    "service {} reached steady state {} after you submitted and held it for {}",
+                    s.service,
+                    Dur((since - start).max(0) / SECOND * SECOND),
+                    Dur(hold)
+                ));
+                true
+            }
+            Ok(None) => {
+                let w = &inst.sim.world;
+                let svc = w.service(&s.cluster, &s.service);
+                let desired = svc.map(|x| x.desired_count).unwrap_or(0);
+                let running = w
+                    .tasks
+                    .values()
+                    .filter(|t| {
+                        t.is_live()
+                            && t.service.as_deref() == Some(s.service.as_str())
+                            && t.last_status == crate::world::TaskStatus::Running
+                    })
+                    .count();
+                findings.push(format!(
+                    "service {} did not reach and hold steady state within {} of virtual time: {running} of {desired} tasks running",
+                    s.service,
+                    Dur(bound)
+                ));
+                if let Some(e) = svc.and_then(|x| x.events.front()) {
+                    findings.push(format!("its latest event: {}", e.message));
+                }
+                false
+            }
+        };
+        if self.fixes.is_empty() {
+            findings.push("no fix was applied".into());
+        }
+        let v = Verdict { healed, findings };
+        self.verdict = Some(v.clone());
+        v
+    }
+
+    /// The score, each part explained.
+    pub fn score(
+        &self,
+        scenario: &Scenario,
+        elapsed: Millis,
+        commands: usize,
+        hints: &[(String, u32)],
+        lints: &[Lint],
+    ) -> Score {
+        let mut parts = Vec::new();
+        let right = self.diagnoses.iter().find(|d| d.cause_correct);
+        parts.push(Part {
+            name: "cause",
+            points: if right.is_some() { CAUSE } else { 0 },
+            max: CAUSE,
+            why: match right {
+                Some(_) => format!("diagnosed {}", scenario.spec.answer.cause),
+                None if self.diagnoses.is_empty() => "no diagnosis".into(),
+                None => format!("the cause was {}", scenario.spec.answer.cause),
+            },
+        });
+        let culprit = self.diagnoses.iter().any(|d| d.culprit_correct);
+        parts.push(Part {
+            name: "culprit",
+            points: if culprit { CULPRIT } else { 0 },
+            max: CULPRIT,
+            why: if culprit {
+                "named the culprit resource".into()
+            } else {
+                "the culprit resource was not named".into()
+            },
+        });
+        let healed = self.verdict.as_ref().is_some_and(|v| v.healed);
+        parts.push(Part {
+            name: "fix",
+            points: if healed { FIX } else { 0 },
+            max: FIX,
+            why: match &self.verdict {
+                None => "not submitted".into(),
+                Some(v) => v.findings.first().cloned().unwrap_or_default(),
+            },
+        });
+        let par = &scenario.spec.par;
+        let frac = |value: f64, par: f64| -> f64 {
+            // Full marks up to par, nothing at three times par, linear between.
+            if par <= 0.0 || value <= par {
+                1.0
+            } else {
+                (1.0 - (value - par) / (2.0 * par)).max(0.0)
+            }
+        };
+        let minutes = elapsed as f64 / MINUTE as f64;
+        parts.push(Part {
+            name: "time",
+            points: if healed {
+                (TIME as f64 * frac(minutes, par.minutes as f64)).round() as i32
+            } else {
+                0
+            },
+            max: TIME,
+            why: format!(
+                "{} of incident time against a par of {}m",
+                Dur(elapsed / SECOND * SECOND),
+                par.minutes
+            ),
+        });
+        parts.push(Part {
+            name: "commands",
+            points: if healed {
+                (COMMANDS as f64 * frac(commands as f64, par.commands as f64)).round() as i32
+            } else {
+                0
+            },
+            max: COMMANDS,
+            why: format!("{commands} commands against a par of {}", par.commands),
+        });
+        let wrong = self.diagnoses.iter().filter(|d| !d.cause_correct).count() as i32;
+        if wrong > 0 {
+            parts.push(Part {
+                name: "wrong diagnoses",
+                points: -(wrong * WRONG_ATTEMPT).min(MAX_WRONG),
+                max: 0,
+                why: format!("{wrong} wrong diagnosis attempt(s), {WRONG_ATTEMPT} points each (at most {MAX_WRONG})"),
+            });
+        }
+        for (text, cost) in hints {
+            parts.push(Part {
+                name: "hint",
+                points: -(*cost as i32),
+                max: 0,
+                why: text.clone(),
+            });
+        }
+        for l in lints {
+            parts.push(Part {
+                name: "fix quality",
+                points: -(l.penalty as i32),
+                max: 0,
+                why: format!("{} Better: {} ({})", l.reason, l.better, l.id),
+            });
+        }
+        let total = parts.iter().map(|p| p.points).sum::<i32>().clamp(0, 100);
+        let grade = match total {
+            90.. => "A",
+            80..=89 => "B",
+            70..=79 => "C",
+            60..=69 => "D",
+            _ => "F",
+        };
+        Score {
+            total,
+            grade,
+            parts,
+        }
+    }
 }

@@ -35,6 +35,56 @@ pub struct PlayOptions {
     pub speed: f64,
     /// Colour.
     pub color: ColorChoice,
+    /// Where to write the JSON report at the end.
+    pub report: Option<PathBuf>,
+    /// Where to write the Markdown debrief at the end.
+    pub debrief: Option<PathBuf>,
+}
+
+/// Fails early (before play) when a report could not be written at the end.
+fn check_output_path(flag: &str, path: &Path) -> Result<(), CliError> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(CliError::Input(format!(
+            "{flag} {}: the folder {} does not exist",
+            path.display(),
+            parent.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(CliError::Input(format!(
+            "{flag} {}: is a folder; give a file name",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Prints the scorecard and writes the report files the player asked for.
+fn finish(session: &Session, opts: &PlayOptions) -> Result<(), CliError> {
+    let report = session.report();
+    println!("{}", farewell(session));
+    println!("{}", report.scorecard());
+    let mut errors = Vec::new();
+    if let Some(p) = &opts.report {
+        if let Err(e) = std::fs::write(p, report.to_json() + "\n") {
+            errors.push(format!("cannot write the report to {}: {e}", p.display()));
+        }
+    }
+    if let Some(p) = &opts.debrief {
+        if let Err(e) = std::fs::write(p, report.to_markdown()) {
+            errors.push(format!("cannot write the debrief to {}: {e}", p.display()));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        // The scorecard is already on screen; say what could not be saved.
+        Err(CliError::Input(errors.join("\n")))
+    }
 }
 
 /// `faultline play <id>`.
@@ -44,6 +94,12 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
             "--speed {} is out of range; expected a number above 0 and at most 3600",
             opts.speed
         )));
+    }
+    if let Some(p) = &opts.report {
+        check_output_path("--report", p)?;
+    }
+    if let Some(p) = &opts.debrief {
+        check_output_path("--debrief", p)?;
     }
     let scenario = cli::find(dir, id)?;
     let seed = opts.seed.unwrap_or_else(random_seed);
@@ -58,11 +114,13 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
         }
     };
     if interactive {
-        let session = Session::new(scenario, inst, Clock::Wall { speed: opts.speed });
-        interactive_loop(session, color)
+        let mut session = Session::new(scenario, inst, Clock::Wall { speed: opts.speed });
+        session.wall_start = Some(Instant::now());
+        interactive_loop(session, color, opts)
     } else {
-        let session = Session::new(scenario, inst, Clock::Step(SCRIPT_STEP));
-        script_loop(session, color)
+        let mut session = Session::new(scenario, inst, Clock::Step(SCRIPT_STEP));
+        session.wall_start = Some(Instant::now());
+        script_loop(session, color, opts)
     }
 }
 
@@ -91,7 +149,7 @@ fn print_reply(reply: &Reply, color: bool) {
 }
 
 /// Reads commands from standard input, one per line (no prompt, no editing).
-fn script_loop(mut session: Session, color: bool) -> Result<(), CliError> {
+fn script_loop(mut session: Session, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
     println!("{}", session.opening());
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
@@ -105,8 +163,7 @@ fn script_loop(mut session: Session, color: bool) -> Result<(), CliError> {
             break;
         }
     }
-    println!("{}", farewell(&session));
-    Ok(())
+    finish(&session, opts)
 }
 
 fn farewell(session: &Session) -> String {
@@ -129,7 +186,7 @@ fn history_file() -> Option<PathBuf> {
     Some(dir.join("history"))
 }
 
-fn interactive_loop(session: Session, color: bool) -> Result<(), CliError> {
+fn interactive_loop(session: Session, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
     use rustyline::error::ReadlineError;
     println!("{}", session.opening());
     let session = Rc::new(RefCell::new(session));
@@ -204,8 +261,8 @@ fn interactive_loop(session: Session, color: bool) -> Result<(), CliError> {
     if let Some(h) = &history {
         let _ = rl.save_history(h);
     }
-    println!("{}", farewell(&session.borrow()));
-    Ok(())
+    let s = session.borrow();
+    finish(&s, opts)
 }
 
 /// Colours JSON output for a terminal: keys, strings, numbers, literals.

@@ -51,6 +51,21 @@ pub const VERBS: &[(&str, &str, &str)] = &[
         "causes",
         "the cause vocabulary for your diagnosis",
     ),
+    (
+        "diagnose",
+        "diagnose <cause> [resource ...] [--note \"...\"]",
+        "state the cause and the culprit resources (ids, names or ARNs)",
+    ),
+    (
+        "fix",
+        "fix <aws mutating command>",
+        "change the world, e.g. fix ec2 create-route ... (AWS validates it)",
+    ),
+    (
+        "submit",
+        "submit",
+        "run the world forward, judge the fix, and end with the scorecard",
+    ),
     ("quit", "quit", "leave the incident (also exit, or Ctrl-D)"),
 ];
 
@@ -91,6 +106,8 @@ pub struct Entry {
     pub at: Millis,
     /// Whether it succeeded.
     pub ok: bool,
+    /// Wall milliseconds since the session began, if a wall clock was kept.
+    pub wall_ms: Option<u64>,
 }
 
 /// A play session.
@@ -105,6 +122,10 @@ pub struct Session {
     pub log: Vec<Entry>,
     /// Hints taken.
     pub hints_taken: usize,
+    /// Grading: diagnoses, fixes, evidence, verdict.
+    pub grade: crate::grade::Grader,
+    /// When the session began on the wall clock (None in replays: no wall times recorded).
+    pub wall_start: Option<std::time::Instant>,
     /// Virtual time already credited for wall time (wall-clock mode).
     wall_credit: Millis,
 }
@@ -112,12 +133,15 @@ pub struct Session {
 impl Session {
     /// A session at the scenario's "now".
     pub fn new(scenario: Scenario, inst: Instance, clock: Clock) -> Session {
+        let grade = crate::grade::Grader::new(&scenario);
         Session {
             scenario,
             inst,
             clock,
             log: Vec::new(),
             hints_taken: 0,
+            grade,
+            wall_start: None,
             wall_credit: 0,
         }
     }
@@ -180,10 +204,12 @@ impl Session {
                 return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
             }
         }
+        let wall_ms = self.wall_start.map(|s| s.elapsed().as_millis() as u64);
         self.log.push(Entry {
             line: line.to_string(),
             at: self.inst.sim.now(),
             ok: true,
+            wall_ms,
         });
         let reply = self.dispatch(line);
         if let Some(e) = self.log.last_mut() {
@@ -205,12 +231,16 @@ impl Session {
             "wait" => return self.wait(&words[1..]),
             "hint" => return self.hint(),
             "causes" => return Reply::ok(crate::cli::causes().trim_end().to_string()),
-            "quit" | "exit" => return Reply { text: String::new(), error: false, quit: true },
-            "diagnose" | "fix" | "submit" => {
-                return Reply::err(format!(
-                    "`{first}` is part of grading, which this version of faultline does not have yet; investigate with read-only commands for now"
-                ))
+            "quit" | "exit" => {
+                return Reply {
+                    text: String::new(),
+                    error: false,
+                    quit: true,
+                }
             }
+            "diagnose" => return self.diagnose(&words[1..]),
+            "fix" => return self.fix(line),
+            "submit" => return self.submit(),
             _ => {}
         }
         self.aws(line)
@@ -246,11 +276,214 @@ impl Session {
         };
         match read::run(op, &ctx, &mut inv) {
             Ok(v) => match render::render(&v, query.as_deref(), output, op.api) {
-                Ok(text) => Reply::ok(text.trim_end_matches('\n').to_string()),
+                Ok(text) => {
+                    self.grade
+                        .observe(&self.scenario, &self.inst, op.service, op.name, &text);
+                    Reply::ok(text.trim_end_matches('\n').to_string())
+                }
                 Err(e) => Reply::err(e.to_string()),
             },
             Err(CommandError::Args(e)) => Reply::err(e.0),
             Err(e) => Reply::err(e.to_string()),
+        }
+    }
+
+    fn diagnose(&mut self, args: &[String]) -> Reply {
+        let mut cause = None;
+        let mut resources = Vec::new();
+        let mut note = None;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if a == "--note" {
+                match it.next() {
+                    Some(n) => note = Some(n.clone()),
+                    None => {
+                        return Reply::err(
+                            "--note needs a text, e.g. --note \"route deleted by terraform\"",
+                        )
+                    }
+                }
+            } else if let Some(n) = a.strip_prefix("--note=") {
+                note = Some(n.to_string());
+            } else if a.starts_with("--") {
+                return Reply::err(format!(
+                    "Unknown options: {a}\nusage: diagnose <cause> [resource ...] [--note \"...\"]"
+                ));
+            } else if cause.is_none() {
+                cause = Some(a.clone());
+            } else {
+                resources.push(a.clone());
+            }
+        }
+        let Some(cause) = cause else {
+            return Reply::err("usage: diagnose <cause> [resource ...] [--note \"...\"]; `causes` lists the causes");
+        };
+        match self
+            .grade
+            .diagnose(&self.scenario, &self.inst, &cause, resources, note)
+        {
+            Ok(t) => Reply::ok(t),
+            Err(e) => Reply::err(e),
+        }
+    }
+
+    fn fix(&mut self, line: &str) -> Reply {
+        let command = line.trim_start().strip_prefix("fix").unwrap_or("").trim();
+        if command.is_empty() {
+            return Reply::err("usage: fix <aws mutating command>, e.g. fix ec2 create-route --route-table-id rtb-... --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-...");
+        }
+        let inv = match Invocation::parse(command) {
+            Ok(i) => i,
+            Err(e) => return Reply::err(e.0),
+        };
+        if !write::is_write(&inv.service, &inv.operation) {
+            if read::find(&inv.service, &inv.operation).is_some() {
+                return Reply::err(format!(
+                    "{} {} is read-only: run it without `fix`",
+                    inv.service, inv.operation
+                ));
+            }
+            return Reply::err(format!(
+                "faultline cannot apply {} {}; the fixes it knows: {}",
+                inv.service,
+                inv.operation,
+                write::OPERATIONS.join(", ")
+            ));
+        }
+        if self.grade.verdict.is_some() {
+            return Reply::err("already submitted: the world is judged");
+        }
+        if self.grade.before_fix.is_none() {
+            self.grade.before_fix = Some(self.inst.sim.world.clone());
+        }
+        match write::apply(&mut self.inst.sim, command) {
+            Ok(v) => {
+                self.grade.fixes.push(crate::grade::AppliedFix {
+                    line: command.to_string(),
+                    service: inv.service.clone(),
+                    operation: inv.operation.clone(),
+                    at: self.inst.sim.now(),
+                });
+                let text = render::render(&v, None, Output::Json, "").unwrap_or_default();
+                if text.trim().is_empty() || text.trim() == "{}" {
+                    Reply::ok("(applied)")
+                } else {
+                    Reply::ok(text.trim_end().to_string())
+                }
+            }
+            Err(CommandError::Args(e)) => {
+                self.grade.fix_errors += 1;
+                Reply::err(e.0)
+            }
+            Err(e) => {
+                self.grade.fix_errors += 1;
+                Reply::err(e.to_string())
+            }
+        }
+    }
+
+    fn submit(&mut self) -> Reply {
+        if self.grade.verdict.is_some() {
+            return Reply::err("already submitted");
+        }
+        let v = self.grade.submit(&self.scenario, &mut self.inst);
+        let head = if v.healed {
+            "Verified: the fix holds."
+        } else {
+            "Not verified."
+        };
+        Reply {
+            text: format!("{head} {}", v.findings.join("; ")),
+            error: false,
+            quit: true,
+        }
+    }
+
+    /// The report of the session so far (lints judged against the world before the first fix).
+    pub fn report(&self) -> crate::grade::report::Report {
+        use crate::grade::report::{CommandRecord, Happened, HintRecord, Report};
+        let lints = match &self.grade.before_fix {
+            Some(before) => {
+                let after = self
+                    .grade
+                    .at_submit
+                    .as_ref()
+                    .unwrap_or(&self.inst.sim.world);
+                crate::grade::lints::lint(&self.scenario, before, after, &self.grade.fixes)
+            }
+            None => Vec::new(),
+        };
+        let hints: Vec<(String, u32)> = self
+            .scenario
+            .spec
+            .hints
+            .iter()
+            .take(self.hints_taken)
+            .map(|h| {
+                (
+                    self.inst
+                        .resolve(&h.text)
+                        .unwrap_or_else(|_| h.text.clone()),
+                    h.cost,
+                )
+            })
+            .collect();
+        let elapsed = self.grade.submitted_at.unwrap_or(self.inst.sim.now()) - self.inst.now;
+        let score = self
+            .grade
+            .score(&self.scenario, elapsed, self.log.len(), &hints, &lints);
+        let resolve = |t: &str| self.inst.resolve(t).unwrap_or_else(|_| t.to_string());
+        let s = &self.scenario.spec;
+        Report {
+            schema: crate::grade::report::SCHEMA,
+            scenario: s.id.clone(),
+            title: s.title.clone(),
+            difficulty: s.difficulty,
+            seed: self.inst.seed,
+            arrived: iso(self.inst.now),
+            elapsed_ms: elapsed,
+            commands: self
+                .log
+                .iter()
+                .map(|e| CommandRecord {
+                    line: e.line.clone(),
+                    virtual_time: iso(e.at),
+                    wall_ms: e.wall_ms,
+                    ok: e.ok,
+                })
+                .collect(),
+            diagnoses: self.grade.diagnoses.clone(),
+            fixes: self.grade.fixes.clone(),
+            fix_errors: self.grade.fix_errors,
+            verdict: self.grade.verdict.clone(),
+            lints,
+            hints: hints
+                .into_iter()
+                .map(|(text, cost)| HintRecord { text, cost })
+                .collect(),
+            evidence: self.grade.evidence(&self.scenario, &self.inst),
+            score,
+            answer_cause: s.answer.cause.clone(),
+            answer_culprits: s.answer.culprits.iter().map(|c| resolve(c)).collect(),
+            timeline: self
+                .inst
+                .applied
+                .iter()
+                .map(|a| Happened {
+                    at: Dur((a.at - self.inst.now) / SECOND * SECOND).to_string(),
+                    note: a.note.clone(),
+                    fault: a.fault,
+                    decoy: a.decoy,
+                })
+                .collect(),
+            explanation: resolve(&s.answer.explanation),
+            shortest_path: s.investigation.iter().map(|c| resolve(c)).collect(),
+            reference_fix: s.fix.iter().map(|c| resolve(c)).collect(),
+            links: s
+                .links
+                .iter()
+                .map(|l| (l.title.clone(), l.url.clone()))
+                .collect(),
         }
     }
 

@@ -153,28 +153,6 @@ fn parse_cidr(text: &str, path: &str) -> Result<Cidr, PathError> {
     text.parse().map_err(|e: String| env_err(path, e))
 }
 
-fn az_id(region: &str, letter: &str) -> String {
-    // us-east-1 -> use1, eu-west-2 -> euw2, ap-southeast-1 -> apse1 (AZ ids; the
-    // number mapping letters to ids differs per account in reality).
-    let mut parts = region.split('-');
-    let geo = parts.next().unwrap_or("");
-    let dir = match parts.next().unwrap_or("") {
-        "northeast" => "ne",
-        "southeast" => "se",
-        "northwest" => "nw",
-        "southwest" => "sw",
-        "central" => "c",
-        d => &d[..d.len().min(1)],
-    };
-    let digit: String = region.chars().filter(|c| c.is_ascii_digit()).collect();
-    let n = letter
-        .bytes()
-        .next()
-        .map(|b| (b.saturating_sub(b'a') as u32) + 1)
-        .unwrap_or(1);
-    format!("{geo}{dir}{digit}-az{n}")
-}
-
 fn rule(
     world: &mut World,
     r: &RuleSpec,
@@ -524,26 +502,16 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
     }
 
     // Endpoints.
-    const SERVICES: [&str; 9] = [
-        "ecr.api",
-        "ecr.dkr",
-        "logs",
-        "s3",
-        "secretsmanager",
-        "ssm",
-        "kms",
-        "sts",
-        "ecs",
-    ];
+    let services: Vec<&str> = ENDPOINT_SERVICES.iter().map(|(s, _)| *s).collect();
     for (i, e) in env.vpc_endpoints.iter().enumerate() {
         let path = format!("vpc_endpoints[{i}]");
-        if !SERVICES.contains(&e.service.as_str()) {
+        if !services.contains(&e.service.as_str()) {
             return Err(env_err(
                 format!("{path}.service"),
                 format!(
                     "unknown endpoint service '{}'; expected one of {}",
                     e.service,
-                    SERVICES.join(", ")
+                    services.join(", ")
                 ),
             ));
         }

@@ -576,6 +576,22 @@ pub struct ScenarioSpec {
     /// Where to learn more.
     #[serde(default)]
     pub links: Vec<Link>,
+    /// Observations that prove the cause (the report says which the player saw).
+    #[serde(default)]
+    pub evidence: Vec<EvidenceSpec>,
+}
+
+/// An observation that proves the cause: seen when a successful `command`
+/// printed output containing `shows`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSpec {
+    /// What the observation is (for the report).
+    pub text: String,
+    /// `service operation`, e.g. `ecs describe-tasks`.
+    pub command: String,
+    /// Text the output must contain (placeholders allowed).
+    pub shows: String,
 }
 
 /// One timeline entry: a time, and exactly one operation.

@@ -372,3 +372,39 @@ pub struct NetworkInterface {
     /// MAC address.
     pub mac: String,
 }
+
+/// AWS services that offer VPC endpoints here , with the endpoint types each supports.
+pub const ENDPOINT_SERVICES: &[(&str, &[&str])] = &[
+    ("ecr.api", &["Interface"]),
+    ("ecr.dkr", &["Interface"]),
+    ("logs", &["Interface"]),
+    ("s3", &["Interface", "Gateway"]),
+    ("secretsmanager", &["Interface"]),
+    ("ssm", &["Interface"]),
+    ("kms", &["Interface"]),
+    ("sts", &["Interface"]),
+    ("ecs", &["Interface"]),
+    ("dynamodb", &["Interface", "Gateway"]),
+];
+
+/// The AZ id of an AZ letter in a region: us-east-1 + a -> use1-az1, eu-west-2 -> euw2-az1,
+/// ap-southeast-1 -> apse1-az1. (Real accounts map letters to ids differently; one fixed map here.)
+pub fn az_id(region: &str, letter: &str) -> String {
+    let mut parts = region.split('-');
+    let geo = parts.next().unwrap_or("");
+    let dir = match parts.next().unwrap_or("") {
+        "northeast" => "ne",
+        "southeast" => "se",
+        "northwest" => "nw",
+        "southwest" => "sw",
+        "central" => "c",
+        d => &d[..d.len().min(1)],
+    };
+    let digit: String = region.chars().filter(|c| c.is_ascii_digit()).collect();
+    let n = letter
+        .bytes()
+        .next()
+        .map(|b| (b.saturating_sub(b'a') as u32) + 1)
+        .unwrap_or(1);
+    format!("{geo}{dir}{digit}-az{n}")
+}

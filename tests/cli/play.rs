@@ -182,7 +182,15 @@ fn scripted_play_through_the_binary() {
     );
     assert!(stdout.contains("commands 1 (par 6)"), "{stdout}");
     assert!(!stdout.contains("\x1b["), "no colour when piped");
-    assert!(stdout.trim_end().ends_with("(seed 7)."), "{stdout}");
+    assert!(
+        stdout.contains("Leaving the incident after 3 commands"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(seed 7)."), "{stdout}");
+    assert!(
+        stdout.contains("── scorecard") && stdout.contains("verdict: not submitted"),
+        "{stdout}"
+    );
 }
 
 proptest::proptest! {

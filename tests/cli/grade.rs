@@ -1,0 +1,270 @@
+//! Grading: every scenario's reference investigation, diagnosis and fix, played
+//! as a script, grades as correct and verified (generated over
+//! `scenarios/*.yaml`, so a new scenario is covered without new test code);
+//! wrong diagnoses, plausible non-fixes, working-but-bad fixes and invalid fix
+//! commands on the seed scenarios.
+
+use faultline::repl::session::{Clock, Session, SCRIPT_STEP};
+use faultline::scenario::{scenario_files, Mode, Scenario};
+use faultline::world::TaskStatus;
+use std::path::Path;
+
+fn session(id: &str, seed: u64) -> Session {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{id}.yaml"));
+    let scenario = Scenario::load(&file).expect("scenario loads");
+    let inst = scenario
+        .instantiate(seed, Mode::Incident)
+        .expect("scenario instantiates");
+    Session::new(scenario, inst, Clock::Step(SCRIPT_STEP))
+}
+
+fn run(s: &mut Session, line: &str) -> String {
+    let r = s.execute(line);
+    assert!(!r.error, "`{line}` failed: {}", r.text);
+    r.text
+}
+
+fn part(s: &Session, name: &str) -> i32 {
+    let report = s.report();
+    report
+        .score
+        .parts
+        .iter()
+        .filter(|p| p.name == name)
+        .map(|p| p.points)
+        .sum()
+}
+
+#[test]
+fn every_scenario_is_solved_by_its_reference() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let files = scenario_files(&dir).expect("scenarios folder");
+    assert!(files.len() >= 5);
+    for file in files {
+        let id = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("file name")
+            .to_string();
+        for seed in [3, 11] {
+            let mut s = session(&id, seed);
+            let spec = s.scenario.spec.clone();
+            for line in &spec.investigation {
+                let line = s.inst.resolve(line).expect("investigation resolves");
+                run(&mut s, &line);
+            }
+            let culprit = s
+                .inst
+                .resolve(&spec.answer.culprits[0])
+                .expect("culprit resolves");
+            let d = run(&mut s, &format!("diagnose {} {culprit}", spec.answer.cause));
+            assert!(
+                d.contains("the cause is right") && d.contains("the culprit is among"),
+                "{id}: {d}"
+            );
+            for line in &spec.fix {
+                let line = s.inst.resolve(line).expect("fix resolves");
+                run(&mut s, &format!("fix {line}"));
+            }
+            let verdict = s.execute("submit");
+            assert!(verdict.quit, "{id}: submit ends the session");
+            assert!(
+                verdict.text.starts_with("Verified"),
+                "{id} seed {seed}: {}",
+                verdict.text
+            );
+            let report = s.report();
+            assert!(
+                report.lints.is_empty(),
+                "{id}: the reference fix earns no lint: {:?}",
+                report.lints
+            );
+            assert_eq!(part(&s, "cause"), 30, "{id}");
+            assert_eq!(part(&s, "culprit"), 15, "{id}");
+            assert_eq!(part(&s, "fix"), 35, "{id}");
+            assert!(
+                report.evidence.iter().all(|e| e.before_diagnosis),
+                "{id} seed {seed}: the reference investigation sees every piece of evidence: {:?}",
+                report.evidence
+            );
+            assert!(report.score.total >= 90, "{id}: {:?}", report.score);
+            assert_eq!(report.score.grade, "A");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_diagnosis_is_marked_wrong_and_costs_points() {
+    for (id, wrong) in [
+        ("nat-route-missing", "iam.execution-role-permissions"),
+        ("subnet-exhausted", "network.no-nat-route"),
+        ("execution-role-permissions", "network.no-nat-route"),
+        ("oom-killed", "elb.health-check-failing"),
+        ("log-group-missing", "iam.execution-role-permissions"),
+    ] {
+        let mut s = session(id, 5);
+        let d = run(&mut s, &format!("diagnose {wrong} some-resource"));
+        assert!(d.contains("that is not the cause"), "{id}: {d}");
+        assert!(
+            d.contains("none of the resources you named is the culprit"),
+            "{id}: {d}"
+        );
+        assert_eq!(part(&s, "cause"), 0);
+        assert_eq!(part(&s, "wrong diagnoses"), -5);
+        // A typo is not an attempt.
+        let typo = s.execute("diagnose network.no-nat-rout");
+        assert!(
+            typo.error && typo.text.contains("Did you mean 'network.no-nat-route'?"),
+            "{}",
+            typo.text
+        );
+        assert_eq!(s.grade.diagnoses.len(), 1);
+    }
+}
+
+/// A checkout task that is not being stopped (running, or still starting).
+fn live_task(s: &Session) -> Option<String> {
+    let tasks = &s.inst.sim.world.tasks;
+    let checkout =
+        |t: &&faultline::world::Task| t.is_live() && t.service.as_deref() == Some("checkout");
+    tasks
+        .values()
+        .filter(checkout)
+        .find(|t| t.last_status == TaskStatus::Running)
+        .or_else(|| tasks.values().find(checkout))
+        .map(|t| t.id.clone())
+}
+
+#[test]
+fn plausible_non_fixes_are_not_verified() {
+    for id in [
+        "nat-route-missing",
+        "subnet-exhausted",
+        "execution-role-permissions",
+        "oom-killed",
+        "log-group-missing",
+    ] {
+        let non_fixes = [
+            "ecs update-service --cluster prod --service checkout --force-new-deployment"
+                .to_string(),
+            "ecs stop-task --cluster prod --task {running}".to_string(),
+            "ecs update-service --cluster prod --service checkout --desired-count 12".to_string(),
+        ];
+        for nf in non_fixes {
+            let mut s = session(id, 9);
+            let line = match live_task(&s) {
+                Some(t) => nf.replace("{running}", &t),
+                None if nf.contains("{running}") => continue,
+                None => nf.clone(),
+            };
+            run(&mut s, &format!("fix {line}"));
+            let v = s.execute("submit");
+            assert!(
+                v.text.starts_with("Not verified"),
+                "{id}: `{line}` must not heal: {}",
+                v.text
+            );
+            assert_eq!(part(&s, "fix"), 0);
+        }
+    }
+}
+
+#[test]
+fn working_but_over_privileged_or_public_fixes_are_marked_down() {
+    // Administrator access heals the execution role, and is marked down.
+    let mut s = session("execution-role-permissions", 4);
+    run(&mut s, "fix iam attach-role-policy --role-name checkout-task-execution --policy-arn arn:aws:iam::aws:policy/AdministratorAccess");
+    assert!(s.execute("submit").text.starts_with("Verified"));
+    let lints: Vec<&str> = s.report().lints.iter().map(|l| l.id).collect::<Vec<_>>();
+    assert_eq!(lints, vec!["iam.admin-access"]);
+    assert!(part(&s, "fix quality") < 0);
+
+    // Public subnets with public IPs heal the missing NAT route, and are marked down.
+    let mut s = session("nat-route-missing", 4);
+    let line = s
+        .inst
+        .resolve("ecs update-service --cluster prod --service checkout --network-configuration awsvpcConfiguration={subnets=[${subnet:public-a},${subnet:public-b}],securityGroups=[${sg:checkout-tasks}],assignPublicIp=ENABLED}")
+        .unwrap();
+    run(&mut s, &format!("fix {line}"));
+    assert!(s.execute("submit").text.starts_with("Verified"));
+    let lints: Vec<&str> = s.report().lints.iter().map(|l| l.id).collect::<Vec<_>>();
+    assert!(lints.contains(&"network.public-ip"), "{lints:?}");
+}
+
+#[test]
+fn invalid_fix_commands_give_the_aws_error_and_change_nothing() {
+    let mut s = session("nat-route-missing", 2);
+    let before = format!("{:?}", s.inst.sim.world.route_tables);
+    let cases = [
+        ("fix ec2 create-route --route-table-id rtb-0000000000000000a --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-0000000000000000a", "An error occurred (InvalidNatGatewayID.NotFound) when calling the CreateRoute operation"),
+        ("fix iam attach-role-policy --role-name nobody --policy-arn arn:aws:iam::aws:policy/AdministratorAccess", "An error occurred (NoSuchEntity) when calling the AttachRolePolicy operation: The role with name nobody cannot be found."),
+        ("fix ecs update-service --cluster prod --service checkout --desired-count many", "many"),
+        ("fix ecs describe-tasks --cluster prod --tasks x", "read-only"),
+        ("fix", "usage: fix"),
+    ];
+    for (line, want) in cases {
+        let r = s.execute(line);
+        assert!(r.error, "{line} must fail");
+        assert!(r.text.contains(want), "{line}: {}", r.text);
+    }
+    assert_eq!(format!("{:?}", s.inst.sim.world.route_tables), before);
+    assert!(s.grade.fixes.is_empty());
+    assert_eq!(s.grade.fix_errors, 3);
+}
+
+#[test]
+fn report_and_debrief_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let debrief = dir.path().join("d.md");
+    let out = assert_cmd::Command::cargo_bin("faultline")
+        .unwrap()
+        .args(["play", "log-group-missing", "--seed", "1"])
+        .arg("--report")
+        .arg(&report)
+        .arg("--debrief")
+        .arg(&debrief)
+        .write_stdin("logs describe-log-groups\nhint\ndiagnose logs.log-group-missing checkout-api\nsubmit\n")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("── scorecard"), "{stdout}");
+    assert!(
+        stdout.contains("Not verified"),
+        "nothing was fixed: {stdout}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["scenario"], "log-group-missing");
+    assert_eq!(json["seed"], 1);
+    assert_eq!(json["commands"].as_array().unwrap().len(), 4);
+    assert_eq!(json["diagnoses"][0]["cause_correct"], true);
+    assert_eq!(json["hints"].as_array().unwrap().len(), 1);
+    assert_eq!(json["verdict"]["healed"], false);
+    let md = std::fs::read_to_string(&debrief).unwrap();
+    for section in [
+        "# Debrief:",
+        "## Verdict",
+        "## Score",
+        "## Session timeline",
+        "## What really happened",
+        "## The shortest path",
+        "## Links",
+    ] {
+        assert!(md.contains(section), "{section} in the debrief");
+    }
+    // A report path in a missing folder fails before play starts.
+    assert_cmd::Command::cargo_bin("faultline")
+        .unwrap()
+        .args([
+            "play",
+            "log-group-missing",
+            "--report",
+            "/nonexistent/dir/r.json",
+        ])
+        .write_stdin("quit\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("does not exist"));
+}
