@@ -56,6 +56,10 @@ pub enum StopCause {
     ExecFormat { container: String },
     /// The app exited for a missing environment variable.
     MissingEnv { container: String, name: String },
+    /// The app exited because its task role may not make an AWS call it needs.
+    AppAccessDenied { container: String, action: String },
+    /// No task could be created: the role cannot be assumed by ecs-tasks.
+    RoleNotAssumable { role: String },
     /// ELB health checks failed.
     ElbHealth {
         target_group: String,
@@ -77,6 +81,7 @@ impl StopCause {
             StopCause::OutOfMemory { .. }
                 | StopCause::ExecFormat { .. }
                 | StopCause::MissingEnv { .. }
+                | StopCause::AppAccessDenied { .. }
                 | StopCause::ElbHealth { .. }
                 | StopCause::ContainerHealth { .. }
                 | StopCause::Scheduler

@@ -455,6 +455,10 @@ impl Sim {
             if !ok {
                 let msg = m::failed_to_launch(service, &m::unable_to_assume(role_arn));
                 self.service_event(cluster, service, msg);
+                let role = role_arn.rsplit('/').next().unwrap_or(role_arn).to_string();
+                if let Some(svc) = self.world.service_mut(cluster, service) {
+                    svc.sched.launch_failure = Some(StopCause::RoleNotAssumable { role });
+                }
                 self.count_failure(cluster, service, Some(&dep.id));
                 let next = self
                     .world
@@ -502,8 +506,11 @@ impl Sim {
                 started.push(id);
             }
         }
-        if started.is_empty() {
+                if started.is_empty() {
             return;
+        }
+        if let Some(svc) = self.world.service_mut(cluster, service) {
+            svc.sched.launch_failure = None;
         }
         let replaced = self
             .world

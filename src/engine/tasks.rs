@@ -946,6 +946,22 @@ impl Sim {
                         },
                         at + 200,
                     ));
+                } else if let Some((call, line)) = self.denied_app_call(&profile, td.def.task_role_arn.as_deref(), id) {
+                    // The application's own AWS calls use the task role; a denial is fatal at start.
+                    for l in profile.logs.iter().filter(|l| l.after.0 < call.after.0) {
+                        push_log(now + l.after.0, l.line.clone());
+                    }
+                    let at = now + call.after.0;
+                    push_log(at, line);
+                    my_exit = Some((
+                        1,
+                        None,
+                        StopCause::AppAccessDenied {
+                            container: c.name.clone(),
+                            action: call.action.clone(),
+                        },
+                        at + 300,
+                    ));
                 } else {
                     let limit = c.memory.unwrap_or(task_mem);
                     // Traffic differs from task to task: memory grows a little faster or slower [I].
@@ -1027,6 +1043,44 @@ impl Sim {
         t.run.memory = memory;
         t.version += 1;
         self.note(|| format!("task {id} containers started"));
+    }
+
+    /// The first AWS call of the application that its task role may not make,
+    /// with the line the SDK logs for it.
+    fn denied_app_call(
+        &self,
+        profile: &crate::world::AppProfile,
+        task_role: Option<&str>,
+        task_id: &str,
+    ) -> Option<(crate::world::AppAwsCall, String)> {
+        for call in &profile.aws_calls {
+            let resource = call.resource.replace("${account}", &self.world.account).replace("${region}", &self.world.region);
+            let line = match task_role {
+                // [I] the AWS SDK's error when a container has no credentials at all.
+                None => format!("{}: NoCredentialProviders: no valid providers in chain. Deprecated.", call.action),
+                Some(arn) => {
+                    let d = self.world.role_allows(arn, &call.action, &resource);
+                    if d == Decision::Allow {
+                        continue;
+                    }
+                    let role = arn.rsplit('/').next().unwrap_or(arn);
+                    let why = if d == Decision::ExplicitDeny {
+                        "with an explicit deny in an identity-based policy".to_string()
+                    } else {
+                        format!("because no identity-based policy allows the {} action", call.action)
+                    };
+                    // [I] the application logs the SDK's AccessDenied error as it receives it.
+                    format!(
+                        "{}: AccessDenied: User: {} is not authorized to perform: {} on resource: {resource} {why}",
+                        call.what,
+                        m::assumed_role(&self.world.account, role, task_id),
+                        call.action
+                    )
+                }
+            };
+            return Some((call.clone(), line));
+        }
+        None
     }
 
     /// Schedules the next thing a running task will do by itself.

@@ -76,6 +76,8 @@ pub fn shows(id: &str, stop: &StopCause) -> bool {
         "logs.driver-misconfigured" => matches!(stop, S::LogRegionMissing),
         "runtime.oom" => matches!(stop, S::OutOfMemory { .. }),
         "runtime.crash-missing-config" => matches!(stop, S::MissingEnv { .. }),
+        "iam.task-role-permissions" => matches!(stop, S::AppAccessDenied { .. }),
+        "iam.execution-role-trust" => matches!(stop, S::RoleNotAssumable { .. }),
         "runtime.container-health-check" => matches!(stop, S::ContainerHealth { .. }),
         "image.not-found" => matches!(stop, S::ImageNotFound { .. }),
         "image.arch-mismatch" => matches!(stop, S::ExecFormat { .. } | S::PlatformMismatch { .. }),

@@ -694,6 +694,10 @@ pub struct Success {
     /// Bound on the time to heal after the reference fix (default 30m).
     #[serde(default)]
     pub within: Option<Dur>,
+    /// When set, every running task must also run this image (placeholders
+    /// allowed): a rolled-back or never-deployed release is not healed.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// A hint.

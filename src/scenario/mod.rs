@@ -672,11 +672,23 @@ impl Scenario {
     }
 
     /// Whether the success condition holds at the instance's current time.
-    pub fn success_holds(&self, inst: &Instance) -> bool {
+        pub fn success_holds(&self, inst: &Instance) -> bool {
         let s = &self.spec.success;
-        inst.sim
+        let steady = inst
+            .sim
             .steady_since(&s.cluster, &s.service)
-            .is_some_and(|t| inst.sim.now() - t >= self.hold())
+            .is_some_and(|t| inst.sim.now() - t >= self.hold());
+        let image_ok = match &s.image {
+            None => true,
+            Some(img) => {
+                let want = inst.resolve(img).unwrap_or_else(|_| img.clone());
+                let svc = inst.sim.world.service(&s.cluster, &s.service);
+                svc.is_some_and(|svc| {
+                    svc.sched.live.iter().filter_map(|id| inst.sim.world.tasks.get(id)).all(|t| t.containers.iter().any(|c| c.image == want))
+                })
+            }
+        };
+        steady && image_ok
     }
 
     /// Runs forward up to `bound` until the success condition holds; returns when it did.

@@ -62,7 +62,12 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
                 .as_ref()
                 .is_some_and(|c| causes::shows(cause, c))
             && t.desired_status == crate::world::TaskStatus::Stopped
-    });
+    }) || inst
+        .sim
+        .world
+        .service(&svc.cluster, &svc.service)
+        .and_then(|s| s.sched.launch_failure.as_ref())
+        .is_some_and(|c| causes::shows(cause, c));
     if !symptom {
         let seen: Vec<String> = inst
             .sim

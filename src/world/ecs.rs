@@ -421,6 +421,8 @@ pub struct SchedulerState {
     pub tick_at: Option<i64>,
     /// Tasks stopped for failing health checks, not yet replaced.
     pub unhealthy_to_replace: usize,
+    /// Why the last launch attempt created no task, if it did not.
+    pub launch_failure: Option<crate::engine::StopCause>,
     /// Task definition and network of the last deployment that completed (what a rollback returns to).
     pub last_completed: Option<(String, NetworkConfig)>,
     /// Ids of the service's tasks whose desired status is RUNNING.

@@ -237,6 +237,20 @@ pub struct ProfileLogLine {
     pub line: String,
 }
 
+/// An AWS call an application makes with its task role.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppAwsCall {
+    /// When, after start.
+    pub after: Dur,
+    /// IAM action, e.g. `s3:PutObject`.
+    pub action: String,
+    /// Resource ARN (`${account}` and `${region}` are filled in).
+    pub resource: String,
+    /// What the app was doing, as its log line begins (`uploading receipt`).
+    pub what: String,
+}
+
 /// How an image behaves once it runs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -262,6 +276,9 @@ pub struct AppProfile {
     /// Lines written after start.
     #[serde(default)]
     pub logs: Vec<ProfileLogLine>,
+    /// AWS calls the application makes at start with its task role (fatal when denied).
+    #[serde(default)]
+    pub aws_calls: Vec<AppAwsCall>,
     /// Line written when a required variable is missing (`{name}` is replaced).
     #[serde(default = "missing_env_default")]
     pub missing_env_log: String,
