@@ -387,7 +387,9 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
         );
         Ok(out)
     } else {
-        let _ = writeln!(out, "\n{} failures:", failures.len());
+                if !failures.is_empty() {
+            let _ = writeln!(out, "\n{} failures:", failures.len());
+        }
         for f in &failures {
             let _ = writeln!(out, "  {f}");
         }

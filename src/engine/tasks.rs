@@ -1057,7 +1057,7 @@ impl Sim {
             let resource = call.resource.replace("${account}", &self.world.account).replace("${region}", &self.world.region);
             let line = match task_role {
                 // [I] the AWS SDK's error when a container has no credentials at all.
-                None => format!("{}: NoCredentialProviders: no valid providers in chain. Deprecated.", call.action),
+                                None => call.log.replace("{error}", "failed to refresh cached credentials, no EC2 IMDS role found"),
                 Some(arn) => {
                     let d = self.world.role_allows(arn, &call.action, &resource);
                     if d == Decision::Allow {
@@ -1070,12 +1070,12 @@ impl Sim {
                         format!("because no identity-based policy allows the {} action", call.action)
                     };
                     // [I] the application logs the SDK's AccessDenied error as it receives it.
-                    format!(
-                        "{}: AccessDenied: User: {} is not authorized to perform: {} on resource: {resource} {why}",
-                        call.what,
+                                        let error = format!(
+                        "User: {} is not authorized to perform: {} on resource: {resource} {why}",
                         m::assumed_role(&self.world.account, role, task_id),
                         call.action
-                    )
+                    );
+                    call.log.replace("{error}", &error)
                 }
             };
             return Some((call.clone(), line));

@@ -247,8 +247,9 @@ pub struct AppAwsCall {
     pub action: String,
     /// Resource ARN (`${account}` and `${region}` are filled in).
     pub resource: String,
-    /// What the app was doing, as its log line begins (`uploading receipt`).
-    pub what: String,
+    /// The line the app logs when the call is denied; `{error}` becomes the denial
+    /// (`User: <assumed role> is not authorized to perform: ...`).
+    pub log: String,
 }
 
 /// How an image behaves once it runs.
