@@ -387,7 +387,7 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
         );
         Ok(out)
     } else {
-                if !failures.is_empty() {
+        if !failures.is_empty() {
             let _ = writeln!(out, "\n{} failures:", failures.len());
         }
         for f in &failures {

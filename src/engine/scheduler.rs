@@ -506,7 +506,7 @@ impl Sim {
                 started.push(id);
             }
         }
-                if started.is_empty() {
+        if started.is_empty() {
             return;
         }
         if let Some(svc) = self.world.service_mut(cluster, service) {

@@ -946,7 +946,9 @@ impl Sim {
                         },
                         at + 200,
                     ));
-                } else if let Some((call, line)) = self.denied_app_call(&profile, td.def.task_role_arn.as_deref(), id) {
+                } else if let Some((call, line)) =
+                    self.denied_app_call(&profile, td.def.task_role_arn.as_deref(), id)
+                {
                     // The application's own AWS calls use the task role; a denial is fatal at start.
                     for l in profile.logs.iter().filter(|l| l.after.0 < call.after.0) {
                         push_log(now + l.after.0, l.line.clone());
@@ -1054,10 +1056,16 @@ impl Sim {
         task_id: &str,
     ) -> Option<(crate::world::AppAwsCall, String)> {
         for call in &profile.aws_calls {
-            let resource = call.resource.replace("${account}", &self.world.account).replace("${region}", &self.world.region);
+            let resource = call
+                .resource
+                .replace("${account}", &self.world.account)
+                .replace("${region}", &self.world.region);
             let line = match task_role {
                 // [I] the AWS SDK's error when a container has no credentials at all.
-                                None => call.log.replace("{error}", "failed to refresh cached credentials, no EC2 IMDS role found"),
+                None => call.log.replace(
+                    "{error}",
+                    "failed to refresh cached credentials, no EC2 IMDS role found",
+                ),
                 Some(arn) => {
                     let d = self.world.role_allows(arn, &call.action, &resource);
                     if d == Decision::Allow {
@@ -1067,10 +1075,13 @@ impl Sim {
                     let why = if d == Decision::ExplicitDeny {
                         "with an explicit deny in an identity-based policy".to_string()
                     } else {
-                        format!("because no identity-based policy allows the {} action", call.action)
+                        format!(
+                            "because no identity-based policy allows the {} action",
+                            call.action
+                        )
                     };
                     // [I] the application logs the SDK's AccessDenied error as it receives it.
-                                        let error = format!(
+                    let error = format!(
                         "User: {} is not authorized to perform: {} on resource: {resource} {why}",
                         m::assumed_role(&self.world.account, role, task_id),
                         call.action

@@ -236,6 +236,8 @@ pub struct Instance {
     pub vars: BTreeMap<String, String>,
     /// What the timeline did.
     pub applied: Vec<Applied>,
+    /// The answer's cause id (`${stopped-task}` prefers a task that shows it).
+    pub cause: String,
 }
 
 impl Instance {
@@ -246,15 +248,25 @@ impl Instance {
     pub fn resolve(&self, text: &str) -> Result<String, String> {
         let mut text = text.to_string();
         if text.contains("${stopped-task}") {
-            let t = self
-                .sim
-                .world
-                .tasks
-                .values()
-                .filter(|t| t.desired_status == crate::world::TaskStatus::Stopped)
-                .max_by_key(|t| (t.stopping_at, t.id.clone()))
-                .map(|t| t.id.clone())
-                .ok_or("no stopped task to stand for ${stopped-task}")?;
+            let stopped = || {
+                self.sim
+                    .world
+                    .tasks
+                    .values()
+                    .filter(|t| t.desired_status == crate::world::TaskStatus::Stopped)
+            };
+            let newest = |it: &mut dyn Iterator<Item = &crate::world::Task>| {
+                it.max_by_key(|t| (t.stopping_at, t.id.clone()))
+                    .map(|t| t.id.clone())
+            };
+            // The newest task showing the answer's symptom, else the newest stopped task.
+            let t = newest(&mut stopped().filter(|t| {
+                t.stop_cause
+                    .as_ref()
+                    .is_some_and(|c| causes::shows(&self.cause, c))
+            }))
+            .or_else(|| newest(&mut stopped()))
+            .ok_or("no stopped task to stand for ${stopped-task}")?;
             text = text.replace("${stopped-task}", &t);
         }
         build::resolve(&self.sim.world, &self.vars, &text)
@@ -541,6 +553,7 @@ impl Scenario {
             seed,
             vars,
             applied,
+            cause: self.spec.answer.cause.clone(),
         })
     }
 
@@ -672,23 +685,33 @@ impl Scenario {
     }
 
     /// Whether the success condition holds at the instance's current time.
-        pub fn success_holds(&self, inst: &Instance) -> bool {
+    pub fn success_holds(&self, inst: &Instance) -> bool {
         let s = &self.spec.success;
-        let steady = inst
-            .sim
-            .steady_since(&s.cluster, &s.service)
-            .is_some_and(|t| inst.sim.now() - t >= self.hold());
+        let steady = self.steady_holds(inst);
         let image_ok = match &s.image {
             None => true,
             Some(img) => {
                 let want = inst.resolve(img).unwrap_or_else(|_| img.clone());
                 let svc = inst.sim.world.service(&s.cluster, &s.service);
                 svc.is_some_and(|svc| {
-                    svc.sched.live.iter().filter_map(|id| inst.sim.world.tasks.get(id)).all(|t| t.containers.iter().any(|c| c.image == want))
+                    svc.sched
+                        .live
+                        .iter()
+                        .filter_map(|id| inst.sim.world.tasks.get(id))
+                        .all(|t| t.containers.iter().any(|c| c.image == want))
                 })
             }
         };
         steady && image_ok
+    }
+
+    /// Whether the success service has held steady state for the hold time (the
+    /// success condition without its image requirement: what a healthy baseline shows).
+    pub fn steady_holds(&self, inst: &Instance) -> bool {
+        let s = &self.spec.success;
+        inst.sim
+            .steady_since(&s.cluster, &s.service)
+            .is_some_and(|t| inst.sim.now() - t >= self.hold())
     }
 
     /// Runs forward up to `bound` until the success condition holds; returns when it did.
@@ -697,10 +720,20 @@ impl Scenario {
         inst: &mut Instance,
         bound: Millis,
     ) -> Result<Option<Millis>, String> {
+        self.run_until(inst, bound, Self::success_holds)
+    }
+
+    /// Runs forward up to `bound` until `done` holds; returns when it did.
+    pub fn run_until(
+        &self,
+        inst: &mut Instance,
+        bound: Millis,
+        done: fn(&Scenario, &Instance) -> bool,
+    ) -> Result<Option<Millis>, String> {
         let end = inst.sim.now() + bound;
         while inst.sim.now() < end {
             inst.sim.run_for(10 * SECOND)?;
-            if self.success_holds(inst) {
+            if done(self, inst) {
                 return Ok(Some(inst.sim.now()));
             }
         }

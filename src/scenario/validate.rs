@@ -35,7 +35,9 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
     let mut base = s
         .instantiate(seed, Mode::Baseline)
         .map_err(|e| fail(format!("baseline did not build: {e}")))?;
-    let healed = s.run_until_healed(&mut base, 30 * MINUTE).map_err(&fail)?;
+    let healed = s
+        .run_until(&mut base, 30 * MINUTE, Scenario::steady_holds)
+        .map_err(&fail)?;
     if healed.is_none() {
         return Err(fail(format!(
             "without the fault, service {} did not reach and hold steady state for {} (by now+30m)",
