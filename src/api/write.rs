@@ -1541,6 +1541,66 @@ fn sg_rules(
     }
 }
 
+/// Reads shorthand's untyped scalars by the model's types: `"30"` as 30 for the
+/// integer members of task definitions, `"true"` as true for the boolean ones.
+/// The task's own `cpu` and `memory` stay strings, as the API has them.
+fn coerce_scalars(v: Value) -> Value {
+    const INTS: &[&str] = &[
+        "sizeInGiB",
+        "containerPort",
+        "hostPort",
+        "cpu",
+        "memory",
+        "memoryReservation",
+        "interval",
+        "timeout",
+        "retries",
+        "startPeriod",
+        "stopTimeout",
+    ];
+    const BOOLS: &[&str] = &["essential", "readonlyRootFilesystem"];
+    fn inner(v: Value, key: Option<&str>) -> Value {
+        match v {
+            Value::String(s) => match key {
+                Some(k) if INTS.contains(&k) => s
+                    .parse::<i64>()
+                    .map(|n| json!(n))
+                    .unwrap_or(Value::String(s)),
+                Some(k) if BOOLS.contains(&k) && (s == "true" || s == "false") => {
+                    json!(s == "true")
+                }
+                _ => Value::String(s),
+            },
+            Value::Array(a) => Value::Array(a.into_iter().map(|x| inner(x, key)).collect()),
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .map(|(k, x)| {
+                        let y = inner(x, Some(&k));
+                        (k, y)
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    match v {
+        // Top level: only the nested members are converted.
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, x)| {
+                    let y = if k == "cpu" || k == "memory" {
+                        x
+                    } else {
+                        inner(x, None)
+                    };
+                    (k, y)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// Registers a checked task definition as the next revision of its family.
 pub fn register(
     world: &mut World,
@@ -1615,12 +1675,16 @@ fn register_task_definition(sim: &mut Sim, inv: &mut Invocation) -> Result<Value
     }
     finish(inv)?;
     // DescribeTaskDefinition output pasted back in carries read-only fields; the CLI rejects them too.
-    let def: TaskDefinitionInput = serde_json::from_value(input.clone()).map_err(|e| {
-        ArgError(format!(
-            "Parameter validation failed:\n{}",
-            e.to_string().replace(" at line 1 column", " (column")
-        ))
-    })?;
+    // Shorthand values arrive as strings; the CLI converts them by the model's
+    // types (`sizeInGiB=30`). Try as given, then with numbers and booleans read.
+    let def: TaskDefinitionInput = serde_json::from_value(input.clone())
+        .or_else(|e| serde_json::from_value(coerce_scalars(input.clone())).map_err(|_| e))
+        .map_err(|e| {
+            ArgError(format!(
+                "Parameter validation failed:\n{}",
+                e.to_string().replace(" at line 1 column", " (column")
+            ))
+        })?;
     if def.family.is_empty() {
         return Err(
             ArgError("aws: error: the following arguments are required: --family".into()).into(),
@@ -2034,6 +2098,20 @@ mod tests {
     }
 
     /// What a refused command must leave alone (the RNG too: ids drawn late).
+    #[test]
+    fn shorthand_numbers_are_read_as_numbers() {
+        let mut inst = instance(1);
+        let role = inst.sim.world.role_arn("checkout-task-execution");
+        let line = format!(
+            "ecs register-task-definition --family big --cpu 256 --memory 512 --execution-role-arn {role} \
+             --ephemeral-storage sizeInGiB=30 --container-definitions '[{{\"name\":\"app\",\"image\":\"nginx\"}}]'"
+        );
+        let v = ok(&mut inst, &line);
+        assert_eq!(v["taskDefinition"]["revision"], 1);
+        let td = inst.sim.world.task_definition("big").unwrap();
+        assert_eq!(td.ephemeral_gib(), 30);
+    }
+
     fn fingerprint(w: &World) -> String {
         let rules: Vec<&str> = w
             .security_groups

@@ -131,6 +131,8 @@ pub struct TaskRun {
     pub elb_token: u64,
     /// When a network wait began (the SDK retries until its timeout).
     pub wait_since: Option<Millis>,
+    /// The endpoint that wait is for.
+    pub wait_for: Option<Endpoint>,
     /// When the containers started.
     pub running_since: Option<Millis>,
     /// When the app answers on its port.

@@ -224,6 +224,7 @@ impl Sim {
         if let Some(t) = self.world.tasks.get_mut(id) {
             t.run.step = step;
             t.run.wait_since = None;
+            t.run.wait_for = None;
         }
         self.arm_task(id, at);
     }
@@ -334,7 +335,12 @@ impl Sim {
             return Ok(false);
         };
         let (subnet, sgs, public, ip) = self.origin_of(t);
-        let wait_since = t.run.wait_since;
+        // A wait belongs to one endpoint: a step that checks several (ECR's
+        // registry, then S3 for the layers) must not restart another's wait.
+        let wait_since = t
+            .run
+            .wait_since
+            .filter(|_| t.run.wait_for.as_ref() == Some(&ep));
         let origin = Origin {
             subnet_id: &subnet,
             security_groups: &sgs,
@@ -344,7 +350,10 @@ impl Sim {
         match reach(&self.world, &origin, &ep) {
             Ok(_) => {
                 if let Some(t) = self.world.tasks.get_mut(id) {
-                    t.run.wait_since = None;
+                    if t.run.wait_for.as_ref() == Some(&ep) {
+                        t.run.wait_since = None;
+                        t.run.wait_for = None;
+                    }
                 }
                 Ok(true)
             }
@@ -361,6 +370,7 @@ impl Sim {
                 None => {
                     if let Some(t) = self.world.tasks.get_mut(id) {
                         t.run.wait_since = Some(self.now);
+                        t.run.wait_for = Some(ep);
                     }
                     self.arm_task(id, self.now + timeout);
                     Ok(false)

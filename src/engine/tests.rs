@@ -1588,3 +1588,38 @@ proptest! {
         }
     }
 }
+
+/// ECR's registry answers but S3 (the image layers) does not: the pull waits
+/// out its own timeout for S3 and stops with the layer-download text.
+#[test]
+fn layers_time_out_when_only_s3_is_unreachable() {
+    use crate::scenario::{Mode, Scenario};
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/s3-gateway-endpoint-missing.yaml");
+    let inst = Scenario::load(&file)
+        .unwrap()
+        .instantiate(1, Mode::Incident)
+        .unwrap();
+    let w = &inst.sim.world;
+    let t = w
+        .tasks
+        .values()
+        .find(|t| {
+            matches!(
+                &t.stop_cause,
+                Some(StopCause::Unreachable {
+                    endpoint: super::Endpoint::S3,
+                    ..
+                })
+            )
+        })
+        .expect("a task stopped on the S3 layer download");
+    let host = super::Endpoint::S3.host(w);
+    let ip = w.endpoint_ips.get(&host).expect("the S3 host resolved");
+    assert_eq!(
+        t.stopped_reason.as_deref(),
+        Some(crate::engine::messages::s3_layer_timeout(&w.region, ip).as_str())
+    );
+    assert_eq!(t.stop_code.as_deref(), Some("TaskFailedToStart"));
+    assert!(t.pull_started_at.is_some());
+}

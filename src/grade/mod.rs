@@ -137,6 +137,9 @@ pub fn aliases(w: &World, culprit: &str) -> Vec<String> {
     if let Some(s) = w.subnets.get(culprit) {
         v.push(s.name.clone());
     }
+    if let Some(x) = w.vpcs.get(culprit) {
+        v.push(x.name.clone());
+    }
     if let Some(r) = w.route_tables.get(culprit) {
         v.push(r.name.clone());
     }

@@ -122,6 +122,7 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
 /// Whether an id, name or ARN names something in the world.
 pub fn resource_exists(w: &crate::world::World, r: &str) -> bool {
     w.subnets.contains_key(r)
+        || w.vpcs.contains_key(r)
         || w.route_tables.contains_key(r)
         || w.nat_gateways.contains_key(r)
         || w.security_groups.contains_key(r)
