@@ -385,37 +385,8 @@ pub const OPS: &[Op] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::read::run;
-    use crate::scenario::{Instance, Mode, Scenario};
-    use std::path::Path;
 
-    fn instance(file: &str, seed: u64) -> Instance {
-        Scenario::load(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("scenarios")
-                .join(file),
-        )
-        .unwrap()
-        .instantiate(seed, Mode::Incident)
-        .unwrap()
-    }
-
-    fn call(inst: &Instance, line: &str) -> Result<Value, CommandError> {
-        let mut inv = Invocation::parse(line).unwrap();
-        let op = super::super::read::find(&inv.service, &inv.operation).expect("known op");
-        let ctx = ReadCtx {
-            world: &inst.sim.world,
-            now: inst.sim.now(),
-        };
-        run(op, &ctx, &mut inv)
-    }
-
-    fn aws_err(r: Result<Value, CommandError>) -> AwsError {
-        match r {
-            Err(CommandError::Aws(e)) => e,
-            other => panic!("expected an AWS error, got {other:?}"),
-        }
-    }
+    use crate::api::testkit::{aws_err, call, instance};
 
     #[test]
     fn load_balancer_shape() {

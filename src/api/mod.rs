@@ -14,6 +14,8 @@ pub mod logs;
 pub mod misc;
 pub mod read;
 pub mod render;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod write;
 
 pub use crate::error::AwsError;
