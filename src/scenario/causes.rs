@@ -91,6 +91,16 @@ pub fn shows(id: &str, stop: &StopCause) -> bool {
     }
 }
 
+/// Whether an AWS refusal recorded in the timeline (a failed deploy) is a symptom of cause `id`.
+pub fn shows_refusal(id: &str, error: &str) -> bool {
+    match id {
+        "taskdef.invalid-size" => {
+            error.contains("No Fargate configuration exists for given values")
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -603,6 +603,10 @@ pub struct TimelineEntry {
     /// Whether this entry is (part of) the fault.
     #[serde(default)]
     pub fault: bool,
+    /// Whether AWS refused this operation when it happened (a failed deploy):
+    /// the refusal is part of the history, and the entry changes nothing.
+    #[serde(default)]
+    pub refused: bool,
     /// What happened, for the author's view and the debrief.
     pub note: String,
     /// A mutating AWS CLI command.

@@ -273,6 +273,9 @@ impl Instance {
     }
 }
 
+/// Marks, in an applied entry's text, the AWS error that refused it.
+const REFUSED: &str = "refused: ";
+
 /// Default virtual length of history before the first timeline entry.
 const DEFAULT_HISTORY: Millis = 2 * HOUR;
 
@@ -557,6 +560,11 @@ impl Scenario {
         })
     }
 
+    /// Whether an applied entry was refused by AWS, with its error.
+    pub fn refusal(a: &Applied) -> Option<&str> {
+        a.op.split_once(REFUSED).map(|(_, e)| e)
+    }
+
     fn apply_entry(
         &self,
         sim: &mut Sim,
@@ -570,8 +578,14 @@ impl Scenario {
         if let Some(line) = &e.aws {
             let p = format!("{path}.aws");
             let line = resolve(sim, &p, line)?;
-            crate::api::write::apply(sim, &line).map_err(|err| self.err(&p, err.to_string()))?;
-            return Ok(line);
+            match (crate::api::write::apply(sim, &line), e.refused) {
+                (Ok(_), false) => return Ok(line),
+                (Err(err), true) => return Ok(format!("{line}\n{REFUSED}{err}")),
+                (Ok(_), true) => {
+                    return Err(self.err(&p, "marked `refused: true`, but AWS accepted it"))
+                }
+                (Err(err), false) => return Err(self.err(&p, err.to_string())),
+            }
         }
         if let Some(d) = &e.deploy {
             let p = format!("{path}.deploy");
@@ -599,8 +613,26 @@ impl Scenario {
                 self.err(&p, format!("the changed task definition is invalid: {m}"))
             })?;
             let now = sim.now();
-            let td = crate::api::write::register(&mut sim.world, def, now)
-                .map_err(|m| self.err(&p, m.to_string()))?;
+            let td = match (
+                crate::api::write::register(&mut sim.world, def, now),
+                e.refused,
+            ) {
+                (Ok(td), false) => td,
+                // The pipeline's RegisterTaskDefinition call was refused: nothing was deployed.
+                (Err(m), true) => {
+                    return Ok(format!(
+                        "ecs register-task-definition ({})\n{REFUSED}{m}",
+                        d.service
+                    ))
+                }
+                (Ok(_), true) => {
+                    return Err(self.err(
+                        &p,
+                        "marked `refused: true`, but AWS accepted the task definition",
+                    ))
+                }
+                (Err(m), false) => return Err(self.err(&p, m.to_string())),
+            };
             let line = format!(
                 "ecs update-service --cluster {} --service {} --task-definition {}",
                 d.cluster,

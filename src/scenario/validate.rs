@@ -69,7 +69,12 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         .world
         .service(&svc.cluster, &svc.service)
         .and_then(|s| s.sched.launch_failure.as_ref())
-        .is_some_and(|c| causes::shows(cause, c));
+        .is_some_and(|c| causes::shows(cause, c))
+        || inst
+            .applied
+            .iter()
+            .filter_map(Scenario::refusal)
+            .any(|e| causes::shows_refusal(cause, e));
     if !symptom {
         let seen: Vec<String> = inst
             .sim

@@ -268,3 +268,28 @@ fn report_and_debrief_files() {
         .code(2)
         .stderr(predicates::str::contains("does not exist"));
 }
+
+#[test]
+fn a_refused_deploy_is_history_and_the_player_can_reproduce_it() {
+    let mut s = session("invalid-task-size", 2);
+    let refused: Vec<&str> = s
+        .inst
+        .applied
+        .iter()
+        .filter_map(Scenario::refusal)
+        .collect();
+    assert_eq!(refused, vec!["An error occurred (ClientException) when calling the RegisterTaskDefinition operation: No Fargate configuration exists for given values: 256 CPU, 4096 memory"]);
+    // Nothing was registered for the refused deploy.
+    assert!(s.inst.sim.world.task_definition("checkout-api:2").is_none());
+    let role = s.inst.resolve("${role:checkout-task-execution}").unwrap();
+    let r = s.execute(&format!(
+        "fix ecs register-task-definition --family checkout-api --cpu 256 --memory 4096 --execution-role-arn {role} --container-definitions '[{{\"name\":\"checkout-api\",\"image\":\"nginx\"}}]'"
+    ));
+    assert!(r.error);
+    assert!(
+        r.text
+            .ends_with("No Fargate configuration exists for given values: 256 CPU, 4096 memory"),
+        "{}",
+        r.text
+    );
+}
