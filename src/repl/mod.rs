@@ -171,7 +171,12 @@ fn farewell(session: &Session) -> String {
     format!(
         "Leaving the incident after {n} command{} and {} of incident time (seed {}).",
         if n == 1 { "" } else { "s" },
-        crate::time::Dur(session.elapsed() / 1000 * 1000),
+        // Incident time is the player's, up to a submission (not the verification run).
+        crate::time::Dur(
+            (session.grade.submitted_at.unwrap_or(session.inst.sim.now()) - session.inst.now)
+                / 1000
+                * 1000
+        ),
         session.inst.seed
     )
 }
