@@ -660,7 +660,7 @@ fn thousands(n: i64) -> String {
 
 /// A task's utilization (percent) for the minute starting at `m`, if it ran in it.
 fn task_utilization(w: &World, t: &Task, m: Millis, now: Millis, mem: bool) -> Option<f64> {
-    let started = t.run.running_since.or(t.started_at)?;
+    let started = t.started_at?;
     let end = t.stopping_at.or(t.stopped_at).unwrap_or(Millis::MAX);
     if started >= m + MINUTE || end <= m {
         return None;

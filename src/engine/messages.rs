@@ -131,6 +131,26 @@ pub fn container_health_failed(service: &str, task: &str) -> String {
     )
 }
 
+/// [C] target description: `Health checks failed`.
+pub const HEALTH_CHECKS_FAILED: &str = "Health checks failed";
+
+/// [C] target description: `Request timed out`.
+pub const REQUEST_TIMED_OUT: &str = "Request timed out";
+
+/// [C] target description for a status-code mismatch.
+pub fn health_check_codes(code: u16) -> String {
+    format!("Health checks failed with these codes: [{code}]")
+}
+
+/// [I] target description with reason `Elb.RegistrationInProgress`.
+pub const TARGET_REGISTERING: &str = "Target registration is in progress";
+
+/// [I] target description with reason `Elb.InitialHealthChecking`.
+pub const TARGET_INITIAL_CHECKS: &str = "Initial health checks in progress";
+
+/// [I] target description with reason `Target.DeregistrationInProgress`.
+pub const TARGET_DEREGISTERING: &str = "Target deregistration is in progress";
+
 /// [V] rolloutStateReason while in progress.
 pub fn rollout_in_progress(deployment: &str) -> String {
     format!("ECS deployment {deployment} in progress.")

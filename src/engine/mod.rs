@@ -133,8 +133,6 @@ pub struct TaskRun {
     pub wait_since: Option<Millis>,
     /// The endpoint that wait is for.
     pub wait_for: Option<Endpoint>,
-    /// When the containers started.
-    pub running_since: Option<Millis>,
     /// When the app answers on its port.
     pub ready_at: Option<Millis>,
     /// Target groups registered in, with the port.
@@ -145,8 +143,7 @@ pub struct TaskRun {
     pub health: Option<(usize, bool, Millis)>,
     /// Profile log lines still to write: (at, stream group, stream, line).
     pub pending_logs: Vec<(Millis, String, String, String)>,
-    /// World epoch at the last ELB probe.
-    pub probed_epoch: u64,
+
     /// A failure already decided that fires at the next step event (IAM answers after a short delay).
     pub pending_failure: Option<(String, StopCause)>,
     /// Whether any container has a health check (the task is healthy only once it passes).
@@ -157,8 +154,6 @@ pub struct TaskRun {
     pub td: Option<Arc<crate::world::TaskDefinition>>,
     /// The task id, shared by the events queued for it.
     pub handle: Option<Arc<str>>,
-    /// Whether the task ever reached RUNNING.
-    pub ever_running: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -272,7 +267,6 @@ impl Sim {
     /// Tells the engine the world was changed from outside (a fault, a fix):
     /// every service is looked at again and health checks re-probe.
     pub fn world_changed(&mut self) {
-        self.world.epoch += 1;
         let keys: Vec<(String, String)> = self.world.services.keys().cloned().collect();
         for (c, s) in keys {
             self.poke_service(&c, &s, self.now);

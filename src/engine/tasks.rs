@@ -851,7 +851,6 @@ impl Sim {
         self.set_status(id, TaskStatus::Running);
         if let Some(t) = self.world.tasks.get_mut(id) {
             t.run.step = Step::Running;
-            t.run.ever_running = true;
         }
         self.on_task_running(id);
         self.plan_running(id);
@@ -1042,7 +1041,6 @@ impl Sim {
                 1_000_000_000u64 + (now as u64 % 9_000_000_000)
             ));
         }
-        t.run.running_since = Some(now);
         t.run.ready_at = Some(ready_at);
         t.run.exit = exit;
         t.run.health = health;
@@ -1227,7 +1225,7 @@ impl Sim {
                     task_id: id.to_string(),
                     state: "initial".into(),
                     reason: Some("Elb.RegistrationInProgress".into()),
-                    description: Some("Target registration is in progress".into()),
+                    description: Some(m::TARGET_REGISTERING.into()),
                     ok_streak: 0,
                     fail_streak: 0,
                 });
@@ -1259,7 +1257,6 @@ impl Sim {
             return;
         }
         let targets = t.run.targets.clone();
-        let epoch = self.world.epoch;
         let mut next: Option<i64> = None;
         let mut failed: Option<(String, u16, String)> = None;
         for (tg_arn, port) in targets {
@@ -1281,7 +1278,7 @@ impl Sim {
                         target.description = None;
                     } else {
                         target.reason = Some("Elb.InitialHealthChecking".into());
-                        target.description = Some("Initial health checks in progress".into());
+                        target.description = Some(m::TARGET_INITIAL_CHECKS.into());
                     }
                 }
                 Err((code, desc)) => {
@@ -1294,7 +1291,7 @@ impl Sim {
                         failed = Some((tg_arn.clone(), port, desc));
                     } else if target.state == "initial" {
                         target.reason = Some("Elb.InitialHealthChecking".into());
-                        target.description = Some("Initial health checks in progress".into());
+                        target.description = Some(m::TARGET_INITIAL_CHECKS.into());
                     }
                 }
             }
@@ -1302,9 +1299,6 @@ impl Sim {
                 let at = self.now + hc.interval as i64 * SECOND;
                 next = Some(next.map_or(at, |n: i64| n.min(at)));
             }
-        }
-        if let Some(t) = self.world.tasks.get_mut(id) {
-            t.run.probed_epoch = epoch;
         }
         let svc = self.service_of(id).cloned();
         if let (Some((tg_arn, port, desc)), Some(svc)) = (failed, svc.as_ref()) {
@@ -1342,13 +1336,13 @@ impl Sim {
         let failed = || {
             (
                 "Target.FailedHealthChecks".to_string(),
-                "Health checks failed".to_string(),
+                m::HEALTH_CHECKS_FAILED.to_string(),
             )
         };
         let timeout = || {
             (
                 "Target.Timeout".to_string(),
-                "Request timed out".to_string(),
+                m::REQUEST_TIMED_OUT.to_string(),
             )
         };
         let t = self.world.tasks.get(id).ok_or_else(failed)?;
@@ -1437,13 +1431,13 @@ impl Sim {
             if !ok {
                 return Err((
                     "Target.ResponseCodeMismatch".into(),
-                    format!("Health checks failed with these codes: [{code}]"),
+                    m::health_check_codes(code),
                 ));
             }
         } else if !matcher_allows(&tg.health_check.matcher, 200) {
             return Err((
                 "Target.ResponseCodeMismatch".into(),
-                "Health checks failed with these codes: [200]".into(),
+                m::health_check_codes(200),
             ));
         }
         Ok(())
@@ -1558,7 +1552,7 @@ impl Sim {
                 for x in tg.targets.iter_mut().filter(|x| x.task_id == id) {
                     x.state = "draining".into();
                     x.reason = Some("Target.DeregistrationInProgress".into());
-                    x.description = Some("Target deregistration is in progress".into());
+                    x.description = Some(m::TARGET_DEREGISTERING.into());
                 }
             }
             if let Some((c, s)) = &svc {

@@ -81,8 +81,6 @@ pub struct World {
     pub names: BTreeMap<String, String>,
     /// Public addresses AWS endpoints resolve to, by host name.
     pub endpoint_ips: BTreeMap<String, String>,
-    /// Bumped on every mutation, so the engine knows to look again.
-    pub epoch: u64,
 }
 
 impl World {
@@ -118,7 +116,6 @@ impl World {
             profiles: BTreeMap::new(),
             names: BTreeMap::new(),
             endpoint_ips: BTreeMap::new(),
-            epoch: 0,
         };
         for p in aws_managed_policies() {
             w.policies.insert(p.arn.clone(), p);
