@@ -89,10 +89,7 @@ pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
                 .map(|s| s.to_string())
         })
         .collect();
-    let near = ids
-        .iter()
-        .min_by_key(|c| edit_distance(c, id))
-        .filter(|c| edit_distance(c, id) <= 3);
+    let near = crate::suggest::closest(id, ids.iter().map(String::as_str));
     let hint = near
         .map(|n| format!(" Did you mean '{n}'?"))
         .unwrap_or_default();
@@ -101,24 +98,6 @@ pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
         dir.display(),
         ids.join(", ")
     )))
-}
-
-/// Levenshtein distance, for "did you mean".
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// `faultline list`: id, title, difficulty, tags; filtered by tag and difficulty.
@@ -157,11 +136,7 @@ pub fn list(dir: &Path, tag: Option<&str>, difficulty: Option<u8>) -> Result<Str
 
 /// `faultline causes`: the vocabulary.
 pub fn causes() -> String {
-    let w = causes::CAUSES.iter().map(|c| c.id.len()).max().unwrap_or(0);
-    causes::CAUSES
-        .iter()
-        .map(|c| format!("{:<w$}  {}\n", c.id, c.summary))
-        .collect()
+    causes::listing()
 }
 
 /// `faultline show <id>`: the author's view, spoilers included.

@@ -13,5 +13,6 @@ pub mod error;
 pub mod grade;
 pub mod repl;
 pub mod scenario;
+pub mod suggest;
 pub mod time;
 pub mod world;

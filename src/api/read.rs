@@ -230,10 +230,7 @@ pub fn check_flags(op: &Op, inv: &Invocation) -> Result<(), ArgError> {
             .find(|f| f.name == name);
         if known.is_none() {
             let all: Vec<&str> = op.flags.iter().map(|f| f.name).collect();
-            let near = all
-                .iter()
-                .min_by_key(|c| crate::cli::edit_distance(c, name))
-                .filter(|c| crate::cli::edit_distance(c, name) <= 3);
+            let near = crate::suggest::closest(name, all.iter().copied());
             let hint = near
                 .map(|n| format!("\n(did you mean --{n}?)"))
                 .unwrap_or_default();

@@ -197,10 +197,7 @@ impl Grader {
     ) -> Result<String, String> {
         if causes::find(cause).is_none() {
             let ids: Vec<&str> = causes::CAUSES.iter().map(|c| c.id).collect();
-            let near = ids
-                .iter()
-                .min_by_key(|c| crate::cli::edit_distance(c, cause))
-                .filter(|c| crate::cli::edit_distance(c, cause) <= 4);
+            let near = crate::suggest::closest(cause, ids.iter().copied());
             let hint = near
                 .map(|n| format!(" Did you mean '{n}'?"))
                 .unwrap_or_default();

@@ -1,7 +1,8 @@
 //! Tab completion and inline hints, driven by the operation table and the
 //! live world: services, operations, flags, and resource names and ids.
 
-use super::session::{services, Session, VERBS};
+use super::help::services;
+use super::session::{Session, VERBS};
 use crate::api::read::{self, Complete, FlagKind};
 use crate::world::World;
 use rustyline::completion::{Completer, Pair};

@@ -4,6 +4,7 @@
 //! clock read.
 
 pub mod complete;
+pub mod help;
 pub mod session;
 
 use crate::cli::{self, CliError};

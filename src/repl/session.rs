@@ -225,12 +225,14 @@ impl Session {
         };
         let first = words[0].as_str();
         match first {
-            "help" | "?" => return Reply::ok(help(&words[1..])),
+            "help" | "?" => return Reply::ok(super::help::help(&words[1..])),
             "brief" | "briefing" => return Reply::ok(self.briefing().trim_end().to_string()),
             "status" => return Reply::ok(self.status()),
             "wait" => return self.wait(&words[1..]),
             "hint" => return self.hint(),
-            "causes" => return Reply::ok(crate::cli::causes().trim_end().to_string()),
+            "causes" => {
+                return Reply::ok(crate::scenario::causes::listing().trim_end().to_string())
+            }
             "quit" | "exit" => {
                 return Reply {
                     text: String::new(),
@@ -252,7 +254,7 @@ impl Session {
             Err(e) => return Reply::err(e.0),
         };
         let Some(op) = read::find(&inv.service, &inv.operation) else {
-            return Reply::err(unknown_command(&inv.service, &inv.operation));
+            return Reply::err(super::help::unknown_command(&inv.service, &inv.operation));
         };
         let output = match inv.value("output") {
             Ok(o) => o,
@@ -552,127 +554,4 @@ impl Session {
 pub fn iso_short(t: Millis) -> String {
     let s = iso(t);
     format!("{} {}", &s[..10], &s[11..19])
-}
-
-/// The `help` text.
-pub fn help(args: &[String]) -> String {
-    let mut o = String::new();
-    match args {
-        [] => {
-            let _ = writeln!(o, "Game commands:");
-            for (_, usage, what) in VERBS {
-                let _ = writeln!(o, "  {usage:<28} {what}");
-            }
-            let _ = writeln!(o, "\nAWS commands (read-only; `aws` in front is optional), with --query and --output json|text|table:");
-            for svc in services() {
-                let names: Vec<&str> = read::ops()
-                    .iter()
-                    .filter(|op| op.service == svc)
-                    .map(|op| op.name)
-                    .collect();
-                let _ = writeln!(o, "  {svc:<15} {}", names.join(", "));
-            }
-            let _ = write!(o, "\n`help <service>` or `help <service> <operation>` for details. Tab completes commands, flags and resource ids.");
-        }
-        [svc] => {
-            let ops: Vec<_> = read::ops()
-                .into_iter()
-                .filter(|op| op.service == svc.as_str())
-                .collect();
-            if ops.is_empty() {
-                return unknown_command(svc, "");
-            }
-            for op in ops {
-                let _ = writeln!(o, "  {} {:<28} {}", op.service, op.name, op.summary);
-            }
-        }
-        [svc, name, ..] => match read::find(svc, name) {
-            None => return unknown_command(svc, name),
-            Some(op) => {
-                let _ = writeln!(o, "{} {}: {}", op.service, op.name, op.summary);
-                if let Some((p, _)) = op.positional {
-                    let _ = writeln!(o, "  <{p}>");
-                }
-                for f in op.flags {
-                    let req = if f.required { " (required)" } else { "" };
-                    let _ = writeln!(o, "  --{:<26} {}{req}", f.name, f.help);
-                }
-                let _ = write!(o, "  --query, --output json|text|table");
-            }
-        },
-    }
-    o.trim_end().to_string()
-}
-
-/// The services that have read operations, in help order.
-pub fn services() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = Vec::new();
-    for op in read::ops() {
-        if !v.contains(&op.service) {
-            v.push(op.service);
-        }
-    }
-    v
-}
-
-/// Text for a command faultline does not know, with a suggestion.
-pub fn unknown_command(service: &str, operation: &str) -> String {
-    let svcs = services();
-    let verbs: Vec<&str> = VERBS.iter().map(|v| v.0).collect();
-    if !svcs.contains(&service) {
-        if write::is_write(service, operation) {
-            return format!("{service} {operation} changes the world; diagnostics are read-only");
-        }
-        // Prefer a near service that has the operation typed (`ecz describe-tasks` -> ecs).
-        let with_op: Vec<&str> = svcs
-            .iter()
-            .copied()
-            .filter(|s| read::find(s, operation).is_some())
-            .collect();
-        let all: Vec<&str> = svcs.iter().copied().chain(verbs.iter().copied()).collect();
-        let near = closest(service, &with_op).or_else(|| closest(service, &all));
-        let mut msg = format!("Unknown command '{service}'.");
-        if let Some(n) = near {
-            let _ = write!(msg, " Did you mean '{n}'?");
-        }
-        let _ = write!(msg, " Type `help` for what you can use.");
-        return msg;
-    }
-    if write::is_write(service, operation) {
-        return format!(
-            "{service} {operation} changes the world; the diagnostics are read-only. Fixes (`fix {service} {operation} ...`) arrive with grading."
-        );
-    }
-    let names: Vec<&str> = read::ops()
-        .iter()
-        .filter(|o| o.service == service)
-        .map(|o| o.name)
-        .collect();
-    // The AWS CLI's own wording for an unknown operation: argparse's two padded columns.
-    let mut msg =
-        String::from("aws: error: argument operation: Invalid choice, valid choices are:\n\n");
-    for pair in names.chunks(2) {
-        match pair {
-            [a, b] => {
-                let _ = writeln!(msg, "{a:<40} | {b}");
-            }
-            [a] => {
-                let _ = writeln!(msg, "{a}");
-            }
-            _ => {}
-        }
-    }
-    if let Some(n) = closest(operation, &names) {
-        let _ = write!(msg, "\nInvalid choice: '{operation}', maybe you meant:\n\n  * {n}\n\nDid you mean '{service} {n}'?");
-    }
-    msg.trim_end().to_string()
-}
-
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (crate::cli::edit_distance(c, word), *c))
-        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| c)
 }

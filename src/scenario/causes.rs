@@ -101,6 +101,15 @@ pub fn shows_refusal(id: &str, error: &str) -> bool {
     }
 }
 
+/// The vocabulary, one line a cause: id and summary.
+pub fn listing() -> String {
+    let w = CAUSES.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    CAUSES
+        .iter()
+        .map(|c| format!("{:<w$}  {}\n", c.id, c.summary))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
