@@ -4,9 +4,8 @@
 //! pre-history).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use faultline::api::read::{self, ReadCtx};
-use faultline::api::render::{self, Output};
-use faultline::api::Invocation;
+use faultline::awscli::command;
+use faultline::awscli::render;
 use faultline::engine::Sim;
 use faultline::repl::session::{Clock, Session, SCRIPT_STEP};
 use faultline::scenario::{build, format::Environment, parse_yaml, Mode, Scenario};
@@ -76,15 +75,8 @@ fn big_sim() -> Sim {
 
 /// Parse, run and render one command, as the REPL does.
 fn command(sim: &Sim, line: &str) -> String {
-    let mut inv = Invocation::parse(line).expect("command parses");
-    let op = read::find(&inv.service, &inv.operation).expect("known operation");
-    let query = inv.value("query").expect("query");
-    let ctx = ReadCtx {
-        world: &sim.world,
-        now: sim.now(),
-    };
-    let v = read::run(op, &ctx, &mut inv).expect("command runs");
-    render::render(&v, query.as_deref(), Output::Json, op.api).expect("renders")
+    let (cmd, v) = command::read(sim, line).expect("command runs");
+    render::render(&v, cmd.query.as_deref(), cmd.output, cmd.entry.api()).expect("renders")
 }
 
 fn benches(c: &mut Criterion) {

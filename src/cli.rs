@@ -237,7 +237,10 @@ pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
             secs(a.at - inst.now),
             tag,
             a.note,
-            a.op
+            match &a.refused {
+                Some(e) => format!("{}\nrefused: {e}", a.op),
+                None => a.op.clone(),
+            }
         );
     }
     let _ = writeln!(o, "\nSERVICE EVENTS (oldest first)");

@@ -6,7 +6,8 @@
 //! and changes the world through fixes, the engine runs forward, and grading
 //! judges the result.
 
-pub mod api;
+pub mod aws;
+pub mod awscli;
 pub mod cli;
 pub mod engine;
 pub mod error;

@@ -165,7 +165,9 @@ fn base_sim() -> Sim {
 }
 
 fn apply(sim: &mut Sim, line: &str) {
-    crate::api::write::apply(sim, line).unwrap_or_else(|e| panic!("{line}: {e}"));
+    crate::awscli::command::write(sim, line)
+        .map(|(_, v)| v)
+        .unwrap_or_else(|e| panic!("{line}: {e}"));
 }
 
 fn run(sim: &mut Sim, d: Millis) {
@@ -749,7 +751,7 @@ fn failing_deployment(deployment: &str) -> (Sim, String, String) {
     let mut def = sim.world.task_definition("web").unwrap().def.clone();
     def.container_definitions[0].image = format!("{}/web:v9", sim.world.registry());
     let now = sim.now();
-    let td = crate::api::write::register(&mut sim.world, def, now).unwrap();
+    let td = crate::aws::sim::write::register(&mut sim.world, def, now).unwrap();
     apply(
         &mut sim,
         &format!(

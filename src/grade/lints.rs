@@ -1098,7 +1098,8 @@ mod tests {
             .iter()
             .map(|l| {
                 let line = inst.resolve(l).unwrap_or_else(|e| panic!("{l}: {e}"));
-                crate::api::write::apply(&mut inst.sim, &line)
+                crate::awscli::command::write(&mut inst.sim, &line)
+                    .map(|(_, v)| v)
                     .unwrap_or_else(|e| panic!("{line}: {e} (seed {})", inst.seed));
                 fix_of(&line)
             })

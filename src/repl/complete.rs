@@ -3,7 +3,8 @@
 
 use super::help::services;
 use super::session::{Session, VERBS};
-use crate::api::read::{self, Complete, FlagKind};
+use crate::aws::catalogue::{self, Complete, Flag, FlagKind};
+use crate::awscli::command::GLOBAL_FLAGS;
 use crate::world::World;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
@@ -40,7 +41,31 @@ pub fn candidates(world: &World, line: &str) -> (usize, Vec<String>) {
         v.dedup();
         v
     };
+    // `fix` is followed by a mutating command; everything else is read-only.
+    let fixing = words.first() == Some(&"fix");
+    if fixing {
+        words.remove(0);
+        if words.first() == Some(&"aws") {
+            words.remove(0);
+        }
+    }
+    let ops_of = |svc: &str| -> Vec<String> {
+        catalogue::entries()
+            .filter(|o| o.service() == svc && o.is_write() == fixing)
+            .map(|o| o.name().to_string())
+            .collect()
+    };
+    let services_for = || -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for o in catalogue::entries().filter(|o| o.is_write() == fixing) {
+            if !v.iter().any(|s| s == o.service()) {
+                v.push(o.service().to_string());
+            }
+        }
+        v
+    };
     match words.as_slice() {
+        [] if fixing => (start, pick(services_for())),
         [] => {
             let mut all: Vec<String> = VERBS.iter().map(|v| v.0.to_string()).collect();
             all.extend(services().iter().map(|s| s.to_string()));
@@ -49,25 +74,29 @@ pub fn candidates(world: &World, line: &str) -> (usize, Vec<String>) {
         }
         ["help"] => (
             start,
-            pick(services().iter().map(|s| s.to_string()).collect()),
+            pick(
+                catalogue::services()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
         ),
-        ["help", svc] | [svc] => {
-            let ops = read::ops()
-                .into_iter()
-                .filter(|o| o.service == *svc)
-                .map(|o| o.name.to_string())
+        ["help", svc] => {
+            let ops = catalogue::entries()
+                .filter(|o| o.service() == *svc)
+                .map(|o| o.name().to_string())
                 .collect();
             (start, pick(ops))
         }
+        [svc] => (start, pick(ops_of(svc))),
         [svc, op, rest @ ..] => {
-            let Some(op) = read::find(svc, op) else {
+            let Some(op) = catalogue::find(svc, op).filter(|o| o.is_write() == fixing) else {
                 return (start, vec![]);
             };
-            let flags: Vec<&read::Flag> =
-                op.flags.iter().chain(read::GLOBAL_FLAGS.iter()).collect();
+            let flags: Vec<&Flag> = op.flags().iter().chain(GLOBAL_FLAGS.iter()).collect();
             if current.starts_with("--")
                 || (current.is_empty() && rest.last().is_none_or(|w| !w.starts_with("--")))
-                    && op.positional.is_none()
+                    && op.positional().is_none()
             {
                 let used: Vec<&str> = rest.iter().filter_map(|w| w.strip_prefix("--")).collect();
                 let names = flags
@@ -83,7 +112,7 @@ pub fn candidates(world: &World, line: &str) -> (usize, Vec<String>) {
                     .iter()
                     .find(|x| format!("--{}", x.name) == **f)
                     .map(|x| (x.complete, x.kind)),
-                None => op.positional.map(|(_, c)| (c, FlagKind::Str)),
+                None => op.positional().map(|(_, c)| (c, FlagKind::Str)),
             };
             match source {
                 Some((c, _)) => (start, pick(values(world, c))),

@@ -1,9 +1,17 @@
 //! What the shell answers about commands: `help`, the services and
-//! operations it knows, and the AWS CLI's words for an unknown command.
+//! operations it knows, and the AWS CLI's words for an unknown command. All
+//! of it comes from the operation catalogue.
 
 use super::session::VERBS;
-use crate::api::{read, write};
+use crate::aws::catalogue::{self, Entry};
 use std::fmt::Write as _;
+
+fn names(service: &str, write: bool) -> Vec<&'static str> {
+    catalogue::entries()
+        .filter(|o| o.service() == service && o.is_write() == write)
+        .map(|o| o.name())
+        .collect()
+}
 
 /// The `help` text.
 pub fn help(args: &[String]) -> String {
@@ -16,35 +24,47 @@ pub fn help(args: &[String]) -> String {
             }
             let _ = writeln!(o, "\nAWS commands (read-only; `aws` in front is optional), with --query and --output json|text|table:");
             for svc in services() {
-                let names: Vec<&str> = read::ops()
-                    .iter()
-                    .filter(|op| op.service == svc)
-                    .map(|op| op.name)
-                    .collect();
-                let _ = writeln!(o, "  {svc:<15} {}", names.join(", "));
+                let _ = writeln!(o, "  {svc:<15} {}", names(svc, false).join(", "));
+            }
+            let _ = writeln!(
+                o,
+                "\nFixes (`fix <service> <operation> ...`; AWS validates them):"
+            );
+            for svc in catalogue::services() {
+                let w = names(svc, true);
+                if !w.is_empty() {
+                    let _ = writeln!(o, "  {svc:<15} {}", w.join(", "));
+                }
             }
             let _ = write!(o, "\n`help <service>` or `help <service> <operation>` for details. Tab completes commands, flags and resource ids.");
         }
         [svc] => {
-            let ops: Vec<_> = read::ops()
-                .into_iter()
-                .filter(|op| op.service == svc.as_str())
+            let ops: Vec<Entry> = catalogue::entries()
+                .filter(|op| op.service() == svc.as_str())
                 .collect();
             if ops.is_empty() {
                 return unknown_command(svc, "");
             }
             for op in ops {
-                let _ = writeln!(o, "  {} {:<28} {}", op.service, op.name, op.summary);
+                let fix = if op.is_write() { "fix " } else { "" };
+                let _ = writeln!(
+                    o,
+                    "  {fix}{} {:<28} {}",
+                    op.service(),
+                    op.name(),
+                    op.summary()
+                );
             }
         }
-        [svc, name, ..] => match read::find(svc, name) {
+        [svc, name, ..] => match catalogue::find(svc, name) {
             None => return unknown_command(svc, name),
             Some(op) => {
-                let _ = writeln!(o, "{} {}: {}", op.service, op.name, op.summary);
-                if let Some((p, _)) = op.positional {
+                let fix = if op.is_write() { "fix " } else { "" };
+                let _ = writeln!(o, "{fix}{} {}: {}", op.service(), op.name(), op.summary());
+                if let Some((p, _)) = op.positional() {
                     let _ = writeln!(o, "  <{p}>");
                 }
-                for f in op.flags {
+                for f in op.flags() {
                     let req = if f.required { " (required)" } else { "" };
                     let _ = writeln!(o, "  --{:<26} {}{req}", f.name, f.help);
                 }
@@ -58,7 +78,7 @@ pub fn help(args: &[String]) -> String {
 /// The services that have read operations, in help order.
 pub fn services() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = Vec::new();
-    for op in read::ops() {
+    for op in catalogue::reads() {
         if !v.contains(&op.service) {
             v.push(op.service);
         }
@@ -68,17 +88,19 @@ pub fn services() -> Vec<&'static str> {
 
 /// Text for a command faultline does not know, with a suggestion.
 pub fn unknown_command(service: &str, operation: &str) -> String {
+    if catalogue::find_write(service, operation).is_some() {
+        return format!(
+            "{service} {operation} changes the world; the diagnostics are read-only. Apply it as a fix: `fix {service} {operation} ...` (`help {service} {operation}` lists its flags)."
+        );
+    }
     let svcs = services();
     let verbs: Vec<&str> = VERBS.iter().map(|v| v.0).collect();
     if !svcs.contains(&service) {
-        if write::is_write(service, operation) {
-            return format!("{service} {operation} changes the world; diagnostics are read-only");
-        }
         // Prefer a near service that has the operation typed (`ecz describe-tasks` -> ecs).
         let with_op: Vec<&str> = svcs
             .iter()
             .copied()
-            .filter(|s| read::find(s, operation).is_some())
+            .filter(|s| catalogue::find_read(s, operation).is_some())
             .collect();
         let all: Vec<&str> = svcs.iter().copied().chain(verbs.iter().copied()).collect();
         let near = closest(service, &with_op).or_else(|| closest(service, &all));
@@ -89,16 +111,7 @@ pub fn unknown_command(service: &str, operation: &str) -> String {
         let _ = write!(msg, " Type `help` for what you can use.");
         return msg;
     }
-    if write::is_write(service, operation) {
-        return format!(
-            "{service} {operation} changes the world; the diagnostics are read-only. Fixes (`fix {service} {operation} ...`) arrive with grading."
-        );
-    }
-    let names: Vec<&str> = read::ops()
-        .iter()
-        .filter(|o| o.service == service)
-        .map(|o| o.name)
-        .collect();
+    let names = names(service, false);
     // The AWS CLI's own wording for an unknown operation: argparse's two padded columns.
     let mut msg =
         String::from("aws: error: argument operation: Invalid choice, valid choices are:\n\n");

@@ -2,9 +2,10 @@
 //! typed. `Session::execute` turns one line into output; it never panics and
 //! never ends the session on an error.
 
-use crate::api::read::{self, ReadCtx};
-use crate::api::render::{self, Output};
-use crate::api::{write, CommandError, Invocation};
+use crate::aws::catalogue;
+use crate::aws::{CommandError, Invocation};
+use crate::awscli::command;
+use crate::awscli::render::{self, Output};
 use crate::scenario::{Instance, Scenario};
 use crate::time::{iso, Dur, Millis, HOUR, SECOND};
 use std::fmt::Write as _;
@@ -249,42 +250,29 @@ impl Session {
     }
 
     fn aws(&mut self, line: &str) -> Reply {
-        let mut inv = match Invocation::parse(line) {
+        let inv = match Invocation::parse(line) {
             Ok(i) => i,
             Err(e) => return Reply::err(e.0),
         };
-        let Some(op) = read::find(&inv.service, &inv.operation) else {
+        if catalogue::find_read(&inv.service, &inv.operation).is_none() {
             return Reply::err(super::help::unknown_command(&inv.service, &inv.operation));
-        };
-        let output = match inv.value("output") {
-            Ok(o) => o,
-            Err(e) => return Reply::err(e.0),
-        };
-        let output = match output
-            .as_deref()
-            .map(Output::parse)
-            .unwrap_or(Ok(Output::Json))
-        {
-            Ok(o) => o,
-            Err(e) => return Reply::err(e),
-        };
-        let query = match inv.value("query") {
-            Ok(q) => q,
-            Err(e) => return Reply::err(e.0),
-        };
-        let ctx = ReadCtx {
-            world: &self.inst.sim.world,
-            now: self.inst.sim.now(),
-        };
-        match read::run(op, &ctx, &mut inv) {
-            Ok(v) => match render::render(&v, query.as_deref(), output, op.api) {
-                Ok(text) => {
-                    self.grade
-                        .observe(&self.scenario, &self.inst, op.service, op.name, &text);
-                    Reply::ok(text.trim_end_matches('\n').to_string())
+        }
+        match command::read(&self.inst.sim, line) {
+            Ok((cmd, v)) => {
+                match render::render(&v, cmd.query.as_deref(), cmd.output, cmd.entry.api()) {
+                    Ok(text) => {
+                        self.grade.observe(
+                            &self.scenario,
+                            &self.inst,
+                            cmd.entry.service(),
+                            cmd.entry.name(),
+                            &text,
+                        );
+                        Reply::ok(text.trim_end_matches('\n').to_string())
+                    }
+                    Err(e) => Reply::err(e.to_string()),
                 }
-                Err(e) => Reply::err(e.to_string()),
-            },
+            }
             Err(CommandError::Args(e)) => Reply::err(e.0),
             Err(e) => Reply::err(e.to_string()),
         }
@@ -338,18 +326,21 @@ impl Session {
             Ok(i) => i,
             Err(e) => return Reply::err(e.0),
         };
-        if !write::is_write(&inv.service, &inv.operation) {
-            if read::find(&inv.service, &inv.operation).is_some() {
+        if catalogue::find_write(&inv.service, &inv.operation).is_none() {
+            if catalogue::find_read(&inv.service, &inv.operation).is_some() {
                 return Reply::err(format!(
                     "{} {} is read-only: run it without `fix`",
                     inv.service, inv.operation
                 ));
             }
+            let known: Vec<String> = catalogue::writes()
+                .map(|o| format!("{} {}", o.service, o.name))
+                .collect();
             return Reply::err(format!(
                 "faultline cannot apply {} {}; the fixes it knows: {}",
                 inv.service,
                 inv.operation,
-                write::OPERATIONS.join(", ")
+                known.join(", ")
             ));
         }
         if self.grade.verdict.is_some() {
@@ -358,8 +349,8 @@ impl Session {
         if self.grade.before_fix.is_none() {
             self.grade.before_fix = Some(self.inst.sim.world.clone());
         }
-        match write::apply(&mut self.inst.sim, command) {
-            Ok(v) => {
+        match command::write(&mut self.inst.sim, command) {
+            Ok((_, v)) => {
                 self.grade.fixes.push(crate::grade::AppliedFix {
                     line: command.to_string(),
                     service: inv.service.clone(),

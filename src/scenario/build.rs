@@ -3,7 +3,7 @@
 //! turns paths into file, line and column.
 
 use super::format::*;
-use crate::api::write;
+use crate::aws::sim::write;
 use crate::engine::Sim;
 use crate::time::{Millis, SECOND};
 use crate::world::*;

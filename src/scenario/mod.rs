@@ -221,6 +221,8 @@ pub struct Applied {
     pub decoy: bool,
     /// The operation, as text.
     pub op: String,
+    /// The AWS error that refused it (`refused: true` entries: history AWS refused).
+    pub refused: Option<String>,
 }
 
 /// A scenario instantiated with a seed: the simulation at "now".
@@ -272,9 +274,6 @@ impl Instance {
         build::resolve(&self.sim.world, &self.vars, &text)
     }
 }
-
-/// Marks, in an applied entry's text, the AWS error that refused it.
-const REFUSED: &str = "refused: ";
 
 /// Default virtual length of history before the first timeline entry.
 const DEFAULT_HISTORY: Millis = 2 * HOUR;
@@ -407,9 +406,9 @@ impl Scenario {
             }
         }
         for (i, c) in s.investigation.iter().enumerate() {
-            let inv = crate::api::Invocation::parse(c)
+            let entry = crate::awscli::command::check(c)
                 .map_err(|e| self.err(format!("investigation[{i}]"), e.0))?;
-            if crate::api::write::is_write(&inv.service, &inv.operation) {
+            if entry.is_write() {
                 return Err(self.err(
                     format!("investigation[{i}]"),
                     "the investigation must be read-only; this command changes the world",
@@ -417,14 +416,17 @@ impl Scenario {
             }
         }
         for (i, c) in s.fix.iter().enumerate() {
-            let inv =
-                crate::api::Invocation::parse(c).map_err(|e| self.err(format!("fix[{i}]"), e.0))?;
-            if !crate::api::write::is_write(&inv.service, &inv.operation) {
+            let entry =
+                crate::awscli::command::check(c).map_err(|e| self.err(format!("fix[{i}]"), e.0))?;
+            if !entry.is_write() {
                 return Err(self.err(
                     format!("fix[{i}]"),
                     format!(
                         "not a mutating operation; known: {}",
-                        crate::api::write::OPERATIONS.join(", ")
+                        crate::aws::catalogue::writes()
+                            .map(|o| format!("{} {}", o.service, o.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ));
             }
@@ -537,7 +539,7 @@ impl Scenario {
             let at = now + e.at.0;
             sim.run_until(at)
                 .map_err(|m| self.err(&path, format!("seed {seed}: {m}")))?;
-            let op = self.apply_entry(&mut sim, &vars, e, &path)?;
+            let (op, refused) = self.apply_entry(&mut sim, &vars, e, &path)?;
             let note = build::resolve(&sim.world, &vars, &e.note)
                 .map_err(|m| self.err(format!("{path}.note"), m))?;
             applied.push(Applied {
@@ -546,6 +548,7 @@ impl Scenario {
                 fault: e.fault,
                 decoy,
                 op,
+                refused,
             });
         }
         sim.run_until(now)
@@ -562,7 +565,7 @@ impl Scenario {
 
     /// Whether an applied entry was refused by AWS, with its error.
     pub fn refusal(a: &Applied) -> Option<&str> {
-        a.op.split_once(REFUSED).map(|(_, e)| e)
+        a.refused.as_deref()
     }
 
     fn apply_entry(
@@ -571,16 +574,16 @@ impl Scenario {
         vars: &BTreeMap<String, String>,
         e: &TimelineEntry,
         path: &str,
-    ) -> Result<String, ScenarioError> {
+    ) -> Result<(String, Option<String>), ScenarioError> {
         let resolve = |sim: &Sim, p: &str, t: &str| {
             build::resolve(&sim.world, vars, t).map_err(|m| self.err(p, m))
         };
         if let Some(line) = &e.aws {
             let p = format!("{path}.aws");
             let line = resolve(sim, &p, line)?;
-            match (crate::api::write::apply(sim, &line), e.refused) {
-                (Ok(_), false) => return Ok(line),
-                (Err(err), true) => return Ok(format!("{line}\n{REFUSED}{err}")),
+            match (crate::awscli::command::write(sim, &line), e.refused) {
+                (Ok(_), false) => return Ok((line, None)),
+                (Err(err), true) => return Ok((line, Some(err.to_string()))),
                 (Ok(_), true) => {
                     return Err(self.err(&p, "marked `refused: true`, but AWS accepted it"))
                 }
@@ -614,15 +617,15 @@ impl Scenario {
             })?;
             let now = sim.now();
             let td = match (
-                crate::api::write::register(&mut sim.world, def, now),
+                crate::aws::sim::write::register(&mut sim.world, def, now),
                 e.refused,
             ) {
                 (Ok(td), false) => td,
                 // The pipeline's RegisterTaskDefinition call was refused: nothing was deployed.
                 (Err(m), true) => {
-                    return Ok(format!(
-                        "ecs register-task-definition ({})\n{REFUSED}{m}",
-                        d.service
+                    return Ok((
+                        format!("ecs register-task-definition ({})", d.service),
+                        Some(m.to_string()),
                     ))
                 }
                 (Ok(_), true) => {
@@ -633,16 +636,25 @@ impl Scenario {
                 }
                 (Err(m), false) => return Err(self.err(&p, m.to_string())),
             };
+            let update = crate::aws::Input::new()
+                .with("cluster", d.cluster.as_str())
+                .with("service", d.service.as_str())
+                .with("taskDefinition", td.family_revision());
+            let req = crate::aws::account::write_request("ecs", "update-service", update)
+                .map_err(|m| self.err(&p, m.to_string()))?;
+            crate::aws::Account::write(sim, &req).map_err(|m| self.err(&p, m.to_string()))?;
             let line = format!(
                 "ecs update-service --cluster {} --service {} --task-definition {}",
                 d.cluster,
                 d.service,
                 td.family_revision()
             );
-            crate::api::write::apply(sim, &line).map_err(|m| self.err(&p, m.to_string()))?;
-            return Ok(format!(
-                "ecs register-task-definition (family {}, revision {}) && {line}",
-                td.def.family, td.revision
+            return Ok((
+                format!(
+                    "ecs register-task-definition (family {}, revision {}) && {line}",
+                    td.def.family, td.revision
+                ),
+                None,
             ));
         }
         if let Some(pi) = &e.push_image {
@@ -660,11 +672,14 @@ impl Scenario {
             )
             .map_err(|e| self.place(e))?;
             sim.world_changed();
-            return Ok(format!(
-                "docker push {}/{}:{}",
-                sim.world.registry(),
-                pi.repository,
-                pi.image.tags.join(",")
+            return Ok((
+                format!(
+                    "docker push {}/{}:{}",
+                    sim.world.registry(),
+                    pi.repository,
+                    pi.image.tags.join(",")
+                ),
+                None,
             ));
         }
         if let Some(o) = &e.occupy_ips {
@@ -701,7 +716,10 @@ impl Scenario {
             }
             let desc = desc.replace('\u{0}', "<uuid>");
             sim.world_changed();
-            return Ok(format!("{n} network interfaces created in {sid} ({desc})"));
+            return Ok((
+                format!("{n} network interfaces created in {sid} ({desc})"),
+                None,
+            ));
         }
         Err(self.err(path, "no operation"))
     }

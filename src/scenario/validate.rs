@@ -109,7 +109,8 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         let line = inst
             .resolve(line)
             .map_err(|e| fail(format!("fix[{i}]: {e}")))?;
-        crate::api::write::apply(&mut inst.sim, &line)
+        crate::awscli::command::write(&mut inst.sim, &line)
+            .map(|(_, v)| v)
             .map_err(|e| fail(format!("fix[{i}] `{line}` failed: {e}")))?;
     }
     let healed = s.run_until_healed(&mut inst, s.within()).map_err(&fail)?;

@@ -5,8 +5,9 @@
 //! the order of the botocore shapes.
 
 use super::misc::cli_time;
-use super::read::{flag, not_found, required, Complete, FlagKind, Op, ReadCtx};
-use super::{ArgError, AwsError, CommandError, Invocation};
+use super::read::not_found;
+use super::{ArgError, AwsError, CommandError, Input};
+use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
 use crate::world::{LoadBalancer, TargetGroup, World};
 use serde_json::{json, Map, Value};
 
@@ -65,11 +66,10 @@ fn bracketed(names: &[&String]) -> String {
 }
 
 /// `elbv2 describe-load-balancers`.
-fn describe_load_balancers(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_load_balancers(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeLoadBalancers";
-    let arns = inv.values("load-balancer-arns")?;
-    let names = inv.values("names")?;
-    inv.finish_except(&["query", "output"])?;
+    let arns = inv.values("LoadBalancerArns")?;
+    let names = inv.values("Names")?;
     let w = ctx.world;
     if arns.is_some() && names.is_some() {
         // [I]
@@ -136,12 +136,11 @@ fn tg_json(tg: &TargetGroup) -> Value {
 }
 
 /// `elbv2 describe-target-groups`.
-fn describe_target_groups(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_target_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeTargetGroups";
-    let arns = inv.values("target-group-arns")?;
-    let names = inv.values("names")?;
-    let lb = inv.value("load-balancer-arn")?;
-    inv.finish_except(&["query", "output"])?;
+    let arns = inv.values("TargetGroupArns")?;
+    let names = inv.values("Names")?;
+    let lb = inv.value("LoadBalancerArn")?;
     let w = ctx.world;
     let given = [arns.is_some(), names.is_some(), lb.is_some()]
         .iter()
@@ -194,20 +193,14 @@ fn describe_target_groups(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, 
 }
 
 /// `elbv2 describe-target-health`.
-fn describe_target_health(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_target_health(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeTargetHealth";
-    let arn = inv.required("target-group-arn")?;
-    let wanted = match inv.values("targets")? {
+    let arn = inv.required("TargetGroupArn")?;
+    let wanted = match inv.structures("Targets") {
         None => None,
-        Some(words) => {
+        Some(items) => {
             let mut v = Vec::new();
-            for w in words {
-                let s = super::args::parse_value(&w)
-                    .map_err(|e| ArgError(format!("Error parsing parameter '--targets': {e}")))?;
-                let items = match s {
-                    Value::Array(a) => a,
-                    other => vec![other],
-                };
+            {
                 for t in items {
                     let id = t.get("Id").and_then(|x| x.as_str()).ok_or_else(|| {
                         ArgError(format!(
@@ -224,7 +217,6 @@ fn describe_target_health(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, 
             Some(v)
         }
     };
-    inv.finish_except(&["query", "output"])?;
     let Some(tg) = ctx.world.target_groups.get(&arn) else {
         return Err(not_found("TargetGroupNotFound", op, TG_MISSING));
     };
@@ -307,7 +299,7 @@ fn describe_target_health(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, 
 }
 
 /// The `elbv2` operations.
-pub const OPS: &[Op] = &[
+pub const OPS: &[ReadOp] = &[
     Op {
         service: "elbv2",
         name: "describe-load-balancers",
@@ -386,7 +378,7 @@ pub const OPS: &[Op] = &[
 mod tests {
     use super::*;
 
-    use crate::api::testkit::{aws_err, call, instance};
+    use crate::aws::sim::testkit::{aws_err, call, instance};
 
     #[test]
     fn load_balancer_shape() {

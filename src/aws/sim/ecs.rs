@@ -6,8 +6,8 @@
 //! the API leaves them out. Defaults and values the model does not give are
 //! marked [I] (inferred).
 
-use super::read::{flag, required, Complete, FlagKind, Op, ReadCtx};
-use super::{ArgError, AwsError, CommandError, Invocation};
+use super::{AwsError, CommandError, Input};
+use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
 use crate::time::iso;
 use crate::world::{
     short_name, Cluster, ContainerDefinition, Deployment, NetworkConfig, Service, Task,
@@ -15,28 +15,25 @@ use crate::world::{
 };
 use serde_json::{json, Map, Value};
 
-/// Flags left for the renderer.
-const KEEP: &[&str] = &["query", "output"];
-
-const CLUSTER: super::read::Flag = flag(
+const CLUSTER: crate::aws::catalogue::Flag = flag(
     "cluster",
     FlagKind::Str,
     "cluster name or ARN (default: the cluster named default)",
     Complete::Cluster,
 );
-const MAX_ITEMS: super::read::Flag = flag(
+const MAX_ITEMS: crate::aws::catalogue::Flag = flag(
     "max-items",
     FlagKind::Int,
     "return at most this many items, with a NextToken to continue",
     Complete::Nothing,
 );
-const STARTING_TOKEN: super::read::Flag = flag(
+const STARTING_TOKEN: crate::aws::catalogue::Flag = flag(
     "starting-token",
     FlagKind::Str,
     "the NextToken of an earlier, truncated call",
     Complete::Nothing,
 );
-const PAGE_SIZE: super::read::Flag = flag(
+const PAGE_SIZE: crate::aws::catalogue::Flag = flag(
     "page-size",
     FlagKind::Int,
     "ignored: the simulator answers in one page",
@@ -44,7 +41,7 @@ const PAGE_SIZE: super::read::Flag = flag(
 );
 
 /// The `ecs` operations.
-pub const OPS: &[Op] = &[
+pub const OPS: &[ReadOp] = &[
     Op {
         service: "ecs",
         name: "list-clusters",
@@ -280,33 +277,9 @@ pub const OPS: &[Op] = &[
 
 // ---------------------------------------------------------------- helpers
 
-/// The values of a list parameter as the CLI reads them: words, each split
-/// at commas (shorthand), or one JSON array.
-fn list_values(inv: &mut Invocation, name: &str) -> Result<Option<Vec<String>>, CommandError> {
-    let Some(words) = inv.values(name)? else {
-        return Ok(None);
-    };
-    if words.len() == 1 && words[0].trim_start().starts_with('[') {
-        let v = super::args::parse_value(&words[0])
-            .map_err(|e| ArgError(format!("Error parsing parameter '--{name}': {e}")))?;
-        let items = v
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(|s| s.to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        return Ok(Some(items));
-    }
-    Ok(Some(
-        words
-            .iter()
-            .flat_map(|w| w.split(','))
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-    ))
+/// The values of a list member.
+fn list_values(inv: &Input, name: &str) -> Result<Option<Vec<String>>, CommandError> {
+    Ok(inv.values(name)?)
 }
 
 /// Checks an enum-valued parameter as the ECS API does.
@@ -383,93 +356,9 @@ fn principal(world: &World) -> String {
     format!("arn:aws:iam::{}:root", world.account)
 }
 
-/// `--max-items` / `--starting-token` over a complete result, as the CLI's
-/// paginator does: the page, and the `NextToken` when more remain.
-fn paginate(
-    inv: &mut Invocation,
-    items: Vec<String>,
-) -> Result<(Vec<String>, Option<String>), CommandError> {
-    let max = int_flag(inv, "max-items")?;
-    int_flag(inv, "page-size")?;
-    let start = match inv.value("starting-token")? {
-        None => 0,
-        Some(tok) => decode_token(&tok).ok_or_else(|| {
-            // [I] the CLI's text for a token it cannot read.
-            ArgError(format!("Unable to parse the starting token: {tok}"))
-        })?,
-    };
-    let rest: Vec<String> = items.into_iter().skip(start).collect();
-    match max {
-        Some(m) if m > 0 && (m as usize) < rest.len() => {
-            let m = m as usize;
-            let page = rest.into_iter().take(m).collect();
-            Ok((page, Some(encode_token(start + m))))
-        }
-        _ => Ok((rest, None)),
-    }
-}
-
-fn int_flag(inv: &mut Invocation, name: &str) -> Result<Option<i64>, CommandError> {
-    match inv.value(name)? {
-        None => Ok(None),
-        Some(v) => {
-            v.trim().parse().map(Some).map_err(|_| {
-                ArgError(format!("invalid literal for int() with base 10: '{v}'")).into()
-            })
-        }
-    }
-}
-
-/// Adds `NextToken` (last, as the CLI adds it) to a list response.
-fn list_response(key: &str, items: Vec<String>, next: Option<String>) -> Value {
-    let mut m = Map::new();
-    m.insert(key.into(), json!(items));
-    if let Some(t) = next {
-        m.insert("NextToken".into(), Value::String(t));
-    }
-    Value::Object(m)
-}
-
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// The CLI's pagination token: base64 of `{"nextToken": null, "boto_truncate_amount": n}`.
-fn encode_token(offset: usize) -> String {
-    let text = format!("{{\"nextToken\": null, \"boto_truncate_amount\": {offset}}}");
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn decode_token(tok: &str) -> Option<usize> {
-    let mut bits = 0u32;
-    let mut nbits = 0;
-    let mut bytes = Vec::new();
-    for c in tok.trim().bytes().filter(|c| *c != b'=') {
-        let v = B64.iter().position(|x| *x == c)? as u32;
-        bits = bits << 6 | v;
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            bytes.push((bits >> nbits & 0xff) as u8);
-        }
-    }
-    let v: Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("boto_truncate_amount")?.as_u64().map(|n| n as usize)
+/// A list response: every item (the CLI's `--max-items` pages it, see `awscli::command`).
+fn list_response(key: &str, items: Vec<String>) -> Value {
+    json!({ key: items })
 }
 
 fn network_json(n: &NetworkConfig) -> Value {
@@ -491,11 +380,9 @@ fn put<T: Into<Value>>(m: &mut Map<String, Value>, key: &str, v: Option<T>) {
 
 // ---------------------------------------------------------------- clusters
 
-fn list_clusters(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn list_clusters(ctx: &ReadCtx, _: &Input) -> Result<Value, CommandError> {
     let arns: Vec<String> = ctx.world.clusters.values().map(|c| c.arn.clone()).collect();
-    let (page, next) = paginate(inv, arns)?;
-    inv.finish_except(KEEP)?;
-    Ok(list_response("clusterArns", page, next))
+    Ok(list_response("clusterArns", arns))
 }
 
 fn cluster_json(world: &World, c: &Cluster) -> Value {
@@ -522,10 +409,9 @@ fn cluster_json(world: &World, c: &Cluster) -> Value {
     })
 }
 
-fn describe_clusters(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_clusters(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let names = list_values(inv, "clusters")?.unwrap_or_else(|| vec!["default".into()]);
     list_values(inv, "include")?;
-    inv.finish_except(KEEP)?;
     let mut clusters = Vec::new();
     let mut failures = Vec::new();
     for given in names {
@@ -546,19 +432,19 @@ fn describe_clusters(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Comma
 
 // ---------------------------------------------------------------- services
 
-fn list_services(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn list_services(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "ListServices";
     let given = inv.value("cluster")?;
     let launch = choice(
         api,
         "launchType",
-        inv.value("launch-type")?,
+        inv.value("launchType")?,
         &["EC2", "FARGATE", "EXTERNAL"],
     )?;
     let strategy = choice(
         api,
         "schedulingStrategy",
-        inv.value("scheduling-strategy")?,
+        inv.value("schedulingStrategy")?,
         &["REPLICA", "DAEMON"],
     )?;
     let cl = cluster(ctx.world, given, api)?;
@@ -571,9 +457,7 @@ fn list_services(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandEr
         .filter(|_| strategy.as_deref().is_none_or(|s| s == "REPLICA"))
         .map(|s| s.arn.clone())
         .collect();
-    let (page, next) = paginate(inv, arns)?;
-    inv.finish_except(KEEP)?;
-    Ok(list_response("serviceArns", page, next))
+    Ok(list_response("serviceArns", arns))
 }
 
 fn deployment_json(world: &World, svc: &Service, d: &Deployment) -> Value {
@@ -689,12 +573,11 @@ fn service_json(world: &World, svc: &Service, tags: bool) -> Value {
     Value::Object(m)
 }
 
-fn describe_services(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_services(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeServices";
     let given = inv.value("cluster")?;
     let names = list_values(inv, "services")?.unwrap_or_default();
     let tags = list_values(inv, "include")?.is_some_and(|v| v.iter().any(|x| x == "TAGS"));
-    inv.finish_except(KEEP)?;
     let cl = cluster(ctx.world, given, api)?;
     if names.is_empty() {
         // [I] wording for an empty list.
@@ -725,22 +608,22 @@ fn describe_services(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Comma
 
 // ---------------------------------------------------------------- tasks
 
-fn list_tasks(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn list_tasks(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "ListTasks";
     let given = inv.value("cluster")?;
-    let service = inv.value("service-name")?;
+    let service = inv.value("serviceName")?;
     let family = inv.value("family")?;
-    let started_by = inv.value("started-by")?;
+    let started_by = inv.value("startedBy")?;
     let desired = choice(
         api,
         "desiredStatus",
-        inv.value("desired-status")?,
+        inv.value("desiredStatus")?,
         &["RUNNING", "PENDING", "STOPPED"],
     )?;
     let launch = choice(
         api,
         "launchType",
-        inv.value("launch-type")?,
+        inv.value("launchType")?,
         &["EC2", "FARGATE", "EXTERNAL"],
     )?;
     let cl = cluster(ctx.world, given, api)?;
@@ -779,9 +662,7 @@ fn list_tasks(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError
         .filter(|_| launch.as_deref().is_none_or(|l| l == "FARGATE"))
         .map(|t| t.arn.clone())
         .collect();
-    let (page, next) = paginate(inv, arns)?;
-    inv.finish_except(KEEP)?;
-    Ok(list_response("taskArns", page, next))
+    Ok(list_response("taskArns", arns))
 }
 
 /// The family of a task definition ARN (`.../checkout-api:3` -> `checkout-api`).
@@ -915,12 +796,11 @@ fn task_json(world: &World, t: &Task) -> Value {
     Value::Object(m)
 }
 
-fn describe_tasks(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_tasks(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeTasks";
     let given = inv.value("cluster")?;
     let keys = list_values(inv, "tasks")?.unwrap_or_default();
     list_values(inv, "include")?;
-    inv.finish_except(KEEP)?;
     let cl = cluster(ctx.world, given, api)?;
     if keys.is_empty() {
         // [C] the API's text for an empty task list.
@@ -950,9 +830,9 @@ fn describe_tasks(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandE
 
 // ---------------------------------------------------------------- task definitions
 
-fn list_task_definitions(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn list_task_definitions(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "ListTaskDefinitions";
-    let family = inv.value("family-prefix")?;
+    let family = inv.value("familyPrefix")?;
     let status = choice(
         api,
         "status",
@@ -973,17 +853,12 @@ fn list_task_definitions(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, C
     if sort.as_deref() == Some("DESC") {
         arns.reverse();
     }
-    let (page, next) = paginate(inv, arns)?;
-    inv.finish_except(KEEP)?;
-    Ok(list_response("taskDefinitionArns", page, next))
+    Ok(list_response("taskDefinitionArns", arns))
 }
 
-fn list_task_definition_families(
-    ctx: &ReadCtx,
-    inv: &mut Invocation,
-) -> Result<Value, CommandError> {
+fn list_task_definition_families(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "ListTaskDefinitionFamilies";
-    let prefix = inv.value("family-prefix")?.unwrap_or_default();
+    let prefix = inv.value("familyPrefix")?.unwrap_or_default();
     let status = choice(
         api,
         "status",
@@ -998,9 +873,7 @@ fn list_task_definition_families(
             families.push(f.clone());
         }
     }
-    let (page, next) = paginate(inv, families)?;
-    inv.finish_except(KEEP)?;
-    Ok(list_response("families", page, next))
+    Ok(list_response("families", families))
 }
 
 fn container_definition_json(c: &ContainerDefinition) -> Value {
@@ -1181,11 +1054,10 @@ fn task_definition_json(world: &World, td: &TaskDefinition) -> Value {
     Value::Object(m)
 }
 
-fn describe_task_definition(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_task_definition(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeTaskDefinition";
-    let key = inv.required("task-definition")?;
+    let key = inv.required("taskDefinition")?;
     let tags = list_values(inv, "include")?.is_some_and(|v| v.iter().any(|x| x == "TAGS"));
-    inv.finish_except(KEEP)?;
     let Some(td) = ctx.world.task_definition(&key) else {
         return Err(AwsError::new(
             "ClientException",
@@ -1216,13 +1088,7 @@ mod tests {
     }
 
     fn call(inst: &crate::scenario::Instance, line: &str) -> Result<Value, CommandError> {
-        let mut inv = Invocation::parse(line).expect("parse");
-        let op = crate::api::read::find(&inv.service, &inv.operation).expect("op");
-        let ctx = ReadCtx {
-            world: &inst.sim.world,
-            now: inst.sim.now(),
-        };
-        crate::api::read::run(op, &ctx, &mut inv)
+        crate::awscli::command::read(&inst.sim, line).map(|(_, v)| v)
     }
 
     fn ok(inst: &crate::scenario::Instance, line: &str) -> Value {
@@ -1545,13 +1411,5 @@ mod tests {
             ok(&inst, "ecs list-task-definition-families"),
             json!({"families": ["checkout-api"]})
         );
-    }
-
-    #[test]
-    fn pagination_tokens_round_trip() {
-        for n in [0, 1, 7, 42, 1234] {
-            assert_eq!(decode_token(&encode_token(n)), Some(n));
-        }
-        assert_eq!(decode_token("not a token"), None);
     }
 }

@@ -1,8 +1,7 @@
 //! Helpers shared by the API modules' unit tests: a scenario instance, one
 //! command run through the operation table, and the AWS error of a result.
 
-use super::read::{self, ReadCtx};
-use super::{AwsError, CommandError, Invocation};
+use super::{AwsError, CommandError};
 use crate::scenario::{Instance, Mode, Scenario};
 use serde_json::Value;
 use std::path::Path;
@@ -21,13 +20,7 @@ pub fn instance(file: &str, seed: u64) -> Instance {
 
 /// Runs one read command line against the instance's world.
 pub fn call(inst: &Instance, line: &str) -> Result<Value, CommandError> {
-    let mut inv = Invocation::parse(line).unwrap();
-    let op = read::find(&inv.service, &inv.operation).expect("known op");
-    let ctx = ReadCtx {
-        world: &inst.sim.world,
-        now: inst.sim.now(),
-    };
-    read::run(op, &ctx, &mut inv)
+    crate::awscli::command::read(&inst.sim, line).map(|(_, v)| v)
 }
 
 /// The AWS error of a result (panics on anything else).

@@ -7,8 +7,9 @@
 //! from the stream and the event's position, never random.
 
 use super::misc::{check_range, int_flag, stable_hash};
-use super::read::{flag, not_found, required, Complete, FlagKind, Op, ReadCtx};
-use super::{ArgError, AwsError, CommandError, Invocation};
+use super::read::not_found;
+use super::{ArgError, AwsError, CommandError, Input};
+use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
 use crate::time::Millis;
 use crate::world::{LogEvent, LogGroup, LogStream};
 use serde_json::{json, Map, Value};
@@ -65,7 +66,7 @@ fn parse_page_token(seed: &str, token: &str, op: &str) -> Result<usize, CommandE
     usize::from_str_radix(&token[16..], 16).map_err(|_| bad())
 }
 
-fn limit(inv: &mut Invocation, op: &str, max: i64) -> Result<Option<usize>, CommandError> {
+fn limit(inv: &Input, op: &str, max: i64) -> Result<Option<usize>, CommandError> {
     match int_flag(inv, "limit")? {
         None => Ok(None),
         Some(n) => {
@@ -76,13 +77,12 @@ fn limit(inv: &mut Invocation, op: &str, max: i64) -> Result<Option<usize>, Comm
 }
 
 /// `logs describe-log-groups`.
-fn describe_log_groups(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_log_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeLogGroups";
-    let prefix = inv.value("log-group-name-prefix")?;
-    let pattern = inv.value("log-group-name-pattern")?;
+    let prefix = inv.value("logGroupNamePrefix")?;
+    let pattern = inv.value("logGroupNamePattern")?;
     let lim = limit(inv, op, 50)?;
-    let token = inv.value("next-token")?;
-    inv.finish_except(&["query", "output"])?;
+    let token = inv.value("nextToken")?;
     if prefix.is_some() && pattern.is_some() {
         // [I]
         return Err(AwsError::new(
@@ -164,15 +164,14 @@ fn stream_arn(g: &LogGroup, s: &str) -> String {
 }
 
 /// `logs describe-log-streams`.
-fn describe_log_streams(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_log_streams(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeLogStreams";
-    let name = inv.required("log-group-name")?;
-    let prefix = inv.value("log-stream-name-prefix")?;
-    let order = inv.value("order-by")?;
+    let name = inv.required("logGroupName")?;
+    let prefix = inv.value("logStreamNamePrefix")?;
+    let order = inv.value("orderBy")?;
     let desc = inv.switch("descending")?.unwrap_or(false);
     let lim = limit(inv, op, 50)?;
-    let token = inv.value("next-token")?;
-    inv.finish_except(&["query", "output"])?;
+    let token = inv.value("nextToken")?;
     let by_time = match order.as_deref() {
         None | Some("LogStreamName") => false,
         Some("LastEventTime") => true,
@@ -251,16 +250,15 @@ fn describe_log_streams(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Co
 }
 
 /// `logs get-log-events`.
-fn get_log_events(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn get_log_events(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "GetLogEvents";
-    let gname = inv.required("log-group-name")?;
-    let sname = inv.required("log-stream-name")?;
-    let start = int_flag(inv, "start-time")?;
-    let end = int_flag(inv, "end-time")?;
+    let gname = inv.required("logGroupName")?;
+    let sname = inv.required("logStreamName")?;
+    let start = int_flag(inv, "startTime")?;
+    let end = int_flag(inv, "endTime")?;
     let lim = limit(inv, op, 10_000)?.unwrap_or(10_000);
-    let head = inv.switch("start-from-head")?.unwrap_or(false);
-    let token = inv.value("next-token")?;
-    inv.finish_except(&["query", "output"])?;
+    let head = inv.switch("startFromHead")?.unwrap_or(false);
+    let token = inv.value("nextToken")?;
     let g = group(ctx, &gname, op)?;
     let s = g
         .streams
@@ -456,19 +454,18 @@ fn filter_events<'a>(
 }
 
 /// `logs filter-log-events`.
-fn filter_log_events(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn filter_log_events(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "FilterLogEvents";
-    let gname = inv.required("log-group-name")?;
-    let names = inv.values("log-stream-names")?;
-    let prefix = inv.value("log-stream-name-prefix")?;
-    let pattern = Pattern::parse(&inv.value("filter-pattern")?.unwrap_or_default())?;
-    let start = int_flag(inv, "start-time")?;
-    let end = int_flag(inv, "end-time")?;
+    let gname = inv.required("logGroupName")?;
+    let names = inv.values("logStreamNames")?;
+    let prefix = inv.value("logStreamNamePrefix")?;
+    let pattern = Pattern::parse(&inv.value("filterPattern")?.unwrap_or_default())?;
+    let start = int_flag(inv, "startTime")?;
+    let end = int_flag(inv, "endTime")?;
     let lim = limit(inv, op, 10_000)?;
-    let token = inv.value("next-token")?;
+    let token = inv.value("nextToken")?;
     // Deprecated and always on [V]: accepted, changes nothing.
     inv.switch("interleaved")?;
-    inv.finish_except(&["query", "output"])?;
     let g = group(ctx, &gname, op)?;
     let found = filter_events(
         ctx,
@@ -577,8 +574,8 @@ fn iso_micros(t: Millis) -> String {
 }
 
 /// `logs tail <group>`: plain lines, not JSON.
-fn tail(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
-    let Some(gname) = inv.positional() else {
+fn tail(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let Some(gname) = inv.value("groupName")? else {
         return Err(ArgError(
             "aws: error: the following arguments are required: group_name".into(),
         )
@@ -587,10 +584,9 @@ fn tail(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
     let since_text = inv.value("since")?.unwrap_or_else(|| "10m".into());
     let follow = inv.switch("follow")?.unwrap_or(false);
     let format = inv.value("format")?.unwrap_or_else(|| "detailed".into());
-    let names = inv.values("log-stream-names")?;
-    let prefix = inv.value("log-stream-name-prefix")?;
-    let pattern = Pattern::parse(&inv.value("filter-pattern")?.unwrap_or_default())?;
-    inv.finish_except(&["query", "output"])?;
+    let names = inv.values("logStreamNames")?;
+    let prefix = inv.value("logStreamNamePrefix")?;
+    let pattern = Pattern::parse(&inv.value("filterPattern")?.unwrap_or_default())?;
     if !["detailed", "short", "json"].contains(&format.as_str()) {
         return Err(ArgError(format!(
             "aws: error: argument --format: Invalid choice, valid choices are:\n\ndetailed                                 | short\njson\n\n(got '{format}')"
@@ -645,7 +641,7 @@ fn tail(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
 const ORDER_BY: &[&str] = &["LogStreamName", "LastEventTime"];
 
 /// The `logs` operations.
-pub const OPS: &[Op] = &[
+pub const OPS: &[ReadOp] = &[
     Op {
         service: "logs",
         name: "describe-log-groups",
@@ -896,7 +892,7 @@ mod tests {
 
     use crate::scenario::Instance;
 
-    use crate::api::testkit::{aws_err, call, instance};
+    use crate::aws::sim::testkit::{aws_err, call, instance};
 
     /// The most recently stopped task that ran (an OOM victim in oom-killed).
     fn oom_task(inst: &Instance) -> String {

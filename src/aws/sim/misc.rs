@@ -5,8 +5,9 @@
 //!
 //! Nothing here reveals a secret or parameter value: only metadata.
 
-use super::read::{flag, not_found, required, timestamp, Complete, FlagKind, Op, ReadCtx};
-use super::{ArgError, AwsError, CommandError, Invocation};
+use super::read::{not_found, timestamp};
+use super::{ArgError, AwsError, CommandError, Input};
+use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
 use crate::time::{Millis, MINUTE};
 use crate::world::{Image, Task, World};
 use serde_json::{json, Map, Value};
@@ -41,7 +42,7 @@ pub(super) fn stable_hash(parts: &[&str]) -> u64 {
 }
 
 /// An integer flag (`--limit 5`), with the CLI's parse error.
-pub(super) fn int_flag(inv: &mut Invocation, name: &str) -> Result<Option<i64>, ArgError> {
+pub(super) fn int_flag(inv: &Input, name: &str) -> Result<Option<i64>, ArgError> {
     match inv.value(name)? {
         None => Ok(None),
         Some(v) => v
@@ -70,66 +71,9 @@ pub(super) fn check_range(
     Ok(())
 }
 
-/// Parses a list parameter given as several shorthand words or as a JSON array.
-fn structures(inv: &mut Invocation, name: &str) -> Result<Vec<Value>, ArgError> {
-    let Some(words) = inv.values(name)? else {
-        return Ok(Vec::new());
-    };
-    let text = words.join(" ");
-    let bad = |e: String| ArgError(format!("Error parsing parameter '--{name}': {e}"));
-    if text.trim_start().starts_with('[') {
-        return match super::args::parse_value(&text).map_err(bad)? {
-            Value::Array(a) => Ok(a),
-            other => Ok(vec![other]),
-        };
-    }
-    // The shared shorthand parser first; a bare comma list (`Values=a,b`) as the CLI reads it otherwise.
-    words
-        .iter()
-        .map(|w| {
-            super::args::parse_value(w)
-                .or_else(|_| lenient_shorthand(w))
-                .map_err(bad)
-        })
-        .collect()
-}
-
-/// AWS CLI shorthand for one structure, where a value may be a bare comma
-/// list (`Key=Name,Values=a,b`), which the CLI accepts. JSON objects pass through.
-fn lenient_shorthand(word: &str) -> Result<Value, String> {
-    let w = word.trim();
-    if w.starts_with('{') {
-        return super::args::parse_value(w);
-    }
-    let mut map = Map::new();
-    let mut last: Option<String> = None;
-    for piece in w.split(',') {
-        match piece.split_once('=') {
-            Some((k, v)) if !k.is_empty() && !k.contains(' ') => {
-                let v = v.trim_matches(|c| c == '[' || c == ']');
-                map.insert(k.to_string(), Value::String(v.to_string()));
-                last = Some(k.to_string());
-            }
-            _ => {
-                let Some(k) = &last else {
-                    return Err(format!(
-                        "Expected: '=', received: '{}' for input:\n{w}",
-                        piece.chars().next().unwrap_or(' ')
-                    ));
-                };
-                let piece = piece.trim_matches(|c| c == '[' || c == ']');
-                let entry = map.get_mut(k).expect("key just inserted");
-                match entry {
-                    Value::Array(a) => a.push(Value::String(piece.to_string())),
-                    other => {
-                        let first = other.clone();
-                        *other = Value::Array(vec![first, Value::String(piece.to_string())]);
-                    }
-                }
-            }
-        }
-    }
-    Ok(Value::Object(map))
+/// A list-of-structures member (none given: empty).
+fn structures(inv: &Input, name: &str) -> Result<Vec<Value>, ArgError> {
+    Ok(inv.structures(name).unwrap_or_default())
 }
 
 fn string_list(v: Option<&Value>) -> Vec<String> {
@@ -146,9 +90,8 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
 // ---------------------------------------------------------------- ECR
 
 /// `ecr describe-repositories`.
-fn describe_repositories(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
-    let names = inv.values("repository-names")?;
-    inv.finish_except(&["query", "output"])?;
+fn describe_repositories(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let names = inv.values("repositoryNames")?;
     let w = ctx.world;
     let repos: Vec<&crate::world::Repository> = match &names {
         None => w.repositories.values().collect(),
@@ -203,12 +146,11 @@ fn manifest_media_type(im: &Image) -> &'static str {
 }
 
 /// `ecr describe-images`.
-fn describe_images(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_images(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeImages";
-    let repo_name = inv.required("repository-name")?;
-    let ids = structures(inv, "image-ids")?;
+    let repo_name = inv.required("repositoryName")?;
+    let ids = structures(inv, "imageIds")?;
     let filter = inv.structure("filter")?;
-    inv.finish_except(&["query", "output"])?;
     let w = ctx.world;
     let Some(repo) = w.repositories.get(&repo_name) else {
         return Err(repo_missing(w, &repo_name, op));
@@ -316,9 +258,8 @@ fn last_pull(w: &World, im: &Image, now: Millis) -> Option<Millis> {
 // ---------------------------------------------------------------- Secrets Manager
 
 /// `secretsmanager describe-secret` (metadata only; never a value).
-fn describe_secret(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
-    let id = inv.required("secret-id")?;
-    inv.finish_except(&["query", "output"])?;
+fn describe_secret(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let id = inv.required("SecretId")?;
     let w = ctx.world;
     // By name, full ARN, or partial ARN (without AWS's six-character suffix).
     let s = w.secrets.get(&id).or_else(|| {
@@ -376,12 +317,11 @@ fn describe_secret(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Command
 // ---------------------------------------------------------------- SSM
 
 /// `ssm describe-parameters`.
-fn describe_parameters(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_parameters(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeParameters";
-    let pfilters = structures(inv, "parameter-filters")?;
-    let filters = structures(inv, "filters")?;
-    let max = int_flag(inv, "max-results")?;
-    inv.finish_except(&["query", "output"])?;
+    let pfilters = structures(inv, "ParameterFilters")?;
+    let filters = structures(inv, "Filters")?;
+    let max = int_flag(inv, "MaxResults")?;
     if !pfilters.is_empty() && !filters.is_empty() {
         // [I]
         return Err(AwsError::new(
@@ -504,17 +444,16 @@ fn describe_parameters(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Com
 const STATISTICS: [&str; 5] = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 
 /// `cloudwatch get-metric-statistics` for the ECS service and cluster metrics.
-fn get_metric_statistics(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn get_metric_statistics(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "GetMetricStatistics";
-    let namespace = inv.required("namespace")?;
-    let metric = inv.required("metric-name")?;
-    let dims = structures(inv, "dimensions")?;
-    let start = inv.required("start-time")?;
-    let end = inv.required("end-time")?;
-    let period = inv.required("period")?;
-    let stats = inv.values("statistics")?.unwrap_or_default();
-    let unit = inv.value("unit")?;
-    inv.finish_except(&["query", "output"])?;
+    let namespace = inv.required("Namespace")?;
+    let metric = inv.required("MetricName")?;
+    let dims = structures(inv, "Dimensions")?;
+    let start = inv.required("StartTime")?;
+    let end = inv.required("EndTime")?;
+    let period = inv.required("Period")?;
+    let stats = inv.values("Statistics")?.unwrap_or_default();
+    let unit = inv.value("Unit")?;
     let start = timestamp(&start, ctx.now).map_err(ArgError)?;
     let end = timestamp(&end, ctx.now).map_err(ArgError)?;
     let period: i64 = period.trim().parse().map_err(|_| {
@@ -719,7 +658,7 @@ fn profile_cpu_units(w: &World, t: &Task) -> u32 {
 }
 
 /// The `ecr`, `secretsmanager`, `ssm` and `cloudwatch` operations.
-pub const OPS: &[Op] = &[
+pub const OPS: &[ReadOp] = &[
     Op {
         service: "ecr",
         name: "describe-repositories",
@@ -868,7 +807,7 @@ pub const OPS: &[Op] = &[
 mod tests {
     use super::*;
 
-    use crate::api::testkit::{aws_err, call, instance};
+    use crate::aws::sim::testkit::{aws_err, call, instance};
 
     #[test]
     fn cli_time_drops_zero_fraction() {
@@ -876,19 +815,6 @@ mod tests {
         assert_eq!(cli_time(t), "2026-03-12T14:32:05+00:00");
         assert_eq!(cli_time(t + 123), "2026-03-12T14:32:05.123000+00:00");
         assert_eq!(cli_time_secs(t + 123), "2026-03-12T14:32:05+00:00");
-    }
-
-    #[test]
-    fn lenient_shorthand_takes_comma_lists() {
-        assert_eq!(
-            lenient_shorthand("Key=Name,Option=BeginsWith,Values=/prod,/dev").unwrap(),
-            json!({"Key": "Name", "Option": "BeginsWith", "Values": ["/prod", "/dev"]})
-        );
-        assert_eq!(
-            lenient_shorthand("Name=ClusterName,Value=prod").unwrap(),
-            json!({"Name": "ClusterName", "Value": "prod"})
-        );
-        assert!(lenient_shorthand("nonsense").is_err());
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //!
 //! Source marks on texts and shapes: [V] seen in real AWS output, [I] inferred.
 
-use super::read::{filters, flag, not_found, Complete, Flag, FlagKind, Op, ReadCtx};
-use super::{CommandError, Invocation};
+use super::read::{filters, not_found};
+use super::{CommandError, Input};
+use crate::aws::catalogue::{flag, Complete, Flag, FlagKind, Op, ReadCtx, ReadOp};
 use crate::time::Millis;
 use crate::world::{
     ip_to_string, EndpointKind, EniOwner, NetworkInterface, RouteDest, RouteTable, RouteTarget,
@@ -218,7 +219,7 @@ const FILTERS_HELP: &str =
     "Name=<filter>,Values=<v1>,<v2> ...: values of one filter are ORed, filters ANDed; * and ? match any text";
 
 /// The `ec2` operations.
-pub const OPS: &[Op] = &[
+pub const OPS: &[ReadOp] = &[
     Op {
         service: "ec2",
         name: "describe-vpcs",
@@ -565,7 +566,7 @@ impl Request {
 /// Reads the id list and filters of a describe operation, finishes the
 /// invocation, and checks as EC2 does: id shapes, filter names, dry run.
 fn request(
-    inv: &mut Invocation,
+    inv: &Input,
     api: &str,
     ids: Option<(&str, &IdRule)>,
     filter_flag: &str,
@@ -577,8 +578,7 @@ fn request(
         None => None,
     };
     let fl = filters(inv, filter_flag)?;
-    let dry = inv.switch("dry-run")?;
-    inv.finish_except(&["query", "output"])?;
+    let dry = inv.switch("DryRun")?;
     if let (Some(list), Some((_, rule))) = (&id_list, ids) {
         // Shapes are checked across the whole list before any lookup.
         if let Some(bad) = list.iter().find(|id| !well_formed(id, rule.prefix)) {
@@ -763,14 +763,14 @@ fn public_dns_name(w: &World, ip: &str) -> String {
 // ---------------------------------------------------------------------------
 // describe-vpcs
 
-fn describe_vpcs(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_vpcs(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeVpcs";
     let w = ctx.world;
     let req = request(
         inv,
         api,
-        Some(("vpc-ids", &VPC_IDS)),
-        "filters",
+        Some(("VpcIds", &VPC_IDS)),
+        "Filters",
         VPC_FILTERS,
         "InvalidParameterValue",
     )?;
@@ -822,14 +822,14 @@ fn describe_vpcs(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandEr
 // ---------------------------------------------------------------------------
 // describe-subnets
 
-fn describe_subnets(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_subnets(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeSubnets";
     let w = ctx.world;
     let req = request(
         inv,
         api,
-        Some(("subnet-ids", &SUBNET_IDS)),
-        "filters",
+        Some(("SubnetIds", &SUBNET_IDS)),
+        "Filters",
         SUBNET_FILTERS,
         "InvalidParameterValue",
     )?;
@@ -949,14 +949,14 @@ fn route_views(w: &World, rt: &RouteTable) -> Vec<RouteView> {
         .collect()
 }
 
-fn describe_route_tables(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_route_tables(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeRouteTables";
     let w = ctx.world;
     let req = request(
         inv,
         api,
-        Some(("route-table-ids", &ROUTE_TABLE_IDS)),
-        "filters",
+        Some(("RouteTableIds", &ROUTE_TABLE_IDS)),
+        "Filters",
         ROUTE_TABLE_FILTERS,
         "InvalidParameterValue",
     )?;
@@ -1042,14 +1042,14 @@ fn describe_route_tables(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, C
 // ---------------------------------------------------------------------------
 // describe-nat-gateways
 
-fn describe_nat_gateways(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_nat_gateways(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeNatGateways";
     let w = ctx.world;
     let req = request(
         inv,
         api,
-        Some(("nat-gateway-ids", &NAT_IDS)),
-        "filter",
+        Some(("NatGatewayIds", &NAT_IDS)),
+        "Filter",
         NAT_FILTERS,
         "InvalidParameterValue",
     )?;
@@ -1103,14 +1103,14 @@ fn describe_nat_gateways(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, C
 // ---------------------------------------------------------------------------
 // describe-internet-gateways
 
-fn describe_internet_gateways(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_internet_gateways(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeInternetGateways";
     let w = ctx.world;
     let req = request(
         inv,
         api,
-        Some(("internet-gateway-ids", &IGW_IDS)),
-        "filters",
+        Some(("InternetGatewayIds", &IGW_IDS)),
+        "Filters",
         IGW_FILTERS,
         "InvalidParameterValue",
     )?;
@@ -1234,15 +1234,15 @@ fn rule_filter(w: &World, rules: &[SgRule], what: &str) -> Vec<String> {
         .collect()
 }
 
-fn describe_security_groups(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_security_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeSecurityGroups";
     let w = ctx.world;
-    let names = inv.values("group-names")?;
+    let names = inv.values("GroupNames")?;
     let req = request(
         inv,
         api,
-        Some(("group-ids", &SG_IDS)),
-        "filters",
+        Some(("GroupIds", &SG_IDS)),
+        "Filters",
         SG_FILTERS,
         "InvalidParameterValue",
     )?;
@@ -1370,14 +1370,14 @@ fn public_side(
         .map(|ip| (None, None, "amazon".to_string(), ip.clone()))
 }
 
-fn describe_network_interfaces(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_network_interfaces(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeNetworkInterfaces";
     let w = ctx.world;
     let req = request(
         inv,
         api,
-        Some(("network-interface-ids", &ENI_IDS)),
-        "filters",
+        Some(("NetworkInterfaceIds", &ENI_IDS)),
+        "Filters",
         ENI_FILTERS,
         "InvalidParameterValue",
     )?;
@@ -1519,7 +1519,7 @@ fn private_dns_entry(service: &str, region: &str) -> String {
     }
 }
 
-fn describe_vpc_endpoints(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn describe_vpc_endpoints(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "DescribeVpcEndpoints";
     let w = ctx.world;
     // [I] the endpoint backend rejects unknown filters as InvalidFilter (as
@@ -1527,8 +1527,8 @@ fn describe_vpc_endpoints(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, 
     let req = request(
         inv,
         api,
-        Some(("vpc-endpoint-ids", &VPCE_IDS)),
-        "filters",
+        Some(("VpcEndpointIds", &VPCE_IDS)),
+        "Filters",
         VPCE_FILTERS,
         "InvalidFilter",
     )?;
@@ -1641,14 +1641,7 @@ mod tests {
     }
 
     fn run(inst: &Instance, line: &str) -> Result<Value, CommandError> {
-        let mut inv = Invocation::parse(line).map_err(CommandError::from)?;
-        let op = crate::api::read::find(&inv.service, &inv.operation)
-            .unwrap_or_else(|| panic!("no operation for {line}"));
-        let ctx = ReadCtx {
-            world: &inst.sim.world,
-            now: inst.sim.now(),
-        };
-        crate::api::read::run(op, &ctx, &mut inv)
+        crate::awscli::command::read(&inst.sim, line).map(|(_, v)| v)
     }
 
     fn ok(inst: &Instance, line: &str) -> Value {
@@ -2165,9 +2158,8 @@ mod tests {
 
     /// Runs `line` against a changed copy of the instance's world.
     fn ok_in(world: &World, now: Millis, line: &str) -> Value {
-        let mut inv = Invocation::parse(line).unwrap();
-        let op = crate::api::read::find(&inv.service, &inv.operation).unwrap();
-        crate::api::read::run(op, &ReadCtx { world, now }, &mut inv)
+        crate::awscli::command::read(&ReadCtx { world, now }, line)
+            .map(|(_, v)| v)
             .unwrap_or_else(|e| panic!("{line}: {e}"))
     }
 
@@ -2287,11 +2279,12 @@ mod tests {
         assert_eq!(e["Description"], format!("VPC Endpoint Interface {id}"));
         assert_eq!(e["RequesterManaged"], true);
         // The endpoint backend names unknown filters InvalidFilter.
-        let mut inv =
-            Invocation::parse("ec2 describe-vpc-endpoints --filters Name=state,Values=available")
-                .unwrap();
-        let op = crate::api::read::find("ec2", "describe-vpc-endpoints").unwrap();
-        let e = crate::api::read::run(op, &ReadCtx { world: &world, now }, &mut inv).unwrap_err();
+        let e = crate::awscli::command::read(
+            &ReadCtx { world: &world, now },
+            "ec2 describe-vpc-endpoints --filters Name=state,Values=available",
+        )
+        .map(|(_, v)| v)
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "An error occurred (InvalidFilter) when calling the DescribeVpcEndpoints operation: The filter 'state' is invalid"
@@ -2337,7 +2330,8 @@ mod tests {
             ),
             ("describe-vpc-endpoints", "vpc-endpoint-ids", "filters"),
         ] {
-            let op = crate::api::read::find("ec2", name).unwrap_or_else(|| panic!("{name}"));
+            let op =
+                crate::aws::catalogue::find_read("ec2", name).unwrap_or_else(|| panic!("{name}"));
             let f = op.flags.iter().find(|f| f.name == ids_flag).unwrap();
             assert_eq!(f.kind, FlagKind::List);
             assert_ne!(f.complete, Complete::Nothing);

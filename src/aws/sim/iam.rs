@@ -7,8 +7,9 @@
 //! URL-encoded policy documents into JSON objects.
 
 use super::misc::cli_time_secs;
-use super::read::{flag, not_found, required, Complete, FlagKind, Op, ReadCtx};
-use super::{AwsError, CommandError, Invocation};
+use super::read::not_found;
+use super::{AwsError, CommandError, Input};
+use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
 use crate::world::{evaluate, Decision, ManagedPolicy, PolicyDocument, Role, Statements, World};
 use serde_json::{json, Map, Value};
 
@@ -109,9 +110,8 @@ fn last_used(w: &World, r: &Role, now: i64) -> Option<i64> {
 }
 
 /// `iam get-role`.
-fn get_role(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
-    let name = inv.required("role-name")?;
-    inv.finish_except(&["query", "output"])?;
+fn get_role(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let name = inv.required("RoleName")?;
     let w = ctx.world;
     let r = role(w, &name, "GetRole")?;
     let mut m = Map::new();
@@ -134,10 +134,9 @@ fn get_role(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> 
 }
 
 /// `iam list-attached-role-policies`.
-fn list_attached(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
-    let name = inv.required("role-name")?;
-    let prefix = inv.value("path-prefix")?;
-    inv.finish_except(&["query", "output"])?;
+fn list_attached(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let name = inv.required("RoleName")?;
+    let prefix = inv.value("PathPrefix")?;
     let w = ctx.world;
     let r = role(w, &name, "ListAttachedRolePolicies")?;
     let list: Vec<Value> = r
@@ -163,20 +162,18 @@ fn list_attached(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandEr
 }
 
 /// `iam list-role-policies` (inline policy names).
-fn list_role_policies(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
-    let name = inv.required("role-name")?;
-    inv.finish_except(&["query", "output"])?;
+fn list_role_policies(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let name = inv.required("RoleName")?;
     let r = role(ctx.world, &name, "ListRolePolicies")?;
     let names: Vec<&String> = r.inline.keys().collect();
     Ok(json!({ "PolicyNames": names }))
 }
 
 /// `iam get-role-policy` (an inline policy).
-fn get_role_policy(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn get_role_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "GetRolePolicy";
-    let name = inv.required("role-name")?;
-    let pname = inv.required("policy-name")?;
-    inv.finish_except(&["query", "output"])?;
+    let name = inv.required("RoleName")?;
+    let pname = inv.required("PolicyName")?;
     let r = role(ctx.world, &name, op)?;
     let Some(doc) = r.inline.get(&pname) else {
         // [C]
@@ -194,19 +191,17 @@ fn get_role_policy(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Command
 }
 
 /// `iam get-policy`.
-fn get_policy(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
-    let arn = inv.required("policy-arn")?;
-    inv.finish_except(&["query", "output"])?;
+fn get_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let arn = inv.required("PolicyArn")?;
     let p = policy(ctx.world, &arn, "GetPolicy")?;
     Ok(json!({ "Policy": policy_json(ctx.world, p, true) }))
 }
 
 /// `iam get-policy-version`.
-fn get_policy_version(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn get_policy_version(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "GetPolicyVersion";
-    let arn = inv.required("policy-arn")?;
-    let version = inv.required("version-id")?;
-    inv.finish_except(&["query", "output"])?;
+    let arn = inv.required("PolicyArn")?;
+    let version = inv.required("VersionId")?;
     let p = policy(ctx.world, &arn, op)?;
     if version != p.version {
         // [I]
@@ -227,12 +222,11 @@ fn get_policy_version(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, Comm
 }
 
 /// `iam list-policies`.
-fn list_policies(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn list_policies(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "ListPolicies";
-    let scope = inv.value("scope")?.unwrap_or_else(|| "All".into());
-    let only_attached = inv.switch("only-attached")?.unwrap_or(false);
-    let prefix = inv.value("path-prefix")?;
-    inv.finish_except(&["query", "output"])?;
+    let scope = inv.value("Scope")?.unwrap_or_else(|| "All".into());
+    let only_attached = inv.switch("OnlyAttached")?.unwrap_or(false);
+    let prefix = inv.value("PathPrefix")?;
     if !["All", "AWS", "Local"].contains(&scope.as_str()) {
         return Err(AwsError::new("ValidationError", op, format!("1 validation error detected: Value '{scope}' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")).into());
     }
@@ -372,12 +366,11 @@ fn simulate(w: &World, r: &Role, action: &str, resource: &str) -> (Decision, Vec
 }
 
 /// `iam simulate-principal-policy` over a role's identity-based policies.
-fn simulate_principal_policy(ctx: &ReadCtx, inv: &mut Invocation) -> Result<Value, CommandError> {
+fn simulate_principal_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "SimulatePrincipalPolicy";
-    let arn = inv.required("policy-source-arn")?;
-    let actions = inv.values("action-names")?.unwrap_or_default();
-    let resources = inv.values("resource-arns")?;
-    inv.finish_except(&["query", "output"])?;
+    let arn = inv.required("PolicySourceArn")?;
+    let actions = inv.values("ActionNames")?.unwrap_or_default();
+    let resources = inv.values("ResourceArns")?;
     let w = ctx.world;
     let name = arn.rsplit('/').next().unwrap_or(&arn);
     let r = match w.role_by_arn(&arn) {
@@ -491,7 +484,7 @@ const ACTIONS: &[&str] = &[
 ];
 
 /// The `iam` operations.
-pub const OPS: &[Op] = &[
+pub const OPS: &[ReadOp] = &[
     Op {
         service: "iam",
         name: "get-role",
@@ -664,7 +657,7 @@ mod tests {
 
     use crate::world::TASK_EXECUTION_POLICY_ARN;
 
-    use crate::api::testkit::{aws_err, call, instance};
+    use crate::aws::sim::testkit::{aws_err, call, instance};
 
     #[test]
     fn customer_policy_replaced_the_managed_one() {

@@ -1,0 +1,15 @@
+//! The simulator's implementation of the catalogue's operations: reads over
+//! the world by shared reference, writes through the engine.
+
+pub mod ec2;
+pub mod ecs;
+pub mod elbv2;
+pub mod iam;
+pub mod logs;
+pub mod misc;
+pub mod read;
+#[cfg(test)]
+pub(crate) mod testkit;
+pub mod write;
+
+pub use super::{ArgError, AwsError, CommandError, Input, Invocation};
