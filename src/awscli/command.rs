@@ -619,3 +619,147 @@ mod tests {
         assert!(lenient_shorthand("nonsense").is_err());
     }
 }
+
+/// Tests generated over the catalogue: every operation, read or write, is
+/// covered without test code of its own.
+#[cfg(test)]
+mod catalogue_tests {
+    use super::*;
+    use crate::aws::sim::testkit::instance;
+
+    /// A line for `entry` with every required flag (dummy values) except `skip`.
+    fn line_without(entry: Entry, skip: Option<&str>) -> String {
+        let mut l = format!("{} {}", entry.service(), entry.name());
+        if let Some((_, _)) = entry.positional() {
+            l.push_str(" /ecs/x");
+        }
+        for f in entry.flags().iter().filter(|f| f.required) {
+            if Some(f.name) == skip {
+                continue;
+            }
+            let v = match f.kind {
+                FlagKind::Structure => "{}",
+                FlagKind::Int => "1",
+                _ => "x",
+            };
+            l.push_str(&format!(" --{} {v}", f.name));
+        }
+        l
+    }
+
+    #[test]
+    fn a_missing_required_flag_reads_as_argparse_says_it() {
+        for entry in catalogue::entries() {
+            let required: Vec<&str> = entry
+                .flags()
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.name)
+                .collect();
+            for r in &required {
+                let inv = Invocation::parse(&line_without(entry, Some(r))).unwrap();
+                let e = check_flags(entry, &inv).unwrap_err();
+                assert_eq!(
+                    e.0,
+                    format!("aws: error: the following arguments are required: --{r}"),
+                    "{} {}",
+                    entry.service(),
+                    entry.name()
+                );
+            }
+            let inv = Invocation::parse(&line_without(entry, None)).unwrap();
+            check_flags(entry, &inv)
+                .unwrap_or_else(|e| panic!("{} {}: {e}", entry.service(), entry.name()));
+        }
+    }
+
+    #[test]
+    fn every_missing_required_flag_is_named_at_once() {
+        let entry = catalogue::find("ec2", "create-route").unwrap();
+        let inv = Invocation::parse("ec2 create-route --nat-gateway-id nat-1").unwrap();
+        assert_eq!(
+            check_flags(entry, &inv).unwrap_err().0,
+            "aws: error: the following arguments are required: --route-table-id, --destination-cidr-block"
+        );
+    }
+
+    #[test]
+    fn an_unknown_flag_is_refused_with_the_nearest_for_every_operation() {
+        for entry in catalogue::entries() {
+            let Some(f) = entry.flags().iter().find(|f| f.name.len() > 5) else {
+                continue;
+            };
+            // One letter dropped from a real flag.
+            let typo = format!("{}{}", &f.name[..2], &f.name[3..]);
+            if entry.flags().iter().any(|g| g.name == typo) {
+                continue;
+            }
+            let line = format!("{} --{typo} x", line_without(entry, None));
+            let inv = Invocation::parse(&line).unwrap();
+            let e = check_flags(entry, &inv).unwrap_err().0;
+            assert!(
+                e.starts_with(&format!("Unknown options: --{typo}")),
+                "{line}: {e}"
+            );
+            assert!(e.contains("(did you mean --"), "{line}: {e}");
+        }
+    }
+
+    #[test]
+    fn every_flag_maps_to_a_member_the_request_accepts() {
+        for entry in catalogue::entries() {
+            for f in entry.flags() {
+                let m = entry.member(f.name);
+                assert!(
+                    m.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !m.contains('-'),
+                    "{} {} --{}: member {m}",
+                    entry.service(),
+                    entry.name(),
+                    f.name
+                );
+                assert_eq!(catalogue::flag_name(&m), format!("--{}", f.name));
+            }
+        }
+    }
+
+    #[test]
+    fn the_read_path_cannot_reach_a_write() {
+        let inst = instance("nat-route-missing.yaml", 1);
+        let before = format!("{:?}", inst.sim.world);
+        let mut writes = 0;
+        for op in catalogue::writes() {
+            let line = line_without(Entry::Write(op), None);
+            let e = read(&inst.sim, &line).map(|_| ()).unwrap_err();
+            assert!(
+                e.to_string().contains("diagnostics are read-only"),
+                "{line}: {e}"
+            );
+            writes += 1;
+        }
+        assert!(writes >= 25, "the catalogue lists {writes} writes");
+        assert_eq!(before, format!("{:?}", inst.sim.world), "the world changed");
+    }
+
+    #[test]
+    fn the_write_path_refuses_a_read() {
+        let mut inst = instance("nat-route-missing.yaml", 1);
+        let e = write(&mut inst.sim, "ecs list-clusters")
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ecs list-clusters is read-only: run it without `fix`"
+        );
+    }
+
+    #[test]
+    fn a_request_with_a_member_the_operation_lacks_is_refused() {
+        let op = catalogue::find_write("ec2", "create-route").unwrap();
+        let input = Input::new()
+            .with("RouteTableId", "rtb-1")
+            .with("DestinationCidrBlock", "0.0.0.0/0")
+            .with("Bogus", 1);
+        let e = Request::new(op, input).map(|_| ()).unwrap_err();
+        assert!(e.0.contains("Unknown parameter in input: \"Bogus\""), "{e}");
+    }
+}

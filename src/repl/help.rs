@@ -135,3 +135,84 @@ pub fn unknown_command(service: &str, operation: &str) -> String {
 fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     crate::suggest::closest(word, candidates.iter().copied())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::sim::testkit::instance;
+    use crate::repl::complete::candidates;
+
+    #[test]
+    fn every_operation_has_help_with_its_flags() {
+        for op in catalogue::entries() {
+            let text = help(&[op.service().to_string(), op.name().to_string()]);
+            let head = format!(
+                "{}{} {}: {}",
+                if op.is_write() { "fix " } else { "" },
+                op.service(),
+                op.name(),
+                op.summary()
+            );
+            assert!(text.starts_with(&head), "{text}");
+            for f in op.flags() {
+                assert!(
+                    text.contains(&format!("--{}", f.name)),
+                    "{head}: --{}",
+                    f.name
+                );
+                if f.required {
+                    assert!(
+                        text.lines()
+                            .any(|l| l.contains(&format!("--{} ", f.name))
+                                && l.ends_with("(required)")),
+                        "{head}: --{} not marked required",
+                        f.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fixes_complete_their_operations_and_flags() {
+        let inst = instance("nat-route-missing.yaml", 1);
+        let w = &inst.sim.world;
+        for op in catalogue::writes() {
+            let (_, ops) = candidates(w, &format!("fix {} ", op.service));
+            assert!(
+                ops.contains(&op.name.to_string()),
+                "fix {}: {ops:?}",
+                op.service
+            );
+            let (_, flags) = candidates(w, &format!("fix {} {} --", op.service, op.name));
+            for f in op.flags {
+                assert!(
+                    flags.contains(&format!("--{}", f.name)),
+                    "fix {} {}: --{} not offered: {flags:?}",
+                    op.service,
+                    op.name,
+                    f.name
+                );
+            }
+        }
+        // Reads are not offered after `fix`, writes not without it.
+        let (_, ops) = candidates(w, "fix ecs ");
+        assert!(!ops.contains(&"describe-services".to_string()));
+        let (_, ops) = candidates(w, "ecs ");
+        assert!(!ops.contains(&"update-service".to_string()));
+        // Values complete from the world.
+        let (_, ids) = candidates(w, "fix ec2 create-route --route-table-id ");
+        assert!(
+            !ids.is_empty() && ids.iter().all(|i| i.starts_with("rtb-")),
+            "{ids:?}"
+        );
+    }
+
+    #[test]
+    fn a_write_typed_without_fix_says_how_to_apply_it() {
+        assert_eq!(
+            unknown_command("ec2", "create-route"),
+            "ec2 create-route changes the world; the diagnostics are read-only. Apply it as a fix: `fix ec2 create-route ...` (`help ec2 create-route` lists its flags)."
+        );
+    }
+}
