@@ -2,8 +2,8 @@
 //! live world: services, operations, flags, and resource names and ids.
 
 use super::help::services;
-use super::session::{Session, VERBS};
 use crate::api::read::{self, Complete, FlagKind};
+use crate::game::{Game as Session, VERBS};
 use crate::world::World;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;

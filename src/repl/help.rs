@@ -1,8 +1,8 @@
 //! What the shell answers about commands: `help`, the services and
 //! operations it knows, and the AWS CLI's words for an unknown command.
 
-use super::session::VERBS;
 use crate::api::{read, write};
+use crate::game::VERBS;
 use std::fmt::Write as _;
 
 /// The `help` text.
