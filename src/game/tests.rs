@@ -99,6 +99,11 @@ fn a_tiny_session_emits_each_step_in_order() {
         ]
     );
     let ev = g.events();
+    for e in ev {
+        let json: serde_json::Value =
+            serde_json::from_str(&e.to_json_line()).expect("an event is one JSON object");
+        assert_eq!(json["event"], e.kind(), "kind() names the serialized tag");
+    }
     assert_eq!(
         ev[0],
         Event::SessionStarted {
