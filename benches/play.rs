@@ -7,7 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use faultline::awscli::command;
 use faultline::awscli::render;
 use faultline::engine::Sim;
-use faultline::repl::session::{Clock, Session, SCRIPT_STEP};
+use faultline::game::{Clock, Game, SCRIPT_STEP};
 use faultline::scenario::{build, format::Environment, parse_yaml, Mode, Scenario};
 use faultline::time::MINUTE;
 use std::path::{Path, PathBuf};
@@ -117,7 +117,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let s = Scenario::load(&file).expect("loads");
             let inst = s.instantiate(7, Mode::Incident).expect("instantiates");
-            Session::new(s, inst, Clock::Step(SCRIPT_STEP)).opening()
+            Game::new(s, inst, Clock::Step(SCRIPT_STEP)).opening()
         })
     });
     g.finish();

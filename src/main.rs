@@ -50,6 +50,9 @@ enum Command {
         /// Write the debrief (Markdown) here at the end.
         #[arg(long, value_name = "PATH")]
         debrief: Option<PathBuf>,
+        /// Write every step as JSON Lines here, as it happens (flushed after each event).
+        #[arg(long, value_name = "PATH")]
+        events: Option<PathBuf>,
     },
     /// The cause vocabulary, one line each.
     Causes,
@@ -83,6 +86,7 @@ fn main() {
             color,
             report,
             debrief,
+            events,
         } => {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
@@ -90,6 +94,7 @@ fn main() {
                 color: *color,
                 report: report.clone(),
                 debrief: debrief.clone(),
+                events: events.clone(),
             };
             faultline::repl::play(&dir, id, &opts).map(|()| String::new())
         }

@@ -26,3 +26,6 @@ mod pty;
 
 #[path = "cli/grade.rs"]
 mod grade;
+
+#[path = "cli/events.rs"]
+mod events;

@@ -1,6 +1,7 @@
 //! Grading: the player's diagnosis, fixes applied to the world and verified
 //! by running it forward, fix-quality lints, evidence, the score, and the
-//! session reports. Grading parses no REPL lines: the REPL hands it commands.
+//! session reports ([`report::build`] assembles lints and score for a player
+//! of a game). Grading parses no REPL lines: the game hands it commands.
 
 pub mod lints;
 pub mod report;

@@ -1,7 +1,10 @@
-//! The session report: JSON for machines (`--report`), Markdown for the
-//! debrief (`--debrief`), and the scorecard printed at the end of play.
+//! The session report: assembled here from a game and one of its players
+//! (lints judged, score computed), then JSON for machines (`--report`),
+//! Markdown for the debrief (`--debrief`), and the scorecard printed at the
+//! end of play.
 
 use super::{AppliedFix, Diagnosis, Evidence, Lint, Score, Verdict};
+use crate::game::{Game, Player};
 use crate::time::{iso, Dur, Millis, SECOND};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -93,6 +96,79 @@ pub struct Report {
     pub reference_fix: Vec<String>,
     /// Links to learn from.
     pub links: Vec<(String, String)>,
+}
+
+/// The report of `player`'s session so far: lints judged against the world
+/// before the first fix, the score, and the answer.
+pub fn build(game: &Game, player: &Player) -> Report {
+    let (scenario, inst, grade) = (&game.scenario, &game.inst, &player.grade);
+    let lints = match &grade.before_fix {
+        Some(before) => {
+            let after = grade.at_submit.as_ref().unwrap_or(&inst.sim.world);
+            super::lints::lint(scenario, before, after, &grade.fixes)
+        }
+        None => Vec::new(),
+    };
+    let resolve = |t: &str| inst.resolve(t).unwrap_or_else(|_| t.to_string());
+    let s = &scenario.spec;
+    let hints: Vec<(String, u32)> = s
+        .hints
+        .iter()
+        .take(player.hints_taken)
+        .map(|h| (resolve(&h.text), h.cost))
+        .collect();
+    let elapsed = grade.submitted_at.unwrap_or(inst.sim.now()) - inst.now;
+    let score = grade.score(scenario, elapsed, player.commands.len(), &hints, &lints);
+    Report {
+        schema: SCHEMA,
+        scenario: s.id.clone(),
+        title: s.title.clone(),
+        difficulty: s.difficulty,
+        seed: inst.seed,
+        arrived: iso(inst.now),
+        elapsed_ms: elapsed,
+        commands: player
+            .commands
+            .iter()
+            .map(|e| CommandRecord {
+                line: e.line.clone(),
+                virtual_time: iso(e.at),
+                wall_ms: e.wall_ms,
+                ok: e.ok,
+            })
+            .collect(),
+        diagnoses: grade.diagnoses.clone(),
+        fixes: grade.fixes.clone(),
+        fix_errors: grade.fix_errors,
+        verdict: grade.verdict.clone(),
+        lints,
+        hints: hints
+            .into_iter()
+            .map(|(text, cost)| HintRecord { text, cost })
+            .collect(),
+        evidence: grade.evidence(scenario, inst),
+        score,
+        answer_cause: s.answer.cause.clone(),
+        answer_culprits: s.answer.culprits.iter().map(|c| resolve(c)).collect(),
+        timeline: inst
+            .applied
+            .iter()
+            .map(|a| Happened {
+                at: Dur((a.at - inst.now) / SECOND * SECOND).to_string(),
+                note: a.note.clone(),
+                fault: a.fault,
+                decoy: a.decoy,
+            })
+            .collect(),
+        explanation: resolve(&s.answer.explanation),
+        shortest_path: s.investigation.iter().map(|c| resolve(c)).collect(),
+        reference_fix: s.fix.iter().map(|c| resolve(c)).collect(),
+        links: s
+            .links
+            .iter()
+            .map(|l| (l.title.clone(), l.url.clone()))
+            .collect(),
+    }
 }
 
 impl Report {

@@ -2,9 +2,9 @@
 //! live world: services, operations, flags, and resource names and ids.
 
 use super::help::services;
-use super::session::{Session, VERBS};
 use crate::aws::catalogue::{self, Complete, Flag, FlagKind};
 use crate::awscli::command::GLOBAL_FLAGS;
+use crate::game::{Game as Session, VERBS};
 use crate::world::World;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;

@@ -2,8 +2,8 @@
 //! operations it knows, and the AWS CLI's words for an unknown command. All
 //! of it comes from the operation catalogue.
 
-use super::session::VERBS;
 use crate::aws::catalogue::{self, Entry};
+use crate::game::VERBS;
 use std::fmt::Write as _;
 
 fn names(service: &str, write: bool) -> Vec<&'static str> {

@@ -1,15 +1,14 @@
 //! The play shell: a rustyline REPL on a terminal, a plain line reader for
-//! scripts. It holds no game rules: those are in the session, the API layer
-//! and the engine. Colour is decided here, once, and only here is the wall
-//! clock read.
+//! scripts. It reads lines, paces the wall clock, prints and completes; the
+//! game rules are in [`crate::game`]. Colour is decided here, once, and only
+//! here is the wall clock read.
 
 pub mod complete;
 pub mod help;
-pub mod session;
 
 use crate::cli::{self, CliError};
+use crate::game::{Clock, Game, JsonLines, Player, Reply, SCRIPT_STEP};
 use crate::scenario::Mode;
-use session::{Clock, Reply, Session, SCRIPT_STEP};
 use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +39,8 @@ pub struct PlayOptions {
     pub report: Option<PathBuf>,
     /// Where to write the Markdown debrief at the end.
     pub debrief: Option<PathBuf>,
+    /// Where to write the events as JSON Lines, as they happen.
+    pub events: Option<PathBuf>,
 }
 
 /// Fails early (before play) when a report could not be written at the end.
@@ -64,12 +65,50 @@ fn check_output_path(flag: &str, path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// One player at one game, as the shell drives it.
+struct Table {
+    /// The game (shared with the completer, which reads its world).
+    game: Rc<RefCell<Game>>,
+    /// The player at the keyboard.
+    player: Player,
+    /// When the session began on the wall clock.
+    wall_start: Instant,
+    /// Where events go, to name it in errors.
+    events: Option<PathBuf>,
+    /// Event-writing failures already reported.
+    event_errors: Vec<String>,
+}
+
+impl Table {
+    /// Runs one line with the wall time since the session began.
+    fn execute(&mut self, line: &str) -> Reply {
+        let wall_ms = self.wall_start.elapsed().as_millis() as u64;
+        let reply = self
+            .game
+            .borrow_mut()
+            .execute(&mut self.player, line, Some(wall_ms));
+        self.report_event_errors();
+        reply
+    }
+
+    /// Says on stderr, once, that events could not be written.
+    fn report_event_errors(&mut self) {
+        for e in self.game.borrow_mut().take_watch_errors() {
+            let path = self.events.as_deref().unwrap_or(Path::new("-"));
+            let msg = format!("cannot write events to {}: {e}", path.display());
+            eprintln!("{msg}");
+            self.event_errors.push(msg);
+        }
+    }
+}
+
 /// Prints the scorecard and writes the report files the player asked for.
-fn finish(session: &Session, opts: &PlayOptions) -> Result<(), CliError> {
-    let report = session.report();
-    println!("{}", farewell(session));
+fn finish(mut table: Table, opts: &PlayOptions) -> Result<(), CliError> {
+    let report = table.game.borrow_mut().finish(&table.player);
+    table.report_event_errors();
+    println!("{}", table.game.borrow().farewell(&table.player));
     println!("{}", report.scorecard());
-    let mut errors = Vec::new();
+    let mut errors = std::mem::take(&mut table.event_errors);
     if let Some(p) = &opts.report {
         if let Err(e) = std::fs::write(p, report.to_json() + "\n") {
             errors.push(format!("cannot write the report to {}: {e}", p.display()));
@@ -102,6 +141,9 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
     if let Some(p) = &opts.debrief {
         check_output_path("--debrief", p)?;
     }
+    if let Some(p) = &opts.events {
+        check_output_path("--events", p)?;
+    }
     let scenario = cli::find(dir, id)?;
     let seed = opts.seed.unwrap_or_else(random_seed);
     let inst = scenario.instantiate(seed, Mode::Incident)?;
@@ -114,14 +156,31 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    if interactive {
-        let mut session = Session::new(scenario, inst, Clock::Wall { speed: opts.speed });
-        session.wall_start = Some(Instant::now());
-        interactive_loop(session, color, opts)
+    let clock = if interactive {
+        Clock::Wall { speed: opts.speed }
     } else {
-        let mut session = Session::new(scenario, inst, Clock::Step(SCRIPT_STEP));
-        session.wall_start = Some(Instant::now());
-        script_loop(session, color, opts)
+        Clock::Step(SCRIPT_STEP)
+    };
+    let mut game = Game::new(scenario, inst, clock);
+    if let Some(p) = &opts.events {
+        let file = std::fs::File::create(p).map_err(|e| {
+            CliError::Input(format!("--events {}: cannot create it: {e}", p.display()))
+        })?;
+        game.watch(Box::new(JsonLines::new(file)));
+    }
+    let player = game.join(None);
+    let mut table = Table {
+        game: Rc::new(RefCell::new(game)),
+        player,
+        wall_start: Instant::now(),
+        events: opts.events.clone(),
+        event_errors: Vec::new(),
+    };
+    table.report_event_errors();
+    if interactive {
+        interactive_loop(table, color, opts)
+    } else {
+        script_loop(table, color, opts)
     }
 }
 
@@ -150,36 +209,21 @@ fn print_reply(reply: &Reply, color: bool) {
 }
 
 /// Reads commands from standard input, one per line (no prompt, no editing).
-fn script_loop(mut session: Session, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
-    println!("{}", session.opening());
+fn script_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
+    println!("{}", table.game.borrow().opening());
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
         let line = match line {
             Ok(l) => l,
             Err(e) => return Err(CliError::Input(format!("cannot read standard input: {e}"))),
         };
-        let reply = session.execute(&line);
+        let reply = table.execute(&line);
         print_reply(&reply, color);
         if reply.quit {
             break;
         }
     }
-    finish(&session, opts)
-}
-
-fn farewell(session: &Session) -> String {
-    let n = session.log.len();
-    format!(
-        "Leaving the incident after {n} command{} and {} of incident time (seed {}).",
-        if n == 1 { "" } else { "s" },
-        // Incident time is the player's, up to a submission (not the verification run).
-        crate::time::Dur(
-            (session.grade.submitted_at.unwrap_or(session.inst.sim.now()) - session.inst.now)
-                / 1000
-                * 1000
-        ),
-        session.inst.seed
-    )
+    finish(table, opts)
 }
 
 fn history_file() -> Option<PathBuf> {
@@ -192,10 +236,9 @@ fn history_file() -> Option<PathBuf> {
     Some(dir.join("history"))
 }
 
-fn interactive_loop(session: Session, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
+fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
     use rustyline::error::ReadlineError;
-    println!("{}", session.opening());
-    let session = Rc::new(RefCell::new(session));
+    println!("{}", table.game.borrow().opening());
     let config = rustyline::Config::builder()
         .completion_type(rustyline::CompletionType::List)
         .auto_add_history(true)
@@ -206,7 +249,7 @@ fn interactive_loop(session: Session, color: bool, opts: &PlayOptions) -> Result
         rustyline::Editor::with_config(config)
             .map_err(|e| CliError::Input(format!("cannot start the line editor: {e}")))?;
     rl.set_helper(Some(complete::ReplHelper {
-        session: session.clone(),
+        session: table.game.clone(),
         color,
     }));
     let history = history_file();
@@ -215,12 +258,12 @@ fn interactive_loop(session: Session, color: bool, opts: &PlayOptions) -> Result
     }
     let started = Instant::now();
     loop {
-        let _ = session
+        let _ = table
+            .game
             .borrow_mut()
             .catch_up(started.elapsed().as_millis() as i64);
         let prompt = {
-            let s = session.borrow();
-            let e = s.elapsed() / 1000;
+            let e = table.game.borrow().elapsed() / 1000;
             let p = format!(
                 "[{:02}:{:02}:{:02}] faultline> ",
                 e / 3600,
@@ -235,10 +278,11 @@ fn interactive_loop(session: Session, color: bool, opts: &PlayOptions) -> Result
         };
         match rl.readline(&prompt) {
             Ok(line) => {
-                let _ = session
+                let _ = table
+                    .game
                     .borrow_mut()
                     .catch_up(started.elapsed().as_millis() as i64);
-                let reply = session.borrow_mut().execute(&line);
+                let reply = table.execute(&line);
                 print_reply(&reply, color);
                 if reply.quit {
                     break;
@@ -267,8 +311,7 @@ fn interactive_loop(session: Session, color: bool, opts: &PlayOptions) -> Result
     if let Some(h) = &history {
         let _ = rl.save_history(h);
     }
-    let s = session.borrow();
-    finish(&s, opts)
+    finish(table, opts)
 }
 
 /// Colours JSON output for a terminal: keys, strings, numbers, literals.

@@ -4,18 +4,13 @@
 //! wrong diagnoses, plausible non-fixes, working-but-bad fixes and invalid fix
 //! commands on the seed scenarios.
 
-use faultline::repl::session::{Clock, Session, SCRIPT_STEP};
-use faultline::scenario::{scenario_files, Mode, Scenario};
+use crate::support::Session;
+use faultline::scenario::{scenario_files, Scenario};
 use faultline::world::TaskStatus;
 use std::path::Path;
 
 fn session(id: &str, seed: u64) -> Session {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{id}.yaml"));
-    let scenario = Scenario::load(&file).expect("scenario loads");
-    let inst = scenario
-        .instantiate(seed, Mode::Incident)
-        .expect("scenario instantiates");
-    Session::new(scenario, inst, Clock::Step(SCRIPT_STEP))
+    Session::new(id, seed)
 }
 
 fn run(s: &mut Session, line: &str) -> String {
@@ -48,12 +43,13 @@ fn every_scenario_is_solved_by_its_reference() {
             .to_string();
         for seed in [3, 11] {
             let mut s = session(&id, seed);
-            let spec = s.scenario.spec.clone();
+            let spec = s.game.scenario.spec.clone();
             for line in &spec.investigation {
-                let line = s.inst.resolve(line).expect("investigation resolves");
+                let line = s.game.inst.resolve(line).expect("investigation resolves");
                 run(&mut s, &line);
             }
             let culprit = s
+                .game
                 .inst
                 .resolve(&spec.answer.culprits[0])
                 .expect("culprit resolves");
@@ -63,7 +59,7 @@ fn every_scenario_is_solved_by_its_reference() {
                 "{id}: {d}"
             );
             for line in &spec.fix {
-                let line = s.inst.resolve(line).expect("fix resolves");
+                let line = s.game.inst.resolve(line).expect("fix resolves");
                 run(&mut s, &format!("fix {line}"));
             }
             let verdict = s.execute("submit");
@@ -118,13 +114,13 @@ fn a_wrong_diagnosis_is_marked_wrong_and_costs_points() {
             "{}",
             typo.text
         );
-        assert_eq!(s.grade.diagnoses.len(), 1);
+        assert_eq!(s.player.grade.diagnoses.len(), 1);
     }
 }
 
 /// A checkout task that is not being stopped (running, or still starting).
 fn live_task(s: &Session) -> Option<String> {
-    let tasks = &s.inst.sim.world.tasks;
+    let tasks = &s.game.inst.sim.world.tasks;
     let checkout =
         |t: &&faultline::world::Task| t.is_live() && t.service.as_deref() == Some("checkout");
     tasks
@@ -182,6 +178,7 @@ fn working_but_over_privileged_or_public_fixes_are_marked_down() {
     // Public subnets with public IPs heal the missing NAT route, and are marked down.
     let mut s = session("nat-route-missing", 4);
     let line = s
+        .game
         .inst
         .resolve("ecs update-service --cluster prod --service checkout --network-configuration awsvpcConfiguration={subnets=[${subnet:public-a},${subnet:public-b}],securityGroups=[${sg:checkout-tasks}],assignPublicIp=ENABLED}")
         .unwrap();
@@ -194,7 +191,7 @@ fn working_but_over_privileged_or_public_fixes_are_marked_down() {
 #[test]
 fn invalid_fix_commands_give_the_aws_error_and_change_nothing() {
     let mut s = session("nat-route-missing", 2);
-    let before = format!("{:?}", s.inst.sim.world.route_tables);
+    let before = format!("{:?}", s.game.inst.sim.world.route_tables);
     let cases = [
         ("fix ec2 create-route --route-table-id rtb-0000000000000000a --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-0000000000000000a", "An error occurred (InvalidNatGatewayID.NotFound) when calling the CreateRoute operation"),
         ("fix iam attach-role-policy --role-name nobody --policy-arn arn:aws:iam::aws:policy/AdministratorAccess", "An error occurred (NoSuchEntity) when calling the AttachRolePolicy operation: The role with name nobody cannot be found."),
@@ -207,9 +204,9 @@ fn invalid_fix_commands_give_the_aws_error_and_change_nothing() {
         assert!(r.error, "{line} must fail");
         assert!(r.text.contains(want), "{line}: {}", r.text);
     }
-    assert_eq!(format!("{:?}", s.inst.sim.world.route_tables), before);
-    assert!(s.grade.fixes.is_empty());
-    assert_eq!(s.grade.fix_errors, 3);
+    assert_eq!(format!("{:?}", s.game.inst.sim.world.route_tables), before);
+    assert!(s.player.grade.fixes.is_empty());
+    assert_eq!(s.player.grade.fix_errors, 3);
 }
 
 #[test]
@@ -273,6 +270,7 @@ fn report_and_debrief_files() {
 fn a_refused_deploy_is_history_and_the_player_can_reproduce_it() {
     let mut s = session("invalid-task-size", 2);
     let refused: Vec<&str> = s
+        .game
         .inst
         .applied
         .iter()
@@ -280,8 +278,18 @@ fn a_refused_deploy_is_history_and_the_player_can_reproduce_it() {
         .collect();
     assert_eq!(refused, vec!["An error occurred (ClientException) when calling the RegisterTaskDefinition operation: No Fargate configuration exists for given values: 256 CPU, 4096 memory"]);
     // Nothing was registered for the refused deploy.
-    assert!(s.inst.sim.world.task_definition("checkout-api:2").is_none());
-    let role = s.inst.resolve("${role:checkout-task-execution}").unwrap();
+    assert!(s
+        .game
+        .inst
+        .sim
+        .world
+        .task_definition("checkout-api:2")
+        .is_none());
+    let role = s
+        .game
+        .inst
+        .resolve("${role:checkout-task-execution}")
+        .unwrap();
     let r = s.execute(&format!(
         "fix ecs register-task-definition --family checkout-api --cpu 256 --memory 4096 --execution-role-arn {role} --container-definitions '[{{\"name\":\"checkout-api\",\"image\":\"nginx\"}}]'"
     ));

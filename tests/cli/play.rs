@@ -2,25 +2,21 @@
 //! outputs that carry each scenario's key clue), the game verbs, argument
 //! errors and unknown commands.
 
-use faultline::repl::session::{Clock, Session, SCRIPT_STEP};
-use faultline::scenario::{Mode, Scenario};
+use crate::support::Session;
+use faultline::game::SCRIPT_STEP;
+use faultline::scenario::Scenario;
 use faultline::world::TaskStatus;
-use std::path::Path;
 
 const SEED: u64 = 7;
 
 fn session(id: &str) -> Session {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{id}.yaml"));
-    let scenario = Scenario::load(&file).expect("scenario loads");
-    let inst = scenario
-        .instantiate(SEED, Mode::Incident)
-        .expect("scenario instantiates");
-    Session::new(scenario, inst, Clock::Step(SCRIPT_STEP))
+    Session::new(id, SEED)
 }
 
 /// The most recently stopped task of the checkout service.
 fn stopped_task(s: &Session) -> String {
-    s.inst
+    s.game
+        .inst
         .sim
         .world
         .tasks
@@ -51,7 +47,7 @@ fn transcript(s: &mut Session, lines: &[String]) -> String {
 fn nat_route_missing_clues() {
     let mut s = session("nat-route-missing");
     let task = stopped_task(&s);
-    let rtb = s.inst.resolve("${rtb:private-${var:zone}}").unwrap();
+    let rtb = s.game.inst.resolve("${rtb:private-${var:zone}}").unwrap();
     let lines = vec![
         "ecs describe-services --cluster prod --services checkout --query 'services[0].deployments[].{status:status,rollout:rolloutState,desired:desiredCount,running:runningCount,failed:failedTasks}' --output table".to_string(),
         format!("ecs describe-tasks --cluster prod --tasks {task} --query 'tasks[0].[lastStatus,stopCode,stoppedReason]' --output text"),
@@ -115,17 +111,17 @@ fn game_verbs() {
         "{}",
         status.text
     );
-    let before = s.inst.sim.now();
+    let before = s.game.inst.sim.now();
     let w = s.execute("wait 2m");
     assert!(w.text.starts_with("2m pass."), "{}", w.text);
-    assert_eq!(s.inst.sim.now() - before, 2 * 60_000 + SCRIPT_STEP);
+    assert_eq!(s.game.inst.sim.now() - before, 2 * 60_000 + SCRIPT_STEP);
     let h = s.execute("hint");
     assert!(
         h.text.starts_with("Hint 1 of 3 (costs 5 points):"),
         "{}",
         h.text
     );
-    assert_eq!(s.hints_taken, 1);
+    assert_eq!(s.player.hints_taken, 1);
     assert!(s.execute("brief").text.contains("checkout v2.4.0"));
     assert!(s.execute("causes").text.contains("network.no-nat-route"));
     assert!(s.execute("help").text.contains("ecs"));
@@ -213,9 +209,9 @@ proptest::proptest! {
         static BASE: std::sync::OnceLock<(Scenario, faultline::scenario::Instance)> = std::sync::OnceLock::new();
         let (scenario, inst) = BASE.get_or_init(|| {
             let s = session("nat-route-missing");
-            (s.scenario, s.inst)
+            (s.game.scenario, s.game.inst)
         });
-        let mut s = Session::new(scenario.clone(), inst.clone(), Clock::Step(SCRIPT_STEP));
+        let mut s = Session::of(scenario.clone(), inst.clone());
         let line = words.join(" ");
         let r = s.execute(&line);
         proptest::prop_assert!(!r.quit || line.contains("quit") || line.contains("exit"));

@@ -190,3 +190,45 @@ pub fn assert_contains(text: &str, part: &str) {
         "expected text containing\n  {part}\ngot\n  {text}"
     );
 }
+
+/// One player at a game of a repository scenario, driven line by line as a
+/// script is (each command advances the clock by the script step; no wall clock).
+pub struct Session {
+    /// The game.
+    pub game: faultline::game::Game,
+    /// Its player.
+    pub player: faultline::game::Player,
+}
+
+impl Session {
+    /// A scripted session of `scenarios/<id>.yaml` with `seed`.
+    pub fn new(id: &str, seed: u64) -> Session {
+        let file = repo_scenarios().join(format!("{id}.yaml"));
+        let scenario = faultline::scenario::Scenario::load(&file).expect("scenario loads");
+        let inst = scenario
+            .instantiate(seed, faultline::scenario::Mode::Incident)
+            .expect("scenario instantiates");
+        Session::of(scenario, inst)
+    }
+
+    /// A scripted session of a scenario already instantiated.
+    pub fn of(
+        scenario: faultline::scenario::Scenario,
+        inst: faultline::scenario::Instance,
+    ) -> Session {
+        use faultline::game::{Clock, Game, SCRIPT_STEP};
+        let mut game = Game::new(scenario, inst, Clock::Step(SCRIPT_STEP));
+        let player = game.join(None);
+        Session { game, player }
+    }
+
+    /// Runs one line.
+    pub fn execute(&mut self, line: &str) -> faultline::game::Reply {
+        self.game.execute(&mut self.player, line, None)
+    }
+
+    /// The player's report so far.
+    pub fn report(&self) -> faultline::grade::report::Report {
+        self.game.report(&self.player)
+    }
+}

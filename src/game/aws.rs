@@ -1,0 +1,112 @@
+//! The game's two doors to the AWS operation layer: one runs a read command
+//! line, one applies a fix command line. Nothing else in the game calls
+//! the AWS CLI front end, and both work over any account (the simulator, or a
+//! real one).
+
+use crate::aws::catalogue;
+use crate::aws::{Account, CommandError, Invocation, Reader};
+use crate::awscli::command;
+use crate::awscli::render::{self, Output};
+
+/// What a read command showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOutput {
+    /// CLI service of the operation that ran (`ecs`).
+    pub service: &'static str,
+    /// CLI operation that ran (`describe-tasks`).
+    pub operation: &'static str,
+    /// The rendered output, as the AWS CLI prints it (`--query` and `--output` applied).
+    pub text: String,
+}
+
+/// Runs one read-only AWS CLI command line (without `fix`) over an account.
+pub fn run_read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<ReadOutput, String> {
+    let inv = Invocation::parse(line).map_err(|e| e.0)?;
+    if catalogue::find_read(&inv.service, &inv.operation).is_none() {
+        return Err(crate::repl::help::unknown_command(
+            &inv.service,
+            &inv.operation,
+        ));
+    }
+    let (cmd, value) = match command::read(account, line) {
+        Ok(r) => r,
+        Err(CommandError::Args(e)) => return Err(e.0),
+        Err(e) => return Err(e.to_string()),
+    };
+    let text = render::render(&value, cmd.query.as_deref(), cmd.output, cmd.entry.api())
+        .map_err(|e| e.to_string())?;
+    Ok(ReadOutput {
+        service: cmd.entry.service(),
+        operation: cmd.entry.name(),
+        text,
+    })
+}
+
+/// What became of a fix command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixOutcome {
+    /// Not a fix AWS could be asked for (bad syntax, a read-only or unknown
+    /// operation): nothing was attempted.
+    NotAFix(String),
+    /// AWS applied it; the text is its response (empty when AWS answers nothing).
+    Applied {
+        /// CLI service (`ec2`).
+        service: String,
+        /// CLI operation (`create-route`).
+        operation: String,
+        /// The response, rendered as JSON.
+        text: String,
+    },
+    /// AWS refused it; the world did not change.
+    Refused {
+        /// CLI service.
+        service: String,
+        /// CLI operation.
+        operation: String,
+        /// AWS's error text.
+        error: String,
+    },
+}
+
+/// Applies one mutating AWS CLI command line (without `fix`) to an account.
+pub fn apply_fix<A: Account + ?Sized>(account: &mut A, line: &str) -> FixOutcome {
+    let inv = match Invocation::parse(line) {
+        Ok(i) => i,
+        Err(e) => return FixOutcome::NotAFix(e.0),
+    };
+    if catalogue::find_write(&inv.service, &inv.operation).is_none() {
+        if catalogue::find_read(&inv.service, &inv.operation).is_some() {
+            return FixOutcome::NotAFix(format!(
+                "{} {} is read-only: run it without `fix`",
+                inv.service, inv.operation
+            ));
+        }
+        let known: Vec<String> = catalogue::writes()
+            .map(|o| format!("{} {}", o.service, o.name))
+            .collect();
+        return FixOutcome::NotAFix(format!(
+            "faultline cannot apply {} {}; the fixes it knows: {}",
+            inv.service,
+            inv.operation,
+            known.join(", ")
+        ));
+    }
+    let (service, operation) = (inv.service, inv.operation);
+    match command::write(account, line) {
+        Ok((_, v)) => FixOutcome::Applied {
+            service,
+            operation,
+            text: render::render(&v, None, Output::Json, "").unwrap_or_default(),
+        },
+        Err(CommandError::Args(e)) => FixOutcome::Refused {
+            service,
+            operation,
+            error: e.0,
+        },
+        Err(e) => FixOutcome::Refused {
+            service,
+            operation,
+            error: e.to_string(),
+        },
+    }
+}

@@ -1,0 +1,180 @@
+//! Typed events: one per step of a game, kept in the game's log and handed
+//! to its watchers as they happen (`--events PATH` writes them as JSON Lines).
+
+use crate::time::Millis;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+
+/// One step of a game. Serialized with its kind in `event` (snake_case).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A player arrived at the incident.
+    SessionStarted {
+        /// Scenario id.
+        scenario: String,
+        /// Seed of the variation.
+        seed: u64,
+        /// The player's name, if one was given.
+        player: Option<String>,
+        /// Virtual time of arrival (ISO 8601).
+        arrived: String,
+    },
+    /// A line the player typed, and how it went (its details follow as their own events).
+    Command {
+        /// The line.
+        line: String,
+        /// Virtual time it ran (ISO 8601).
+        virtual_time: String,
+        /// Wall milliseconds since the session began (null without a wall clock).
+        wall_ms: Option<u64>,
+        /// Whether it succeeded.
+        ok: bool,
+        /// SHA-256 of the output text, lowercase hex.
+        output_sha256: String,
+        /// Length of the output text in bytes.
+        output_bytes: usize,
+    },
+    /// A diagnosis attempt (a misspelt cause is not one).
+    Diagnosis {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// Cause id given.
+        cause: String,
+        /// Resources named.
+        resources: Vec<String>,
+        /// The player's note.
+        note: Option<String>,
+        /// Whether the cause is the answer's.
+        cause_correct: bool,
+        /// Whether a named resource is a culprit.
+        culprit_correct: bool,
+    },
+    /// A fix AWS applied to the world.
+    FixApplied {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// The command line (without `fix`).
+        line: String,
+        /// CLI service (`ec2`).
+        service: String,
+        /// CLI operation (`create-route`).
+        operation: String,
+    },
+    /// A fix AWS refused; the world did not change.
+    FixRefused {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// The command line (without `fix`).
+        line: String,
+        /// CLI service.
+        service: String,
+        /// CLI operation.
+        operation: String,
+        /// AWS's error text.
+        error: String,
+    },
+    /// A hint taken.
+    Hint {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// Which hint, from 1.
+        index: usize,
+        /// Points it costs.
+        cost: u32,
+    },
+    /// The player let the world run.
+    Wait {
+        /// How long, in virtual milliseconds.
+        duration_ms: Millis,
+        /// The virtual time after the wait (ISO 8601).
+        virtual_time: String,
+    },
+    /// The player submitted; the world runs forward to judge the fix.
+    Submit {
+        /// Virtual time of the submission (ISO 8601).
+        virtual_time: String,
+    },
+    /// What the run after `submit` found.
+    Verdict {
+        /// Virtual time when the judging run ended (ISO 8601).
+        virtual_time: String,
+        /// Whether the success condition held.
+        healed: bool,
+        /// What held and what did not.
+        findings: Vec<String>,
+    },
+    /// The session ended (submitted or left) with this score.
+    SessionEnded {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// Score, 0 to 100.
+        total: i32,
+        /// Letter grade.
+        grade: String,
+    },
+}
+
+impl Event {
+    /// The event's kind, as written in its `event` field.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::SessionStarted { .. } => "session_started",
+            Event::Command { .. } => "command",
+            Event::Diagnosis { .. } => "diagnosis",
+            Event::FixApplied { .. } => "fix_applied",
+            Event::FixRefused { .. } => "fix_refused",
+            Event::Hint { .. } => "hint",
+            Event::Wait { .. } => "wait",
+            Event::Submit { .. } => "submit",
+            Event::Verdict { .. } => "verdict",
+            Event::SessionEnded { .. } => "session_ended",
+        }
+    }
+
+    /// One line of JSON, without the newline.
+    pub fn to_json_line(&self) -> String {
+        // Plain data with string keys: serialization cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// SHA-256 of a text, lowercase hex.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+/// Something that follows a game as it happens.
+pub trait Watcher {
+    /// Takes one event, in order; an error stops this watcher.
+    fn event(&mut self, event: &Event) -> std::io::Result<()>;
+}
+
+/// Writes events as JSON Lines, flushed after each, so another process can follow.
+pub struct JsonLines<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonLines<W> {
+    /// A writer of events to `out`.
+    pub fn new(out: W) -> JsonLines<W> {
+        JsonLines { out }
+    }
+}
+
+impl<W: Write> Watcher for JsonLines<W> {
+    fn event(&mut self, event: &Event) -> std::io::Result<()> {
+        let mut line = event.to_json_line();
+        line.push('\n');
+        // Written whole, then flushed: a follower reads complete lines up to the last newline.
+        self.out.write_all(line.as_bytes())?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,563 @@
+//! A game and its players. A [`Game`] owns one scenario instance (the
+//! simulation and its virtual clock), the rules of play — what a line does:
+//! an AWS read command and the evidence it shows, `diagnose`, `fix`, `submit`,
+//! `hint`, `wait`, `status`, `brief` — and the ordered log of typed
+//! [`Event`]s, handed to its watchers as they happen. A [`Player`] holds what
+//! one player typed, the hints taken and their grading state. The game takes
+//! lines and wall times as values and answers with text: it must not touch a
+//! terminal or a socket, nor read the wall clock; the shell does those.
+
+pub mod aws;
+pub mod event;
+pub mod player;
+#[cfg(test)]
+mod tests;
+
+pub use event::{Event, JsonLines, Watcher};
+pub use player::{Entry, Player};
+
+use crate::grade::report::Report;
+use crate::grade::{AppliedFix, Grader};
+use crate::scenario::{Instance, Scenario};
+use crate::time::{iso, Dur, Millis, HOUR, SECOND};
+use aws::FixOutcome;
+use std::fmt::Write as _;
+
+/// How virtual time moves while the player works.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Clock {
+    /// Follows wall time at this speed (1.0 = real time).
+    Wall {
+        /// Virtual seconds per wall second.
+        speed: f64,
+    },
+    /// Each command advances the clock by a fixed step (scripts, tests).
+    Step(Millis),
+}
+
+/// The virtual step per command in scripted sessions.
+pub const SCRIPT_STEP: Millis = 10 * SECOND;
+
+/// Longest `wait` allowed at once.
+const MAX_WAIT: Millis = 6 * HOUR;
+
+/// The game's own verbs, with one line of help each.
+pub const VERBS: &[(&str, &str, &str)] = &[
+    (
+        "help",
+        "help [service [operation]]",
+        "what you can type; with a service or operation, its details",
+    ),
+    ("brief", "brief", "the page or ticket again"),
+    (
+        "status",
+        "status",
+        "incident clock, time spent, commands used, hints taken",
+    ),
+    (
+        "wait",
+        "wait <duration>",
+        "let the world run (e.g. wait 2m)",
+    ),
+    ("hint", "hint", "the next hint (it costs points)"),
+    (
+        "causes",
+        "causes",
+        "the cause vocabulary for your diagnosis",
+    ),
+    (
+        "diagnose",
+        "diagnose <cause> [resource ...] [--note \"...\"]",
+        "state the cause and the culprit resources (ids, names or ARNs)",
+    ),
+    (
+        "fix",
+        "fix <aws mutating command>",
+        "change the world, e.g. fix ec2 create-route ... (AWS validates it)",
+    ),
+    (
+        "submit",
+        "submit",
+        "run the world forward, judge the fix, and end with the scorecard",
+    ),
+    ("quit", "quit", "leave the incident (also exit, or Ctrl-D)"),
+];
+
+/// The result of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// What to print.
+    pub text: String,
+    /// Whether it is an error (printed in red on a terminal).
+    pub error: bool,
+    /// Whether the session ends.
+    pub quit: bool,
+}
+
+impl Reply {
+    fn ok(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            error: false,
+            quit: false,
+        }
+    }
+    fn err(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            error: true,
+            quit: false,
+        }
+    }
+}
+
+/// A game: the scenario, its live instance, and the ordered event log.
+pub struct Game {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The live instance: the simulation, its clock, the seed.
+    pub inst: Instance,
+    /// How the clock moves.
+    pub clock: Clock,
+    /// Every event so far, in order.
+    events: Vec<Event>,
+    /// Events a line caused, emitted after its `command` event.
+    pending: Vec<Event>,
+    /// Who follows the game as it happens.
+    watchers: Vec<Box<dyn Watcher>>,
+    /// Why watchers stopped (each error ends its watcher), not yet taken.
+    watch_errors: Vec<String>,
+    /// Virtual time already credited for wall time (wall-clock mode).
+    wall_credit: Millis,
+}
+
+impl Game {
+    /// A game at the scenario's "now".
+    pub fn new(scenario: Scenario, inst: Instance, clock: Clock) -> Game {
+        Game {
+            scenario,
+            inst,
+            clock,
+            events: Vec::new(),
+            pending: Vec::new(),
+            watchers: Vec::new(),
+            watch_errors: Vec::new(),
+            wall_credit: 0,
+        }
+    }
+
+    /// Adds a watcher: it receives every event from now on.
+    pub fn watch(&mut self, watcher: Box<dyn Watcher>) {
+        self.watchers.push(watcher);
+    }
+
+    /// Why watchers failed since the last call (each failure ends its watcher).
+    pub fn take_watch_errors(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.watch_errors)
+    }
+
+    /// Every event so far, in order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// A player arrives: their grading starts, and `session_started` is emitted.
+    pub fn join(&mut self, name: Option<String>) -> Player {
+        let player = Player::new(name, Grader::new(&self.scenario));
+        self.emit(Event::SessionStarted {
+            scenario: self.scenario.spec.id.clone(),
+            seed: self.inst.seed,
+            player: player.name.clone(),
+            arrived: iso(self.inst.now),
+        });
+        player
+    }
+
+    fn emit(&mut self, event: Event) {
+        let mut i = 0;
+        while i < self.watchers.len() {
+            match self.watchers[i].event(&event) {
+                Ok(()) => i += 1,
+                Err(e) => {
+                    self.watchers.remove(i);
+                    self.watch_errors.push(e.to_string());
+                }
+            }
+        }
+        self.events.push(event);
+    }
+
+    /// Queues an event the current line caused (emitted after its `command`).
+    fn note(&mut self, event: Event) {
+        self.pending.push(event);
+    }
+
+    /// The opening screen: title, clock, briefing.
+    pub fn opening(&self) -> String {
+        let s = &self.scenario.spec;
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "faultline — {} (difficulty {}, seed {})",
+            s.title, s.difficulty, self.inst.seed
+        );
+        let _ = writeln!(
+            o,
+            "It is {} UTC. Account {} in {}.",
+            iso_short(self.inst.now),
+            self.inst.sim.world.account,
+            self.inst.sim.world.region
+        );
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", self.briefing().trim_end());
+        let _ = writeln!(o);
+        let _ = write!(o, "Investigate with AWS CLI commands (`ecs describe-services --cluster prod --services ...`). Type `help` for more.");
+        o
+    }
+
+    fn briefing(&self) -> String {
+        self.inst
+            .resolve(&self.scenario.spec.briefing)
+            .unwrap_or_else(|_| self.scenario.spec.briefing.clone())
+    }
+
+    /// Virtual time since the player arrived.
+    pub fn elapsed(&self) -> Millis {
+        self.inst.sim.now() - self.inst.now
+    }
+
+    /// Moves the clock for wall time that passed (wall-clock mode): `wall_ms` since the session began.
+    pub fn catch_up(&mut self, wall_ms: Millis) -> Result<(), String> {
+        if let Clock::Wall { speed } = self.clock {
+            let target = (wall_ms as f64 * speed) as Millis;
+            if target > self.wall_credit {
+                let d = target - self.wall_credit;
+                self.wall_credit = target;
+                self.inst.sim.run_for(d)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one line for `player`; `wall_ms` is the wall time since the session
+    /// began, if a wall clock is kept. Never panics; errors do not end the game.
+    pub fn execute(&mut self, player: &mut Player, line: &str, wall_ms: Option<u64>) -> Reply {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return Reply::ok("");
+        }
+        if let Clock::Step(step) = self.clock {
+            if let Err(e) = self.inst.sim.run_for(step) {
+                return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
+            }
+        }
+        let at = self.inst.sim.now();
+        player.commands.push(Entry {
+            line: line.to_string(),
+            at,
+            ok: true,
+            wall_ms,
+        });
+        let reply = self.dispatch(player, line);
+        if let Some(e) = player.commands.last_mut() {
+            e.ok = !reply.error;
+        }
+        self.emit(Event::Command {
+            line: line.to_string(),
+            virtual_time: iso(at),
+            wall_ms,
+            ok: !reply.error,
+            output_sha256: event::sha256_hex(&reply.text),
+            output_bytes: reply.text.len(),
+        });
+        for e in std::mem::take(&mut self.pending) {
+            self.emit(e);
+        }
+        reply
+    }
+
+    fn dispatch(&mut self, player: &mut Player, line: &str) -> Reply {
+        let words = match shlex::split(line) {
+            Some(w) if !w.is_empty() => w,
+            _ => return Reply::err("Error parsing the line: unbalanced quotes"),
+        };
+        match words[0].as_str() {
+            "help" | "?" => Reply::ok(crate::repl::help::help(&words[1..])),
+            "brief" | "briefing" => Reply::ok(self.briefing().trim_end().to_string()),
+            "status" => Reply::ok(self.status(player)),
+            "wait" => self.wait(&words[1..]),
+            "hint" => self.hint(player),
+            "causes" => Reply::ok(crate::scenario::causes::listing().trim_end().to_string()),
+            "quit" | "exit" => Reply {
+                text: String::new(),
+                error: false,
+                quit: true,
+            },
+            "diagnose" => self.diagnose(player, &words[1..]),
+            "fix" => self.fix(player, line),
+            "submit" => self.submit(player),
+            _ => self.read(player, line),
+        }
+    }
+
+    /// An AWS read command: its output, and the evidence it shows.
+    fn read(&mut self, player: &mut Player, line: &str) -> Reply {
+        match aws::run_read(&self.inst.sim, line) {
+            Ok(out) => {
+                player.grade.observe(
+                    &self.scenario,
+                    &self.inst,
+                    out.service,
+                    out.operation,
+                    &out.text,
+                );
+                Reply::ok(out.text.trim_end_matches('\n').to_string())
+            }
+            Err(e) => Reply::err(e),
+        }
+    }
+
+    fn diagnose(&mut self, player: &mut Player, args: &[String]) -> Reply {
+        let mut cause = None;
+        let mut resources = Vec::new();
+        let mut note = None;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if a == "--note" {
+                match it.next() {
+                    Some(n) => note = Some(n.clone()),
+                    None => {
+                        return Reply::err(
+                            "--note needs a text, e.g. --note \"route deleted by terraform\"",
+                        )
+                    }
+                }
+            } else if let Some(n) = a.strip_prefix("--note=") {
+                note = Some(n.to_string());
+            } else if a.starts_with("--") {
+                return Reply::err(format!(
+                    "Unknown options: {a}\nusage: diagnose <cause> [resource ...] [--note \"...\"]"
+                ));
+            } else if cause.is_none() {
+                cause = Some(a.clone());
+            } else {
+                resources.push(a.clone());
+            }
+        }
+        let Some(cause) = cause else {
+            return Reply::err("usage: diagnose <cause> [resource ...] [--note \"...\"]; `causes` lists the causes");
+        };
+        match player
+            .grade
+            .diagnose(&self.scenario, &self.inst, &cause, resources, note)
+        {
+            Ok(text) => {
+                if let Some(d) = player.grade.diagnoses.last() {
+                    self.note(Event::Diagnosis {
+                        virtual_time: iso(d.at),
+                        cause: d.cause.clone(),
+                        resources: d.resources.clone(),
+                        note: d.note.clone(),
+                        cause_correct: d.cause_correct,
+                        culprit_correct: d.culprit_correct,
+                    });
+                }
+                Reply::ok(text)
+            }
+            Err(e) => Reply::err(e),
+        }
+    }
+
+    fn fix(&mut self, player: &mut Player, line: &str) -> Reply {
+        let command = line.trim_start().strip_prefix("fix").unwrap_or("").trim();
+        if command.is_empty() {
+            return Reply::err("usage: fix <aws mutating command>, e.g. fix ec2 create-route --route-table-id rtb-... --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-...");
+        }
+        if player.grade.verdict.is_some() {
+            return Reply::err("already submitted: the world is judged");
+        }
+        // Lints compare against the world before the first fix AWS was asked for.
+        let before = player
+            .grade
+            .before_fix
+            .is_none()
+            .then(|| self.inst.sim.world.clone());
+        let now = iso(self.inst.sim.now());
+        match aws::apply_fix(&mut self.inst.sim, command) {
+            FixOutcome::NotAFix(e) => Reply::err(e),
+            FixOutcome::Applied {
+                service,
+                operation,
+                text,
+            } => {
+                player.grade.before_fix = player.grade.before_fix.take().or(before);
+                player.grade.fixes.push(AppliedFix {
+                    line: command.to_string(),
+                    service: service.clone(),
+                    operation: operation.clone(),
+                    at: self.inst.sim.now(),
+                });
+                self.note(Event::FixApplied {
+                    virtual_time: now,
+                    line: command.to_string(),
+                    service,
+                    operation,
+                });
+                if text.trim().is_empty() || text.trim() == "{}" {
+                    Reply::ok("(applied)")
+                } else {
+                    Reply::ok(text.trim_end().to_string())
+                }
+            }
+            FixOutcome::Refused {
+                service,
+                operation,
+                error,
+            } => {
+                player.grade.before_fix = player.grade.before_fix.take().or(before);
+                player.grade.fix_errors += 1;
+                self.note(Event::FixRefused {
+                    virtual_time: now,
+                    line: command.to_string(),
+                    service,
+                    operation,
+                    error: error.clone(),
+                });
+                Reply::err(error)
+            }
+        }
+    }
+
+    fn submit(&mut self, player: &mut Player) -> Reply {
+        if player.grade.verdict.is_some() {
+            return Reply::err("already submitted");
+        }
+        self.note(Event::Submit {
+            virtual_time: iso(self.inst.sim.now()),
+        });
+        let v = player.grade.submit(&self.scenario, &mut self.inst);
+        self.note(Event::Verdict {
+            virtual_time: iso(self.inst.sim.now()),
+            healed: v.healed,
+            findings: v.findings.clone(),
+        });
+        let head = if v.healed {
+            "Verified: the fix holds."
+        } else {
+            "Not verified."
+        };
+        Reply {
+            text: format!("{head} {}", v.findings.join("; ")),
+            error: false,
+            quit: true,
+        }
+    }
+
+    fn status(&self, player: &Player) -> String {
+        let par = &self.scenario.spec.par;
+        format!(
+            "incident clock {} UTC (you arrived {} ago)\ncommands {} (par {}), hints taken {} of {}, par time {}m",
+            iso_short(self.inst.sim.now()),
+            Dur(self.elapsed() / SECOND * SECOND),
+            player.commands.len(),
+            par.commands,
+            player.hints_taken,
+            self.scenario.spec.hints.len(),
+            par.minutes
+        )
+    }
+
+    fn wait(&mut self, args: &[String]) -> Reply {
+        let Some(arg) = args.first() else {
+            return Reply::err("wait needs a duration, e.g. `wait 2m` or `wait 30s`");
+        };
+        let d = match Dur::parse(arg) {
+            Ok(d) if d.0 > 0 && d.0 <= MAX_WAIT => d,
+            Ok(_) => {
+                return Reply::err(format!(
+                    "wait takes a duration between 1s and {}",
+                    Dur(MAX_WAIT)
+                ))
+            }
+            Err(e) => return Reply::err(e),
+        };
+        if let Err(e) = self.inst.sim.run_for(d.0) {
+            return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
+        }
+        self.note(Event::Wait {
+            duration_ms: d.0,
+            virtual_time: iso(self.inst.sim.now()),
+        });
+        Reply::ok(format!(
+            "{} pass. It is now {} UTC.",
+            d,
+            iso_short(self.inst.sim.now())
+        ))
+    }
+
+    fn hint(&mut self, player: &mut Player) -> Reply {
+        let hints = &self.scenario.spec.hints;
+        match hints.get(player.hints_taken) {
+            None if hints.is_empty() => Reply::ok("This scenario has no hints."),
+            None => Reply::ok("No more hints: you have had them all."),
+            Some(h) => {
+                player.hints_taken += 1;
+                let text = self
+                    .inst
+                    .resolve(&h.text)
+                    .unwrap_or_else(|_| h.text.clone());
+                let reply = Reply::ok(format!(
+                    "Hint {} of {} (costs {} points): {}",
+                    player.hints_taken,
+                    hints.len(),
+                    h.cost,
+                    text
+                ));
+                let (index, cost) = (player.hints_taken, h.cost);
+                self.note(Event::Hint {
+                    virtual_time: iso(self.inst.sim.now()),
+                    index,
+                    cost,
+                });
+                reply
+            }
+        }
+    }
+
+    /// The player's report so far; see [`crate::grade::report::build`].
+    pub fn report(&self, player: &Player) -> Report {
+        crate::grade::report::build(self, player)
+    }
+
+    /// Ends the session for `player`: the report, and `session_ended` with its score.
+    pub fn finish(&mut self, player: &Player) -> Report {
+        let report = self.report(player);
+        self.emit(Event::SessionEnded {
+            virtual_time: iso(self.inst.sim.now()),
+            total: report.score.total,
+            grade: report.score.grade.to_string(),
+        });
+        report
+    }
+
+    /// The line said on leaving: commands, incident time, seed.
+    pub fn farewell(&self, player: &Player) -> String {
+        let n = player.commands.len();
+        format!(
+            "Leaving the incident after {n} command{} and {} of incident time (seed {}).",
+            if n == 1 { "" } else { "s" },
+            // Incident time is the player's, up to a submission (not the verification run).
+            Dur(
+                (player.grade.submitted_at.unwrap_or(self.inst.sim.now()) - self.inst.now) / 1000
+                    * 1000
+            ),
+            self.inst.seed
+        )
+    }
+}
+
+/// `2026-03-13 16:19:05`.
+pub fn iso_short(t: Millis) -> String {
+    let s = iso(t);
+    format!("{} {}", &s[..10], &s[11..19])
+}
