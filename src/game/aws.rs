@@ -23,10 +23,7 @@ pub struct ReadOutput {
 pub fn run_read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<ReadOutput, String> {
     let inv = Invocation::parse(line).map_err(|e| e.0)?;
     if catalogue::find_read(&inv.service, &inv.operation).is_none() {
-        return Err(crate::repl::help::unknown_command(
-            &inv.service,
-            &inv.operation,
-        ));
+        return Err(super::help::unknown_command(&inv.service, &inv.operation));
     }
     let (cmd, value) = match command::read(account, line) {
         Ok(r) => r,

@@ -9,6 +9,7 @@
 
 pub mod aws;
 pub mod event;
+pub mod help;
 pub mod player;
 #[cfg(test)]
 mod tests;
@@ -282,7 +283,7 @@ impl Game {
             _ => return Reply::err("Error parsing the line: unbalanced quotes"),
         };
         match words[0].as_str() {
-            "help" | "?" => Reply::ok(crate::repl::help::help(&words[1..])),
+            "help" | "?" => Reply::ok(help::help(&words[1..])),
             "brief" | "briefing" => Reply::ok(self.briefing().trim_end().to_string()),
             "status" => Reply::ok(self.status(player)),
             "wait" => self.wait(&words[1..]),

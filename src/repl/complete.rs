@@ -1,9 +1,9 @@
 //! Tab completion and inline hints, driven by the operation table and the
 //! live world: services, operations, flags, and resource names and ids.
 
-use super::help::services;
 use crate::aws::catalogue::{self, Complete, Flag, FlagKind};
 use crate::awscli::command::GLOBAL_FLAGS;
+use crate::game::help::services;
 use crate::game::{Game as Session, VERBS};
 use crate::world::World;
 use rustyline::completion::{Completer, Pair};
@@ -222,3 +222,44 @@ impl Highlighter for ReplHelper {
 impl Validator for ReplHelper {}
 
 impl Helper for ReplHelper {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::sim::testkit::instance;
+
+    #[test]
+    fn fixes_complete_their_operations_and_flags() {
+        let inst = instance("nat-route-missing.yaml", 1);
+        let w = &inst.sim.world;
+        for op in catalogue::writes() {
+            let (_, ops) = candidates(w, &format!("fix {} ", op.service));
+            assert!(
+                ops.contains(&op.name.to_string()),
+                "fix {}: {ops:?}",
+                op.service
+            );
+            let (_, flags) = candidates(w, &format!("fix {} {} --", op.service, op.name));
+            for f in op.flags {
+                assert!(
+                    flags.contains(&format!("--{}", f.name)),
+                    "fix {} {}: --{} not offered: {flags:?}",
+                    op.service,
+                    op.name,
+                    f.name
+                );
+            }
+        }
+        // Reads are not offered after `fix`, writes not without it.
+        let (_, ops) = candidates(w, "fix ecs ");
+        assert!(!ops.contains(&"describe-services".to_string()));
+        let (_, ops) = candidates(w, "ecs ");
+        assert!(!ops.contains(&"update-service".to_string()));
+        // Values complete from the world.
+        let (_, ids) = candidates(w, "fix ec2 create-route --route-table-id ");
+        assert!(
+            !ids.is_empty() && ids.iter().all(|i| i.starts_with("rtb-")),
+            "{ids:?}"
+        );
+    }
+}

@@ -4,7 +4,6 @@
 //! here is the wall clock read.
 
 pub mod complete;
-pub mod help;
 
 use crate::cli::{self, CliError};
 use crate::game::{Clock, Game, JsonLines, Player, Reply, SCRIPT_STEP};

@@ -1,9 +1,9 @@
-//! What the shell answers about commands: `help`, the services and
+//! What the game answers about commands: `help`, the services and
 //! operations it knows, and the AWS CLI's words for an unknown command. All
 //! of it comes from the operation catalogue.
 
+use super::VERBS;
 use crate::aws::catalogue::{self, Entry};
-use crate::game::VERBS;
 use std::fmt::Write as _;
 
 fn names(service: &str, write: bool) -> Vec<&'static str> {
@@ -139,8 +139,6 @@ fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::sim::testkit::instance;
-    use crate::repl::complete::candidates;
 
     #[test]
     fn every_operation_has_help_with_its_flags() {
@@ -171,41 +169,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn fixes_complete_their_operations_and_flags() {
-        let inst = instance("nat-route-missing.yaml", 1);
-        let w = &inst.sim.world;
-        for op in catalogue::writes() {
-            let (_, ops) = candidates(w, &format!("fix {} ", op.service));
-            assert!(
-                ops.contains(&op.name.to_string()),
-                "fix {}: {ops:?}",
-                op.service
-            );
-            let (_, flags) = candidates(w, &format!("fix {} {} --", op.service, op.name));
-            for f in op.flags {
-                assert!(
-                    flags.contains(&format!("--{}", f.name)),
-                    "fix {} {}: --{} not offered: {flags:?}",
-                    op.service,
-                    op.name,
-                    f.name
-                );
-            }
-        }
-        // Reads are not offered after `fix`, writes not without it.
-        let (_, ops) = candidates(w, "fix ecs ");
-        assert!(!ops.contains(&"describe-services".to_string()));
-        let (_, ops) = candidates(w, "ecs ");
-        assert!(!ops.contains(&"update-service".to_string()));
-        // Values complete from the world.
-        let (_, ids) = candidates(w, "fix ec2 create-route --route-table-id ");
-        assert!(
-            !ids.is_empty() && ids.iter().all(|i| i.starts_with("rtb-")),
-            "{ids:?}"
-        );
     }
 
     #[test]
