@@ -25,3 +25,9 @@ impl AwsError {
         }
     }
 }
+
+/// A request the client refuses before sending it (a missing or malformed
+/// argument), worded as the AWS CLI or the SDK's parameter validation words it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{0}")]
+pub struct ArgError(pub String);

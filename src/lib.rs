@@ -13,7 +13,6 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod game;
-pub mod grade;
 pub mod repl;
 pub mod scenario;
 pub mod suggest;

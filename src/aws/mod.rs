@@ -11,8 +11,7 @@ pub mod catalogue;
 pub mod input;
 pub mod sim;
 
-pub use crate::awscli::args::{ArgError, Invocation};
-pub use crate::error::AwsError;
+pub use crate::error::{ArgError, AwsError};
 pub use account::{Account, ReadRequest, Reader, WriteRequest};
 pub use input::Input;
 

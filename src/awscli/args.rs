@@ -4,10 +4,7 @@
 
 use serde_json::{Map, Value};
 
-/// An argument error, worded as the AWS CLI words it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ArgError(pub String);
+pub use crate::error::ArgError;
 
 /// One parsed command line: service, operation and flags in order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 //! real one).
 
 use crate::aws::catalogue;
-use crate::aws::{Account, CommandError, Invocation, Reader};
+use crate::aws::{Account, CommandError, Reader};
+use crate::awscli::args::Invocation;
 use crate::awscli::command;
 use crate::awscli::render::{self, Output};
 

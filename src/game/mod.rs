@@ -9,6 +9,7 @@
 
 pub mod aws;
 pub mod event;
+pub mod grade;
 pub mod help;
 pub mod player;
 #[cfg(test)]
@@ -17,8 +18,8 @@ mod tests;
 pub use event::{Event, JsonLines, Watcher};
 pub use player::{Entry, Player};
 
-use crate::grade::report::Report;
-use crate::grade::{AppliedFix, Grader};
+use crate::game::grade::report::Report;
+use crate::game::grade::{AppliedFix, Grader};
 use crate::scenario::{Instance, Scenario};
 use crate::time::{iso, Dur, Millis, HOUR, SECOND};
 use aws::FixOutcome;
@@ -525,9 +526,9 @@ impl Game {
         }
     }
 
-    /// The player's report so far; see [`crate::grade::report::build`].
+    /// The player's report so far; see [`crate::game::grade::report::build`].
     pub fn report(&self, player: &Player) -> Report {
-        crate::grade::report::build(self, player)
+        crate::game::grade::report::build(self, player)
     }
 
     /// Ends the session for `player`: the report, and `session_ended` with its score.

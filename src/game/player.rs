@@ -1,7 +1,7 @@
 //! One player of a game: what they typed, the hints they took, and their
 //! grading state (diagnoses, fixes, evidence seen, the verdict).
 
-use crate::grade::Grader;
+use crate::game::grade::Grader;
 use crate::time::Millis;
 
 /// One command as it was run.

@@ -228,7 +228,7 @@ impl Session {
     }
 
     /// The player's report so far.
-    pub fn report(&self) -> faultline::grade::report::Report {
+    pub fn report(&self) -> faultline::game::grade::report::Report {
         self.game.report(&self.player)
     }
 }

@@ -12,4 +12,4 @@ pub mod read;
 pub(crate) mod testkit;
 pub mod write;
 
-pub use super::{ArgError, AwsError, CommandError, Input, Invocation};
+pub use super::{ArgError, AwsError, CommandError, Input};

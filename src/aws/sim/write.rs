@@ -2346,9 +2346,8 @@ fn attach_policy(sim: &mut Sim, inv: &Input, attach: bool) -> Result<Value, Comm
 }
 
 fn policy_document(text: &str, op: &str) -> Result<PolicyDocument, CommandError> {
-    let v = crate::awscli::args::parse_value(text)
-        .map_err(|e| ArgError(format!("Error parsing parameter '--policy-document': {e}")))?;
-    serde_json::from_value(v).map_err(|_| {
+    // The CLI sends the document as the string it was given; IAM parses it.
+    serde_json::from_str(text).map_err(|_| {
         AwsError::new("MalformedPolicyDocument", op, "Syntax errors in policy.").into()
     })
 }
