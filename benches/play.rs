@@ -82,13 +82,13 @@ fn command(sim: &Sim, line: &str) -> String {
 fn benches(c: &mut Criterion) {
     let sim = big_sim();
     let running = sim
-        .world
+        .world()
         .tasks
         .values()
         .filter(|t| t.last_status == faultline::world::TaskStatus::Running)
         .count();
     assert_eq!(running, 1000, "the bench world runs 1000 tasks");
-    let ids: Vec<String> = sim.world.tasks.keys().take(10).cloned().collect();
+    let ids: Vec<String> = sim.world().tasks.keys().take(10).cloned().collect();
     let describe = format!(
         "ecs describe-tasks --cluster bench --tasks {}",
         ids.join(" ")

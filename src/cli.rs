@@ -143,7 +143,7 @@ pub fn causes() -> String {
 pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
     let s = find(dir, id)?;
     let inst = s.instantiate(seed, Mode::Incident)?;
-    let w = &inst.sim.world;
+    let w = inst.sim.world();
     let mut o = String::new();
     let _ = writeln!(
         o,

@@ -106,12 +106,12 @@ impl Reader for ReadCtx<'_> {
 
 impl Reader for Sim {
     fn region(&self) -> &str {
-        &self.world.region
+        &self.world().region
     }
 
     fn read(&self, req: &ReadRequest) -> Result<Value, CommandError> {
         let ctx = ReadCtx {
-            world: &self.world,
+            world: self.world(),
             now: self.now(),
         };
         ctx.read(req)
@@ -120,9 +120,7 @@ impl Reader for Sim {
 
 impl Account for Sim {
     fn write(&mut self, req: &WriteRequest) -> Result<Value, CommandError> {
-        let out = (req.op.run)(self, &req.input)?;
-        self.world_changed();
-        Ok(out)
+        self.change(|c| (req.op.run)(c, &req.input))
     }
 }
 

@@ -8,7 +8,7 @@
 //! shared reference ([`ReadFn`]); only a [`WriteOp`] can change it.
 
 use super::{CommandError, Input};
-use crate::engine::Sim;
+use crate::engine::Change;
 use crate::time::Millis;
 use crate::world::World;
 use serde_json::Value;
@@ -144,9 +144,9 @@ pub struct ReadCtx<'a> {
 /// The simulator's implementation of a read operation.
 pub type ReadFn = fn(&ReadCtx, &Input) -> Result<Value, CommandError>;
 
-/// The simulator's implementation of a write operation. It changes the world
-/// only when it succeeds; the engine is told by the caller.
-pub type WriteFn = fn(&mut Sim, &Input) -> Result<Value, CommandError>;
+/// The simulator's implementation of a write operation, run inside
+/// [`crate::engine::Sim::change`]: it changes the world only when it succeeds.
+pub type WriteFn = fn(&mut Change, &Input) -> Result<Value, CommandError>;
 
 /// One operation: its declaration and its implementation (`F` is [`ReadFn`] or [`WriteFn`]).
 #[derive(Clone, Copy)]

@@ -725,7 +725,7 @@ mod catalogue_tests {
     #[test]
     fn the_read_path_cannot_reach_a_write() {
         let inst = instance("nat-route-missing.yaml", 1);
-        let before = format!("{:?}", inst.sim.world);
+        let before = format!("{:?}", inst.sim.world());
         let mut writes = 0;
         for op in catalogue::writes() {
             let line = line_without(Entry::Write(op), None);
@@ -737,7 +737,11 @@ mod catalogue_tests {
             writes += 1;
         }
         assert!(writes >= 25, "the catalogue lists {writes} writes");
-        assert_eq!(before, format!("{:?}", inst.sim.world), "the world changed");
+        assert_eq!(
+            before,
+            format!("{:?}", inst.sim.world()),
+            "the world changed"
+        );
     }
 
     #[test]

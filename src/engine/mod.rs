@@ -167,8 +167,9 @@ enum Ev {
 /// The simulation: a world, a virtual clock, and what is due to happen.
 #[derive(Debug, Clone)]
 pub struct Sim {
-    /// The account being simulated.
-    pub world: World,
+    /// The account being simulated: read through [`Sim::world`], changed only
+    /// through [`Sim::change`] (or by the engine itself).
+    world: World,
     now: Millis,
     queue: BinaryHeap<Reverse<(Millis, u64, Ev)>>,
     seq: u64,
@@ -180,6 +181,41 @@ pub struct Sim {
     pub check_invariants: bool,
     /// Happenings processed so far, by kind: task steps, ELB checks, scheduler passes.
     pub processed: [u64; 3],
+}
+
+/// A change to the world from outside the engine, in progress (see [`Sim::change`]).
+pub struct Change<'a> {
+    /// The world, to change.
+    pub world: &'a mut World,
+    /// The virtual now.
+    pub now: Millis,
+    then: Vec<Then>,
+}
+
+/// What the engine does once a change is complete, in the order asked.
+enum Then {
+    Stop { task: String, reason: String },
+    Deploy { cluster: String, service: String },
+}
+
+impl Change<'_> {
+    /// Asks the engine to stop a task as StopTask does (stopCode `UserInitiated`)
+    /// once the change is complete.
+    pub fn stop_task(&mut self, id: &str, reason: String) {
+        self.then.push(Then::Stop {
+            task: id.to_string(),
+            reason,
+        });
+    }
+
+    /// Asks the engine to start a new deployment of the service's current task
+    /// definition and network configuration once the change is complete.
+    pub fn new_deployment(&mut self, cluster: &str, service: &str) {
+        self.then.push(Then::Deploy {
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+        });
+    }
 }
 
 /// How long stopped tasks stay visible (ECS keeps them about an hour).
@@ -203,6 +239,43 @@ impl Sim {
     /// The virtual now.
     pub fn now(&self) -> Millis {
         self.now
+    }
+
+    /// The account being simulated.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// A change that cannot fail (scenario setup): see [`Sim::change`].
+    pub fn mutate<T>(&mut self, f: impl FnOnce(&mut Change) -> T) -> T {
+        let out: Result<T, std::convert::Infallible> = self.change(|c| Ok(f(c)));
+        match out {
+            Ok(v) => v,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Changes the world from outside the engine (scenario setup, a fault, a
+    /// fix). When `f` succeeds, the engine stops the tasks it was asked to
+    /// stop and looks at every service again; when `f` fails it must have
+    /// changed nothing, and the engine is not disturbed.
+    pub fn change<T, E>(&mut self, f: impl FnOnce(&mut Change) -> Result<T, E>) -> Result<T, E> {
+        let mut c = Change {
+            world: &mut self.world,
+            now: self.now,
+            then: Vec::new(),
+        };
+        let out = f(&mut c)?;
+        for t in std::mem::take(&mut c.then) {
+            match t {
+                Then::Stop { task, reason } => self.stop_task_by_user(&task, reason),
+                Then::Deploy { cluster, service } => {
+                    self.new_deployment(&cluster, &service);
+                }
+            }
+        }
+        self.world_changed();
+        Ok(out)
     }
 
     fn schedule(&mut self, at: Millis, ev: Ev) {
@@ -266,7 +339,7 @@ impl Sim {
 
     /// Tells the engine the world was changed from outside (a fault, a fix):
     /// every service is looked at again and health checks re-probe.
-    pub fn world_changed(&mut self) {
+    fn world_changed(&mut self) {
         let keys: Vec<(String, String)> = self.world.services.keys().cloned().collect();
         for (c, s) in keys {
             self.poke_service(&c, &s, self.now);
@@ -284,7 +357,7 @@ impl Sim {
     }
 
     /// Stops a task as StopTask does (stopCode `UserInitiated`).
-    pub fn stop_task_by_user(&mut self, id: &str, reason: String) {
+    fn stop_task_by_user(&mut self, id: &str, reason: String) {
         self.stop_task(id, "UserInitiated", reason, StopCause::User);
     }
 

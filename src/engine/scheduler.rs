@@ -67,7 +67,7 @@ impl Sim {
 
     /// Starts a new deployment of the service's current task definition and
     /// network configuration (UpdateService with a change, or a forced one).
-    pub fn new_deployment(&mut self, cluster: &str, service: &str) -> Option<String> {
+    pub(super) fn new_deployment(&mut self, cluster: &str, service: &str) -> Option<String> {
         let id = self.world.rng.deployment_id();
         let now = self.now;
         let svc = self.world.service_mut(cluster, service)?;

@@ -207,8 +207,8 @@ impl Game {
             o,
             "It is {} UTC. Account {} in {}.",
             iso_short(self.inst.now),
-            self.inst.sim.world.account,
-            self.inst.sim.world.region
+            self.inst.sim.world().account,
+            self.inst.sim.world().region
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", self.briefing().trim_end());
@@ -383,7 +383,7 @@ impl Game {
             .grade
             .before_fix
             .is_none()
-            .then(|| self.inst.sim.world.clone());
+            .then(|| self.inst.sim.world().clone());
         let now = iso(self.inst.sim.now());
         match aws::apply_fix(&mut self.inst.sim, command) {
             FixOutcome::NotAFix(e) => Reply::err(e),

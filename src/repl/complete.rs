@@ -178,7 +178,7 @@ impl Completer for ReplHelper {
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let session = self.session.borrow();
-        let (start, cands) = candidates(&session.inst.sim.world, &line[..pos]);
+        let (start, cands) = candidates(session.inst.sim.world(), &line[..pos]);
         Ok((
             start,
             cands
@@ -200,7 +200,7 @@ impl Hinter for ReplHelper {
             return None;
         }
         let session = self.session.borrow();
-        let (start, cands) = candidates(&session.inst.sim.world, line);
+        let (start, cands) = candidates(session.inst.sim.world(), line);
         let current = &line[start..];
         match cands.as_slice() {
             [only] if only.len() > current.len() => Some(only[current.len()..].to_string()),
@@ -231,7 +231,7 @@ mod tests {
     #[test]
     fn fixes_complete_their_operations_and_flags() {
         let inst = instance("nat-route-missing.yaml", 1);
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         for op in catalogue::writes() {
             let (_, ops) = candidates(w, &format!("fix {} ", op.service));
             assert!(

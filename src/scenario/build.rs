@@ -1069,7 +1069,7 @@ pub fn push_image(
 pub fn create_services(sim: &mut Sim, env: &Environment) -> Result<(), PathError> {
     for (i, s) in env.services.iter().enumerate() {
         let path = format!("services[{i}]");
-        let w = &sim.world;
+        let w = sim.world();
         if !w.clusters.contains_key(&s.cluster) {
             return Err(env_err(
                 format!("{path}.cluster"),
@@ -1185,17 +1185,14 @@ pub fn create_services(sim: &mut Sim, env: &Environment) -> Result<(), PathError
             status: "ACTIVE".into(),
             sched: Default::default(),
         };
-        sim.world
-            .services
-            .insert((s.cluster.clone(), s.name.clone()), svc);
-        sim.world.names.insert(
-            format!("service:{}", s.name),
-            sim.world
-                .service(&s.cluster, &s.name)
-                .map(|s| s.arn.clone())
-                .unwrap_or_default(),
-        );
-        sim.new_deployment(&s.cluster, &s.name);
+        sim.mutate(|c| {
+            let arn = svc.arn.clone();
+            c.world
+                .services
+                .insert((s.cluster.clone(), s.name.clone()), svc);
+            c.world.names.insert(format!("service:{}", s.name), arn);
+            c.new_deployment(&s.cluster, &s.name);
+        });
     }
     Ok(())
 }

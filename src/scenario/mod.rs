@@ -252,7 +252,7 @@ impl Instance {
         if text.contains("${stopped-task}") {
             let stopped = || {
                 self.sim
-                    .world
+                    .world()
                     .tasks
                     .values()
                     .filter(|t| t.desired_status == crate::world::TaskStatus::Stopped)
@@ -271,7 +271,7 @@ impl Instance {
             .ok_or("no stopped task to stand for ${stopped-task}")?;
             text = text.replace("${stopped-task}", &t);
         }
-        build::resolve(&self.sim.world, &self.vars, &text)
+        build::resolve(self.sim.world(), &self.vars, &text)
     }
 }
 
@@ -446,17 +446,17 @@ impl Scenario {
         for (field, items) in lists {
             for (i, text) in items.into_iter().enumerate() {
                 let probe = text.replace("${stopped-task}", "0");
-                build::resolve(&inst.sim.world, &inst.vars, &probe)
+                build::resolve(inst.sim.world(), &inst.vars, &probe)
                     .map_err(|m| self.err(format!("{field}[{i}]"), m))?;
             }
         }
         for (i, h) in s.hints.iter().enumerate() {
-            build::resolve(&inst.sim.world, &inst.vars, &h.text)
+            build::resolve(inst.sim.world(), &inst.vars, &h.text)
                 .map_err(|m| self.err(format!("hints[{i}].text"), m))?;
         }
-        build::resolve(&inst.sim.world, &inst.vars, &s.answer.explanation)
+        build::resolve(inst.sim.world(), &inst.vars, &s.answer.explanation)
             .map_err(|m| self.err("answer.explanation", m))?;
-        build::resolve(&inst.sim.world, &inst.vars, &s.briefing)
+        build::resolve(inst.sim.world(), &inst.vars, &s.briefing)
             .map_err(|m| self.err("briefing", m))?;
         Ok(())
     }
@@ -540,7 +540,7 @@ impl Scenario {
             sim.run_until(at)
                 .map_err(|m| self.err(&path, format!("seed {seed}: {m}")))?;
             let (op, refused) = self.apply_entry(&mut sim, &vars, e, &path)?;
-            let note = build::resolve(&sim.world, &vars, &e.note)
+            let note = build::resolve(sim.world(), &vars, &e.note)
                 .map_err(|m| self.err(format!("{path}.note"), m))?;
             applied.push(Applied {
                 at,
@@ -576,7 +576,7 @@ impl Scenario {
         path: &str,
     ) -> Result<(String, Option<String>), ScenarioError> {
         let resolve = |sim: &Sim, p: &str, t: &str| {
-            build::resolve(&sim.world, vars, t).map_err(|m| self.err(p, m))
+            build::resolve(sim.world(), vars, t).map_err(|m| self.err(p, m))
         };
         if let Some(line) = &e.aws {
             let p = format!("{path}.aws");
@@ -592,20 +592,20 @@ impl Scenario {
         }
         if let Some(d) = &e.deploy {
             let p = format!("{path}.deploy");
-            let svc = sim.world.service(&d.cluster, &d.service).ok_or_else(|| {
+            let svc = sim.world().service(&d.cluster, &d.service).ok_or_else(|| {
                 self.err(
                     &p,
                     format!("no service '{}' in cluster '{}'", d.service, d.cluster),
                 )
             })?;
             let td = sim
-                .world
+                .world()
                 .task_definition(&svc.task_definition)
                 .ok_or_else(|| self.err(&p, "the service's task definition is gone"))?;
             let mut v = serde_json::to_value(&td.def).map_err(|m| self.err(&p, m.to_string()))?;
             for (k, val) in &d.set {
                 let mut val = val.clone();
-                build::resolve_json(&sim.world, vars, &mut val)
+                build::resolve_json(sim.world(), vars, &mut val)
                     .map_err(|m| self.err(format!("{p}.set.{k}"), m))?;
                 set_path(&mut v, k, Some(val)).map_err(|m| self.err(format!("{p}.set.{k}"), m))?;
             }
@@ -615,11 +615,23 @@ impl Scenario {
             let def: TaskDefinitionInput = serde_json::from_value(v).map_err(|m| {
                 self.err(&p, format!("the changed task definition is invalid: {m}"))
             })?;
-            let now = sim.now();
-            let td = match (
-                crate::aws::sim::write::register(&mut sim.world, def, now),
-                e.refused,
-            ) {
+            // The pipeline's two calls: RegisterTaskDefinition, then UpdateService.
+            let register = serde_json::from_value(
+                serde_json::to_value(&def).map_err(|m| self.err(&p, m.to_string()))?,
+            )
+            .map_err(|m: serde_json::Error| self.err(&p, m.to_string()))
+            .and_then(|input| {
+                crate::aws::account::write_request("ecs", "register-task-definition", input)
+                    .map_err(|m| self.err(&p, m.to_string()))
+            })?;
+            let registered = crate::aws::Account::write(sim, &register).map(|v| {
+                let td = &v["taskDefinition"];
+                (
+                    td["family"].as_str().unwrap_or_default().to_string(),
+                    td["revision"].as_u64().unwrap_or_default(),
+                )
+            });
+            let (family, revision) = match (registered, e.refused) {
                 (Ok(td), false) => td,
                 // The pipeline's RegisterTaskDefinition call was refused: nothing was deployed.
                 (Err(m), true) => {
@@ -636,46 +648,44 @@ impl Scenario {
                 }
                 (Err(m), false) => return Err(self.err(&p, m.to_string())),
             };
+            let family_revision = format!("{family}:{revision}");
             let update = crate::aws::Input::new()
                 .with("cluster", d.cluster.as_str())
                 .with("service", d.service.as_str())
-                .with("taskDefinition", td.family_revision());
+                .with("taskDefinition", family_revision.as_str());
             let req = crate::aws::account::write_request("ecs", "update-service", update)
                 .map_err(|m| self.err(&p, m.to_string()))?;
             crate::aws::Account::write(sim, &req).map_err(|m| self.err(&p, m.to_string()))?;
             let line = format!(
-                "ecs update-service --cluster {} --service {} --task-definition {}",
-                d.cluster,
-                d.service,
-                td.family_revision()
+                "ecs update-service --cluster {} --service {} --task-definition {family_revision}",
+                d.cluster, d.service,
             );
             return Ok((
                 format!(
-                    "ecs register-task-definition (family {}, revision {}) && {line}",
-                    td.def.family, td.revision
+                    "ecs register-task-definition (family {family}, revision {revision}) && {line}"
                 ),
                 None,
             ));
         }
         if let Some(pi) = &e.push_image {
             let p = format!("{path}.push_image");
-            let now = sim.now();
             let mut im = pi.image.clone();
             im.pushed = Some(Dur(0));
-            build::push_image(
-                &mut sim.world,
-                &pi.repository,
-                &im,
-                now,
-                &format!("{p}.image"),
-                false,
-            )
+            sim.change(|c| {
+                build::push_image(
+                    c.world,
+                    &pi.repository,
+                    &im,
+                    c.now,
+                    &format!("{p}.image"),
+                    false,
+                )
+            })
             .map_err(|e| self.place(e))?;
-            sim.world_changed();
             return Ok((
                 format!(
                     "docker push {}/{}:{}",
-                    sim.world.registry(),
+                    sim.world().registry(),
                     pi.repository,
                     pi.image.tags.join(",")
                 ),
@@ -686,7 +696,7 @@ impl Scenario {
             let p = format!("{path}.occupy_ips");
             let subnet = resolve(sim, &format!("{p}.subnet"), &o.subnet)?;
             let sid = sim
-                .world
+                .world()
                 .name(&format!("subnet:{subnet}"))
                 .map(|s| s.to_string())
                 .ok_or_else(|| {
@@ -695,27 +705,28 @@ impl Scenario {
             // `${uuid}` is fresh for every interface (AWS descriptions often carry one).
             let template = o.description.replace("${uuid}", "\u{0}");
             let desc = resolve(sim, &format!("{p}.description"), &template)?;
-            let mut n = 0;
-            while sim.world.available_ips(&sid) > o.leave as u64 {
-                let uuid = sim.world.rng.uuid();
-                let d = desc.replace('\u{0}', &uuid);
-                if sim
-                    .world
-                    .create_eni(
-                        &sid,
-                        crate::world::EniOwner::Other(d.clone()),
-                        d.clone(),
-                        crate::world::interface_type_for(&d),
-                        vec![],
-                    )
-                    .is_none()
-                {
-                    break;
+            let n = sim.mutate(|c| {
+                let mut n = 0;
+                while c.world.available_ips(&sid) > o.leave as u64 {
+                    let uuid = c.world.rng.uuid();
+                    let d = desc.replace('\u{0}', &uuid);
+                    if c.world
+                        .create_eni(
+                            &sid,
+                            crate::world::EniOwner::Other(d.clone()),
+                            d.clone(),
+                            crate::world::interface_type_for(&d),
+                            vec![],
+                        )
+                        .is_none()
+                    {
+                        break;
+                    }
+                    n += 1;
                 }
-                n += 1;
-            }
+                n
+            });
             let desc = desc.replace('\u{0}', "<uuid>");
-            sim.world_changed();
             return Ok((
                 format!("{n} network interfaces created in {sid} ({desc})"),
                 None,
@@ -742,12 +753,12 @@ impl Scenario {
             None => true,
             Some(img) => {
                 let want = inst.resolve(img).unwrap_or_else(|_| img.clone());
-                let svc = inst.sim.world.service(&s.cluster, &s.service);
+                let svc = inst.sim.world().service(&s.cluster, &s.service);
                 svc.is_some_and(|svc| {
                     svc.sched
                         .live
                         .iter()
-                        .filter_map(|id| inst.sim.world.tasks.get(id))
+                        .filter_map(|id| inst.sim.world().tasks.get(id))
                         .all(|t| t.containers.iter().any(|c| c.image == want))
                 })
             }

@@ -57,7 +57,7 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         )));
     }
     let cause = &s.spec.answer.cause;
-    let symptom = inst.sim.world.tasks.values().any(|t| {
+    let symptom = inst.sim.world().tasks.values().any(|t| {
         t.cluster == svc.cluster
             && t.service.as_deref() == Some(svc.service.as_str())
             && t.stop_cause
@@ -66,7 +66,7 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
             && t.desired_status == crate::world::TaskStatus::Stopped
     }) || inst
         .sim
-        .world
+        .world()
         .service(&svc.cluster, &svc.service)
         .and_then(|s| s.sched.launch_failure.as_ref())
         .is_some_and(|c| causes::shows(cause, c))
@@ -78,7 +78,7 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
     if !symptom {
         let seen: Vec<String> = inst
             .sim
-            .world
+            .world()
             .tasks
             .values()
             .filter_map(|t| t.stop_cause.as_ref().map(|c| format!("{c:?}")))
@@ -97,7 +97,7 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         let r = inst
             .resolve(c)
             .map_err(|e| fail(format!("answer.culprits[{i}]: {e}")))?;
-        if !resource_exists(&inst.sim.world, &r) {
+        if !resource_exists(inst.sim.world(), &r) {
             return Err(fail(format!(
                 "answer.culprits[{i}]: '{r}' names no resource of the world"
             )));

@@ -120,7 +120,7 @@ fn a_wrong_diagnosis_is_marked_wrong_and_costs_points() {
 
 /// A checkout task that is not being stopped (running, or still starting).
 fn live_task(s: &Session) -> Option<String> {
-    let tasks = &s.game.inst.sim.world.tasks;
+    let tasks = &s.game.inst.sim.world().tasks;
     let checkout =
         |t: &&faultline::world::Task| t.is_live() && t.service.as_deref() == Some("checkout");
     tasks
@@ -191,7 +191,7 @@ fn working_but_over_privileged_or_public_fixes_are_marked_down() {
 #[test]
 fn invalid_fix_commands_give_the_aws_error_and_change_nothing() {
     let mut s = session("nat-route-missing", 2);
-    let before = format!("{:?}", s.game.inst.sim.world.route_tables);
+    let before = format!("{:?}", s.game.inst.sim.world().route_tables);
     let cases = [
         ("fix ec2 create-route --route-table-id rtb-0000000000000000a --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-0000000000000000a", "An error occurred (InvalidNatGatewayID.NotFound) when calling the CreateRoute operation"),
         ("fix iam attach-role-policy --role-name nobody --policy-arn arn:aws:iam::aws:policy/AdministratorAccess", "An error occurred (NoSuchEntity) when calling the AttachRolePolicy operation: The role with name nobody cannot be found."),
@@ -204,7 +204,10 @@ fn invalid_fix_commands_give_the_aws_error_and_change_nothing() {
         assert!(r.error, "{line} must fail");
         assert!(r.text.contains(want), "{line}: {}", r.text);
     }
-    assert_eq!(format!("{:?}", s.game.inst.sim.world.route_tables), before);
+    assert_eq!(
+        format!("{:?}", s.game.inst.sim.world().route_tables),
+        before
+    );
     assert!(s.player.grade.fixes.is_empty());
     assert_eq!(s.player.grade.fix_errors, 3);
 }
@@ -282,7 +285,7 @@ fn a_refused_deploy_is_history_and_the_player_can_reproduce_it() {
         .game
         .inst
         .sim
-        .world
+        .world()
         .task_definition("checkout-api:2")
         .is_none());
     let role = s

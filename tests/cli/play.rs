@@ -18,7 +18,7 @@ fn stopped_task(s: &Session) -> String {
     s.game
         .inst
         .sim
-        .world
+        .world()
         .tasks
         .values()
         .filter(|t| {

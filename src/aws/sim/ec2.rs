@@ -1657,7 +1657,7 @@ mod tests {
 
     fn name(inst: &Instance, key: &str) -> String {
         inst.sim
-            .world
+            .world()
             .name(key)
             .unwrap_or_else(|| panic!("no {key}"))
             .to_string()
@@ -2031,7 +2031,7 @@ mod tests {
             json!({
                 "Attachments": [{"State": "available", "VpcId": vpc}],
                 "InternetGatewayId": name(&inst, "igw"),
-                "OwnerId": inst.sim.world.account,
+                "OwnerId": inst.sim.world().account,
                 "Tags": [{"Key": "Name", "Value": "shop-prod-igw"}],
             })
         );
@@ -2063,7 +2063,7 @@ mod tests {
                 "IpProtocol": "tcp",
                 "FromPort": 8080,
                 "ToPort": 8080,
-                "UserIdGroupPairs": [{"Description": "from the ALB", "UserId": inst.sim.world.account, "GroupId": alb}],
+                "UserIdGroupPairs": [{"Description": "from the ALB", "UserId": inst.sim.world().account, "GroupId": alb}],
                 "IpRanges": [],
                 "Ipv6Ranges": [],
                 "PrefixListIds": [],
@@ -2110,8 +2110,8 @@ mod tests {
         );
         let enis = v["NetworkInterfaces"].as_array().unwrap();
         assert!(!enis.is_empty(), "running tasks hold interfaces");
-        let region = &inst.sim.world.region;
-        let acct = &inst.sim.world.account;
+        let region = &inst.sim.world().region;
+        let acct = &inst.sim.world().account;
         for e in enis {
             let d = e["Description"].as_str().unwrap();
             assert!(
@@ -2166,7 +2166,7 @@ mod tests {
     #[test]
     fn routes_to_a_deleted_nat_gateway_are_blackholes() {
         let inst = instance("nat-route-missing.yaml", 9);
-        let mut world = inst.sim.world.clone();
+        let mut world = inst.sim.world().clone();
         let nat = name(&inst, "nat:nat-a");
         world.nat_gateways.get_mut(&nat).unwrap().state = "deleted".into();
         let now = inst.sim.now();
@@ -2201,7 +2201,7 @@ mod tests {
     #[test]
     fn interface_endpoints_show_dns_entries_and_groups() {
         let inst = instance("nat-route-missing.yaml", 11);
-        let mut world = inst.sim.world.clone();
+        let mut world = inst.sim.world().clone();
         let sg = name(&inst, "sg:checkout-tasks");
         let subnets = [
             name(&inst, "subnet:private-a"),

@@ -1213,7 +1213,7 @@ mod tests {
             s["roleArn"],
             json!(format!(
                 "arn:aws:iam::{}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
-                inst.sim.world.account
+                inst.sim.world().account
             ))
         );
         let deps = s["deployments"].as_array().unwrap();
@@ -1224,7 +1224,7 @@ mod tests {
         assert_ne!(deps[0]["taskDefinition"], deps[1]["taskDefinition"]);
         assert_eq!(s["taskDefinition"], deps[0]["taskDefinition"]);
         // Counts agree with the world's tasks.
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         for d in deps {
             let id = d["id"].as_str().unwrap();
             let running = w
@@ -1281,7 +1281,7 @@ mod tests {
     #[test]
     fn missing_cluster_task_and_flags_use_the_aws_texts() {
         let inst = instance(3);
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         for line in [
             "ecs describe-tasks --tasks abc",
             "ecs list-tasks",

@@ -422,7 +422,12 @@ mod tests {
     #[test]
     fn target_group_shape() {
         let inst = instance("oom-killed.yaml", 4);
-        let lb = inst.sim.world.name("lb:shop-prod-alb").unwrap().to_string();
+        let lb = inst
+            .sim
+            .world()
+            .name("lb:shop-prod-alb")
+            .unwrap()
+            .to_string();
         let v = call(
             &inst,
             &format!("elbv2 describe-target-groups --load-balancer-arn {lb}"),
@@ -445,7 +450,7 @@ mod tests {
     #[test]
     fn target_health_states() {
         let inst = instance("oom-killed.yaml", 4);
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         let tg = w.name("tg:checkout-api-tg").unwrap().to_string();
         let v = call(
             &inst,
@@ -497,7 +502,7 @@ mod tests {
         let inst2 = instance("execution-role-permissions.yaml", 4);
         let tg2 = inst2
             .sim
-            .world
+            .world()
             .name("tg:checkout-api-tg")
             .unwrap()
             .to_string();

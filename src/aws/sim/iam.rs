@@ -672,7 +672,7 @@ mod tests {
             let list = v["AttachedPolicies"].as_array().unwrap();
             assert_eq!(list.len(), 1, "{v}");
             assert_eq!(list[0]["PolicyName"], json!(want));
-            let acct = &inst.sim.world.account;
+            let acct = &inst.sim.world().account;
             assert_eq!(
                 list[0]["PolicyArn"],
                 json!(format!("arn:aws:iam::{acct}:policy/{want}"))
@@ -686,7 +686,7 @@ mod tests {
         for seed in [1, 2, 3, 4, 5, 6] {
             let inst = instance("execution-role-permissions.yaml", seed);
             let missing = inst.vars["missing"].clone();
-            let arn = inst.sim.world.role_arn("checkout-task-execution");
+            let arn = inst.sim.world().role_arn("checkout-task-execution");
             let v = call(
                 &inst,
                 &format!("iam simulate-principal-policy --policy-source-arn {arn} --action-names {missing} ecr:BatchGetImage"),
@@ -700,7 +700,7 @@ mod tests {
             assert_eq!(r[0]["MissingContextValues"], json!([]));
             // BatchGetImage is only allowed on the checkout repository.
             assert_eq!(r[1]["EvalDecision"], "implicitDeny");
-            let repo = inst.sim.world.repositories["checkout-api"].arn.clone();
+            let repo = inst.sim.world().repositories["checkout-api"].arn.clone();
             let v = call(
                 &inst,
                 &format!("iam simulate-principal-policy --policy-source-arn {arn} --action-names ecr:BatchGetImage --resource-arns {repo}"),
@@ -736,8 +736,8 @@ mod tests {
     #[test]
     fn simulator_matches_inline_policies_by_role_name() {
         let inst = instance("execution-role-permissions.yaml", 1);
-        let arn = inst.sim.world.role_arn("checkout-task-execution");
-        let v = call(&inst, &format!("iam simulate-principal-policy --policy-source-arn {arn} --action-names secretsmanager:GetSecretValue --resource-arns {}", inst.sim.world.secrets["prod/checkout/db"].arn)).unwrap();
+        let arn = inst.sim.world().role_arn("checkout-task-execution");
+        let v = call(&inst, &format!("iam simulate-principal-policy --policy-source-arn {arn} --action-names secretsmanager:GetSecretValue --resource-arns {}", inst.sim.world().secrets["prod/checkout/db"].arn)).unwrap();
         let r = &v["EvaluationResults"][0];
         assert_eq!(r["EvalDecision"], "allowed");
         assert_eq!(
@@ -748,7 +748,7 @@ mod tests {
             &inst,
             &format!(
                 "iam simulate-principal-policy --policy-source-arn {} --action-names s3:GetObject",
-                inst.sim.world.role_arn("ghost")
+                inst.sim.world().role_arn("ghost")
             ),
         ));
         assert_eq!(e.code, "NoSuchEntity");
@@ -820,7 +820,7 @@ mod tests {
     #[test]
     fn managed_policies_and_versions() {
         let inst = instance("execution-role-permissions.yaml", 1);
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         let v = call(
             &inst,
             &format!("iam get-policy --policy-arn {TASK_EXECUTION_POLICY_ARN}"),

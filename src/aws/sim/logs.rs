@@ -897,7 +897,7 @@ mod tests {
     /// The most recently stopped task that ran (an OOM victim in oom-killed).
     fn oom_task(inst: &Instance) -> String {
         inst.sim
-            .world
+            .world()
             .tasks
             .values()
             .filter(|t| t.started_at.is_some() && t.stopping_at.is_some())
@@ -1053,7 +1053,7 @@ mod tests {
     fn no_future_events() {
         let inst = instance("oom-killed.yaml", 9);
         let now = inst.sim.now();
-        for g in inst.sim.world.log_groups.values() {
+        for g in inst.sim.world().log_groups.values() {
             let v = call(
                 &inst,
                 &format!("logs filter-log-events --log-group-name {}", g.name),

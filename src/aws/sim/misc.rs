@@ -820,7 +820,7 @@ mod tests {
     #[test]
     fn ecr_repositories_and_images() {
         let inst = instance("oom-killed.yaml", 7);
-        let acct = inst.sim.world.account.clone();
+        let acct = inst.sim.world().account.clone();
         let v = call(&inst, "ecr describe-repositories").unwrap();
         let r = &v["repositories"][0];
         assert_eq!(r["repositoryName"], "checkout-api");
@@ -883,7 +883,7 @@ mod tests {
     #[test]
     fn secret_metadata_only() {
         let inst = instance("oom-killed.yaml", 3);
-        let arn = inst.sim.world.secrets["prod/checkout/db"].arn.clone();
+        let arn = inst.sim.world().secrets["prod/checkout/db"].arn.clone();
         let by_name = call(
             &inst,
             "secretsmanager describe-secret --secret-id prod/checkout/db",

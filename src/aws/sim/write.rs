@@ -7,7 +7,7 @@
 
 use super::{ArgError, AwsError, CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, Flag, FlagKind, Op, WriteOp};
-use crate::engine::{taskdef, Sim};
+use crate::engine::{taskdef, Change};
 use crate::world::{
     parse_ip, short_name, Association, Cidr, EndpointKind, EniOwner, KeyValue, LogGroup,
     PolicyDocument, Route, RouteDest, RouteTarget, SgRule, Subnet, TaskDefinition,
@@ -695,7 +695,7 @@ enum RouteOp {
     Delete,
 }
 
-fn route(sim: &mut Sim, inv: &Input, op: RouteOp) -> Result<Value, CommandError> {
+fn route(cx: &mut Change, inv: &Input, op: RouteOp) -> Result<Value, CommandError> {
     let opname = match op {
         RouteOp::Create => "CreateRoute",
         RouteOp::Replace => "ReplaceRoute",
@@ -709,7 +709,7 @@ fn route(sim: &mut Sim, inv: &Input, op: RouteOp) -> Result<Value, CommandError>
             let nat = inv.value("NatGatewayId")?;
             let igw = inv.value("GatewayId")?;
             let vpce = inv.value("VpcEndpointId")?;
-            let w = &sim.world;
+            let w = &cx.world;
             Some(match (nat, igw, vpce) {
                 (Some(n), None, None) => {
                     if !w.nat_gateways.contains_key(&n) {
@@ -736,7 +736,7 @@ fn route(sim: &mut Sim, inv: &Input, op: RouteOp) -> Result<Value, CommandError>
     let cidr: Cidr = dest
         .parse()
         .map_err(|_| AwsError::new("InvalidParameterValue", opname, format!("Value ({dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.")))?;
-    let Some(table) = sim.world.route_tables.get_mut(&rtb) else {
+    let Some(table) = cx.world.route_tables.get_mut(&rtb) else {
         return Err(AwsError::new(
             "InvalidRouteTableID.NotFound",
             opname,
@@ -799,10 +799,10 @@ fn route(sim: &mut Sim, inv: &Input, op: RouteOp) -> Result<Value, CommandError>
     }
 }
 
-fn delete_eni(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn delete_eni(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let id = inv.required("NetworkInterfaceId")?;
     let op = "DeleteNetworkInterface";
-    let Some(eni) = sim.world.enis.get(&id) else {
+    let Some(eni) = cx.world.enis.get(&id) else {
         return Err(AwsError::new(
             "InvalidNetworkInterfaceID.NotFound",
             op,
@@ -818,7 +818,7 @@ fn delete_eni(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
         )
         .into());
     }
-    sim.world.remove_eni(&id);
+    cx.world.remove_eni(&id);
     Ok(json!({}))
 }
 
@@ -834,12 +834,16 @@ fn aws(code: &str, op: &str, message: impl Into<String>) -> CommandError {
 
 /// The one resource of a describe operation, so a created resource is shown
 /// exactly as `describe-...` will show it.
-fn described(sim: &Sim, operation: &str, ids: (&str, &str), list: &str) -> Value {
+fn described(cx: &Change, operation: &str, ids: (&str, &str), list: &str) -> Value {
     use crate::aws::Reader;
+    let reader = crate::aws::catalogue::ReadCtx {
+        world: cx.world,
+        now: cx.now,
+    };
     let input = Input::new().with(ids.0, json!([ids.1]));
     crate::aws::account::read_request("ec2", operation, input)
         .ok()
-        .and_then(|r| sim.read(&r).ok())
+        .and_then(|r| reader.read(&r).ok())
         .and_then(|v| v.get(list).and_then(|l| l.get(0)).cloned())
         .unwrap_or(Value::Null)
 }
@@ -934,14 +938,14 @@ fn group_not_found(op: &str, id: &str) -> CommandError {
     )
 }
 
-fn create_subnet(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn create_subnet(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "CreateSubnet";
     let vpc_id = inv.required("VpcId")?;
     let block = inv.required("CidrBlock")?;
     let az = inv.value("AvailabilityZone")?;
     let az_id = inv.value("AvailabilityZoneId")?;
     let specs = tag_specs(inv)?;
-    let w = &sim.world;
+    let w = &cx.world;
     let Some(vpc) = w.vpcs.get(&vpc_id) else {
         return Err(vpc_not_found(op, &vpc_id));
     };
@@ -1020,11 +1024,11 @@ fn create_subnet(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
     // Everything is checked: the world changes from here on.
     let az = match chosen {
         Some(a) => a,
-        None => zones[sim.world.rng.below(zones.len() as u64) as usize].clone(),
+        None => zones[cx.world.rng.below(zones.len() as u64) as usize].clone(),
     };
-    let az_id = zone_id(&sim.world, &az);
-    let id = sim.world.rng.ec2_id("subnet");
-    sim.world.subnets.insert(
+    let az_id = zone_id(cx.world, &az);
+    let id = cx.world.rng.ec2_id("subnet");
+    cx.world.subnets.insert(
         id.clone(),
         Subnet {
             id: id.clone(),
@@ -1037,20 +1041,20 @@ fn create_subnet(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
         },
     );
     if let Some(n) = name {
-        sim.world
+        cx.world
             .names
             .entry(format!("subnet:{n}"))
             .or_insert_with(|| id.clone());
     }
-    let subnet = described(sim, "describe-subnets", ("SubnetIds", &id), "Subnets");
+    let subnet = described(cx, "describe-subnets", ("SubnetIds", &id), "Subnets");
     Ok(json!({ "Subnet": subnet }))
 }
 
-fn modify_subnet_attribute(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn modify_subnet_attribute(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "ModifySubnetAttribute";
     let id = inv.required("SubnetId")?;
     let public = inv.switch("MapPublicIpOnLaunch")?;
-    let Some(subnet) = sim.world.subnets.get_mut(&id) else {
+    let Some(subnet) = cx.world.subnets.get_mut(&id) else {
         return Err(subnet_not_found(op, &id));
     };
     let Some(public) = public else {
@@ -1084,11 +1088,11 @@ fn association_not_found(op: &str, id: &str) -> CommandError {
     )
 }
 
-fn associate_route_table(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn associate_route_table(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "AssociateRouteTable";
     let rtb = inv.required("RouteTableId")?;
     let subnet = inv.required("SubnetId")?;
-    let w = &sim.world;
+    let w = &cx.world;
     let Some(table) = w.route_tables.get(&rtb) else {
         return Err(route_table_not_found(op, &rtb));
     };
@@ -1116,8 +1120,8 @@ fn associate_route_table(sim: &mut Sim, inv: &Input) -> Result<Value, CommandErr
             format!("the specified association for route table {rtb} conflicts with an existing association"),
         ));
     }
-    let id = sim.world.rng.ec2_id("rtbassoc");
-    if let Some(t) = sim.world.route_tables.get_mut(&rtb) {
+    let id = cx.world.rng.ec2_id("rtbassoc");
+    if let Some(t) = cx.world.route_tables.get_mut(&rtb) {
         t.associations.push(Association {
             id: id.clone(),
             subnet_id: Some(subnet),
@@ -1126,11 +1130,11 @@ fn associate_route_table(sim: &mut Sim, inv: &Input) -> Result<Value, CommandErr
     Ok(json!({"AssociationId": id, "AssociationState": {"State": "associated"}}))
 }
 
-fn replace_association(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn replace_association(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "ReplaceRouteTableAssociation";
     let assoc = inv.required("AssociationId")?;
     let rtb = inv.required("RouteTableId")?;
-    let w = &sim.world;
+    let w = &cx.world;
     let Some((old, i)) = find_association(w, &assoc) else {
         return Err(association_not_found(op, &assoc));
     };
@@ -1146,8 +1150,8 @@ fn replace_association(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
             format!("route table {rtb} and association {assoc} belong to different networks"),
         ));
     }
-    let id = sim.world.rng.ec2_id("rtbassoc");
-    let Some(previous) = sim.world.route_tables.get_mut(&old) else {
+    let id = cx.world.rng.ec2_id("rtbassoc");
+    let Some(previous) = cx.world.route_tables.get_mut(&old) else {
         return Err(association_not_found(op, &assoc));
     };
     let a = previous.associations.remove(i);
@@ -1156,7 +1160,7 @@ fn replace_association(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
         // Replacing the main association makes the new table the VPC's main one.
         previous.main = false;
     }
-    if let Some(t) = sim.world.route_tables.get_mut(&rtb) {
+    if let Some(t) = cx.world.route_tables.get_mut(&rtb) {
         t.main |= main;
         t.associations.push(Association {
             id: id.clone(),
@@ -1166,13 +1170,13 @@ fn replace_association(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
     Ok(json!({"NewAssociationId": id, "AssociationState": {"State": "associated"}}))
 }
 
-fn disassociate_route_table(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn disassociate_route_table(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "DisassociateRouteTable";
     let assoc = inv.required("AssociationId")?;
-    let Some((rtb, i)) = find_association(&sim.world, &assoc) else {
+    let Some((rtb, i)) = find_association(cx.world, &assoc) else {
         return Err(association_not_found(op, &assoc));
     };
-    let Some(t) = sim.world.route_tables.get_mut(&rtb) else {
+    let Some(t) = cx.world.route_tables.get_mut(&rtb) else {
         return Err(association_not_found(op, &assoc));
     };
     if t.associations[i].subnet_id.is_none() {
@@ -1205,7 +1209,7 @@ fn unique(items: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "CreateVpcEndpoint";
     let vpc_id = inv.required("VpcId")?;
     let service_name = inv.required("ServiceName")?;
@@ -1218,7 +1222,7 @@ fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
     let tables = inv.values("RouteTableIds")?;
     let dns = inv.switch("PrivateDnsEnabled")?;
     let specs = tag_specs(inv)?;
-    let w = &sim.world;
+    let w = &cx.world;
     let Some(vpc) = w.vpcs.get(&vpc_id) else {
         // [I] the endpoint API's spelling (as in InvalidVpcEndpointId).
         return Err(aws(
@@ -1318,13 +1322,13 @@ fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
                 }
             }
         }
-        let id = sim.world.rng.ec2_id("vpce");
+        let id = cx.world.rng.ec2_id("vpce");
         let pl = match existing_pl {
             Some(pl) => pl,
-            None => format!("pl-{}", sim.world.rng.hex(8)),
+            None => format!("pl-{}", cx.world.rng.hex(8)),
         };
         for r in &tables {
-            if let Some(t) = sim.world.route_tables.get_mut(r) {
+            if let Some(t) = cx.world.route_tables.get_mut(r) {
                 t.routes.push(Route {
                     dest: RouteDest::PrefixList(pl.clone()),
                     target: RouteTarget::GatewayEndpoint(id.clone()),
@@ -1332,8 +1336,8 @@ fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
                 });
             }
         }
-        let created = sim.now();
-        sim.world.vpc_endpoints.insert(
+        let created = cx.now;
+        cx.world.vpc_endpoints.insert(
             id.clone(),
             VpcEndpoint {
                 id: id.clone(),
@@ -1351,14 +1355,14 @@ fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
             },
         );
         if let Some(n) = name {
-            let names = &mut sim.world.names;
+            let names = &mut cx.world.names;
             names
                 .entry(format!("vpce:{n}"))
                 .or_insert_with(|| id.clone());
             names.entry(format!("pl:{n}")).or_insert(pl);
         }
         let ep = described(
-            sim,
+            cx,
             "describe-vpc-endpoints",
             ("VpcEndpointIds", &id),
             "VpcEndpoints",
@@ -1453,11 +1457,11 @@ fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
             ));
         }
     }
-    let id = sim.world.rng.ec2_id("vpce");
+    let id = cx.world.rng.ec2_id("vpce");
     let mut enis = Vec::new();
     for s in &subnets {
         // Checked above: every subnet has a free address.
-        if let Some(eni) = sim.world.create_eni(
+        if let Some(eni) = cx.world.create_eni(
             s,
             EniOwner::Endpoint(id.clone()),
             format!("VPC Endpoint Interface {id}"),
@@ -1467,8 +1471,8 @@ fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
             enis.push(eni);
         }
     }
-    let created = sim.now();
-    sim.world.vpc_endpoints.insert(
+    let created = cx.now;
+    cx.world.vpc_endpoints.insert(
         id.clone(),
         VpcEndpoint {
             id: id.clone(),
@@ -1486,13 +1490,13 @@ fn create_vpc_endpoint(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError
         },
     );
     if let Some(n) = name {
-        sim.world
+        cx.world
             .names
             .entry(format!("vpce:{n}"))
             .or_insert_with(|| id.clone());
     }
     let mut ep = described(
-        sim,
+        cx,
         "describe-vpc-endpoints",
         ("VpcEndpointIds", &id),
         "VpcEndpoints",
@@ -1786,7 +1790,7 @@ fn sg_cidr(text: &str, op: &str) -> Result<Cidr, CommandError> {
 }
 
 fn sg_rules(
-    sim: &mut Sim,
+    cx: &mut Change,
     inv: &Input,
     dir: Direction,
     what: RuleOp,
@@ -1832,7 +1836,7 @@ fn sg_rules(
             ));
         }
     };
-    let w = &sim.world;
+    let w = &cx.world;
     let Some(group) = w.security_groups.get(&gid) else {
         return Err(group_not_found(op, &gid));
     };
@@ -1897,7 +1901,7 @@ fn sg_rules(
             let mut added = Vec::new();
             let mut shown = Vec::new();
             for p in perms {
-                let id = sim.world.rng.ec2_id("sgr");
+                let id = cx.world.rng.ec2_id("sgr");
                 let mut rule = SgRule {
                     id: id.clone(),
                     protocol: p.protocol.clone(),
@@ -1938,12 +1942,12 @@ fn sg_rules(
                 }
                 o.insert(
                     "SecurityGroupRuleArn".into(),
-                    json!(sim.world.arn("ec2", &format!("security-group-rule/{id}"))),
+                    json!(cx.world.arn("ec2", &format!("security-group-rule/{id}"))),
                 );
                 shown.push(Value::Object(o));
                 added.push(rule);
             }
-            if let Some(g) = sim.world.security_groups.get_mut(&gid) {
+            if let Some(g) = cx.world.security_groups.get_mut(&gid) {
                 match dir {
                     Direction::Ingress => g.ingress.extend(added),
                     Direction::Egress => g.egress.extend(added),
@@ -1983,7 +1987,7 @@ fn sg_rules(
                     kept.remove(i);
                 }
             }
-            if let Some(g) = sim.world.security_groups.get_mut(&gid) {
+            if let Some(g) = cx.world.security_groups.get_mut(&gid) {
                 match dir {
                     Direction::Ingress => g.ingress = kept,
                     Direction::Egress => g.egress = kept,
@@ -2093,7 +2097,7 @@ pub fn register(
     Ok(td)
 }
 
-fn register_task_definition(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn register_task_definition(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "RegisterTaskDefinition";
     let input = Value::Object(inv.members().clone());
     // DescribeTaskDefinition output pasted back in carries read-only fields; the CLI rejects them too.
@@ -2112,8 +2116,8 @@ fn register_task_definition(sim: &mut Sim, inv: &Input) -> Result<Value, Command
             ArgError("aws: error: the following arguments are required: --family".into()).into(),
         );
     }
-    let now = sim.now();
-    let td = register(&mut sim.world, def, now).map_err(|mut e| {
+    let now = cx.now;
+    let td = register(cx.world, def, now).map_err(|mut e| {
         e.operation = op.into();
         e
     })?;
@@ -2122,7 +2126,7 @@ fn register_task_definition(sim: &mut Sim, inv: &Input) -> Result<Value, Command
     )
 }
 
-fn update_service(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "UpdateService";
     let cluster = inv.value("cluster")?.unwrap_or_else(|| "default".into());
     let service = inv.required("service")?;
@@ -2131,10 +2135,10 @@ fn update_service(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
     let force = inv.switch("forceNewDeployment")?.unwrap_or(false);
     let net = inv.structure("networkConfiguration")?;
     let cl = short_name(&cluster);
-    if !sim.world.clusters.contains_key(&cl) {
+    if !cx.world.clusters.contains_key(&cl) {
         return Err(AwsError::new("ClusterNotFoundException", op, "Cluster not found.").into());
     }
-    if sim.world.service(&cl, &service).is_none() {
+    if cx.world.service(&cl, &service).is_none() {
         return Err(AwsError::new("ServiceNotFoundException", op, "Service not found.").into());
     }
     let desired: Option<u32> = match desired {
@@ -2146,7 +2150,7 @@ fn update_service(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
     };
     let td_arn = match td {
         None => None,
-        Some(key) => match sim.world.task_definition(&key) {
+        Some(key) => match cx.world.task_definition(&key) {
             Some(t) if t.status == "ACTIVE" => Some(t.arn.clone()),
             Some(_) => {
                 return Err(
@@ -2165,9 +2169,9 @@ fn update_service(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
     };
     let network = match net {
         None => None,
-        Some(v) => Some(network_config(&sim.world, &v, op)?),
+        Some(v) => Some(network_config(cx.world, &v, op)?),
     };
-    let svc = sim
+    let svc = cx
         .world
         .service_mut(&cl, &service)
         .ok_or_else(|| AwsError::new("ServiceNotFoundException", op, "Service not found."))?;
@@ -2188,9 +2192,9 @@ fn update_service(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
     }
     let (name, arn) = (svc.name.clone(), svc.arn.clone());
     if changed {
-        sim.new_deployment(&cl, &service);
+        cx.new_deployment(&cl, &service);
     }
-    let svc = sim
+    let svc = cx
         .world
         .service(&cl, &service)
         .ok_or_else(|| AwsError::new("ServiceNotFoundException", op, "Service not found."))?;
@@ -2262,15 +2266,15 @@ pub fn network_config(
     })
 }
 
-fn stop_task(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn stop_task(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "StopTask";
     let cluster = short_name(&inv.value("cluster")?.unwrap_or_else(|| "default".into()));
     let task = short_name(&inv.required("task")?);
     let reason = inv.value("reason")?;
-    if !sim.world.clusters.contains_key(&cluster) {
+    if !cx.world.clusters.contains_key(&cluster) {
         return Err(AwsError::new("ClusterNotFoundException", op, "Cluster not found.").into());
     }
-    if sim
+    if cx
         .world
         .tasks
         .get(&task)
@@ -2284,8 +2288,8 @@ fn stop_task(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
         .into());
     }
     let text = reason.unwrap_or_else(|| crate::engine::messages::STOPPED_BY_USER.to_string());
-    sim.stop_task_by_user(&task, text);
-    let arn = sim
+    cx.stop_task(&task, text);
+    let arn = cx
         .world
         .tasks
         .get(&task)
@@ -2307,15 +2311,15 @@ fn role_name_checked(world: &World, inv: &Input, op: &str) -> Result<String, Com
     Ok(name)
 }
 
-fn attach_policy(sim: &mut Sim, inv: &Input, attach: bool) -> Result<Value, CommandError> {
+fn attach_policy(cx: &mut Change, inv: &Input, attach: bool) -> Result<Value, CommandError> {
     let op = if attach {
         "AttachRolePolicy"
     } else {
         "DetachRolePolicy"
     };
-    let role = role_name_checked(&sim.world, inv, op)?;
+    let role = role_name_checked(cx.world, inv, op)?;
     let arn = inv.required("PolicyArn")?;
-    if !sim.world.policies.contains_key(&arn) {
+    if !cx.world.policies.contains_key(&arn) {
         return Err(AwsError::new(
             "NoSuchEntity",
             op,
@@ -2323,7 +2327,7 @@ fn attach_policy(sim: &mut Sim, inv: &Input, attach: bool) -> Result<Value, Comm
         )
         .into());
     }
-    let r = sim.world.roles.get_mut(&role).ok_or_else(|| {
+    let r = cx.world.roles.get_mut(&role).ok_or_else(|| {
         AwsError::new(
             "NoSuchEntity",
             op,
@@ -2352,23 +2356,23 @@ fn policy_document(text: &str, op: &str) -> Result<PolicyDocument, CommandError>
     })
 }
 
-fn put_role_policy(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn put_role_policy(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "PutRolePolicy";
-    let role = role_name_checked(&sim.world, inv, op)?;
+    let role = role_name_checked(cx.world, inv, op)?;
     let name = inv.required("PolicyName")?;
     let doc = inv.required("PolicyDocument")?;
     let doc = policy_document(&doc, op)?;
-    if let Some(r) = sim.world.roles.get_mut(&role) {
+    if let Some(r) = cx.world.roles.get_mut(&role) {
         r.inline.insert(name, doc);
     }
     Ok(json!({}))
 }
 
-fn delete_role_policy(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn delete_role_policy(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "DeleteRolePolicy";
-    let role = role_name_checked(&sim.world, inv, op)?;
+    let role = role_name_checked(cx.world, inv, op)?;
     let name = inv.required("PolicyName")?;
-    let removed = sim
+    let removed = cx
         .world
         .roles
         .get_mut(&role)
@@ -2384,12 +2388,12 @@ fn delete_role_policy(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError>
     Ok(json!({}))
 }
 
-fn update_trust(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn update_trust(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "UpdateAssumeRolePolicy";
-    let role = role_name_checked(&sim.world, inv, op)?;
+    let role = role_name_checked(cx.world, inv, op)?;
     let doc = inv.required("PolicyDocument")?;
     let doc = policy_document(&doc, op)?;
-    if let Some(r) = sim.world.roles.get_mut(&role) {
+    if let Some(r) = cx.world.roles.get_mut(&role) {
         r.trust = doc;
     }
     Ok(json!({}))
@@ -2426,12 +2430,12 @@ pub fn create_log_group(world: &mut World, name: &str, now: i64) -> Result<(), A
     Ok(())
 }
 
-fn log_group(sim: &mut Sim, inv: &Input, create: bool) -> Result<Value, CommandError> {
+fn log_group(cx: &mut Change, inv: &Input, create: bool) -> Result<Value, CommandError> {
     let name = inv.required("logGroupName")?;
     if create {
-        let now = sim.now();
-        create_log_group(&mut sim.world, &name, now)?;
-    } else if sim.world.log_groups.remove(&name).is_none() {
+        let now = cx.now;
+        create_log_group(cx.world, &name, now)?;
+    } else if cx.world.log_groups.remove(&name).is_none() {
         return Err(AwsError::new(
             "ResourceNotFoundException",
             "DeleteLogGroup",
@@ -2442,7 +2446,7 @@ fn log_group(sim: &mut Sim, inv: &Input, create: bool) -> Result<Value, CommandE
     Ok(json!({}))
 }
 
-fn retention(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
+fn retention(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "PutRetentionPolicy";
     let name = inv.required("logGroupName")?;
     let days = inv.required("retentionInDays")?;
@@ -2456,7 +2460,7 @@ fn retention(sim: &mut Sim, inv: &Input) -> Result<Value, CommandError> {
     if !VALID.contains(&d) {
         return Err(AwsError::new("InvalidParameterException", op, format!("1 validation error detected: Value '{d}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]")).into());
     }
-    let Some(g) = sim.world.log_groups.get_mut(&name) else {
+    let Some(g) = cx.world.log_groups.get_mut(&name) else {
         return Err(AwsError::new(
             "ResourceNotFoundException",
             op,
@@ -2496,7 +2500,7 @@ mod tests {
 
     fn name(inst: &Instance, key: &str) -> String {
         inst.sim
-            .world
+            .world()
             .name(key)
             .unwrap_or_else(|| panic!("no {key}"))
             .to_string()
@@ -2512,14 +2516,14 @@ mod tests {
     #[test]
     fn shorthand_numbers_are_read_as_numbers() {
         let mut inst = instance(1);
-        let role = inst.sim.world.role_arn("checkout-task-execution");
+        let role = inst.sim.world().role_arn("checkout-task-execution");
         let line = format!(
             "ecs register-task-definition --family big --cpu 256 --memory 512 --execution-role-arn {role} \
              --ephemeral-storage sizeInGiB=30 --container-definitions '[{{\"name\":\"app\",\"image\":\"nginx\"}}]'"
         );
         let v = ok(&mut inst, &line);
         assert_eq!(v["taskDefinition"]["revision"], 1);
-        let td = inst.sim.world.task_definition("big").unwrap();
+        let td = inst.sim.world().task_definition("big").unwrap();
         assert_eq!(td.ephemeral_gib(), 30);
     }
 
@@ -2557,13 +2561,13 @@ mod tests {
 
     /// Runs a command that must be refused: its text, the world unchanged.
     fn refused(inst: &mut Instance, line: &str) -> String {
-        let before = fingerprint(&inst.sim.world);
+        let before = fingerprint(inst.sim.world());
         let text = match crate::awscli::command::write(&mut inst.sim, line).map(|(_, v)| v) {
             Ok(v) => panic!("seed {}: {line}: expected an error, got {v}", inst.seed),
             Err(e) => e.to_string(),
         };
         assert_eq!(
-            fingerprint(&inst.sim.world),
+            fingerprint(inst.sim.world()),
             before,
             "{line} changed the world"
         );
@@ -2615,7 +2619,7 @@ mod tests {
         assert_eq!(s["DefaultForAz"], false);
         assert_eq!(s["State"], "available");
         assert_eq!(s["Tags"], json!([{"Key": "Name", "Value": "private-d"}]));
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         assert_eq!(w.name("subnet:private-d"), Some(id.as_str()));
         assert_eq!(w.subnets[&id].az_id, "use1-az3");
         // No association: the VPC's main table applies.
@@ -2733,7 +2737,7 @@ mod tests {
         let assoc = v["AssociationId"].as_str().unwrap().to_string();
         assert!(assoc.starts_with("rtbassoc-0"), "{assoc}");
         assert_eq!(v["AssociationState"], json!({"State": "associated"}));
-        assert_eq!(inst.sim.world.route_table_for(&subnet).unwrap().id, rtb_a);
+        assert_eq!(inst.sim.world().route_table_for(&subnet).unwrap().id, rtb_a);
 
         // A subnet has one explicit association.
         let op = "AssociateRouteTable";
@@ -2772,8 +2776,8 @@ mod tests {
         let new = v["NewAssociationId"].as_str().unwrap().to_string();
         assert_ne!(new, assoc);
         assert_eq!(v["AssociationState"], json!({"State": "associated"}));
-        assert_eq!(inst.sim.world.route_table_for(&subnet).unwrap().id, rtb_b);
-        assert!(find_association(&inst.sim.world, &assoc).is_none());
+        assert_eq!(inst.sim.world().route_table_for(&subnet).unwrap().id, rtb_b);
+        assert!(find_association(inst.sim.world(), &assoc).is_none());
         assert_eq!(
             refused(&mut inst, &format!("ec2 replace-route-table-association --association-id {assoc} --route-table-id {rtb_a}")),
             aws_text("InvalidAssociationID.NotFound", "ReplaceRouteTableAssociation", &format!("The association ID '{assoc}' does not exist"))
@@ -2785,7 +2789,7 @@ mod tests {
             &format!("ec2 disassociate-route-table --association-id {new}"),
         );
         assert_eq!(v, json!({}));
-        let rt = inst.sim.world.route_table_for(&subnet).unwrap();
+        let rt = inst.sim.world().route_table_for(&subnet).unwrap();
         assert!(rt.main);
         let main = rt
             .associations
@@ -2824,7 +2828,7 @@ mod tests {
         let mut inst = instance(4);
         let main_id = name(&inst, "rtb:main");
         let data = name(&inst, "rtb:data");
-        let main = inst.sim.world.route_tables[&main_id]
+        let main = inst.sim.world().route_tables[&main_id]
             .associations
             .iter()
             .find(|a| a.subnet_id.is_none())
@@ -2835,7 +2839,7 @@ mod tests {
             &mut inst,
             &format!("ec2 replace-route-table-association --association-id {main} --route-table-id {data}"),
         );
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         assert!(!w.route_tables[&main_id].main);
         assert!(w.route_tables[&data].main);
         assert_eq!(w.route_tables.values().filter(|t| t.main).count(), 1);
@@ -2878,7 +2882,7 @@ mod tests {
             ep["DnsEntries"].as_array().unwrap().last().unwrap()["DnsName"],
             "api.ecr.us-east-1.amazonaws.com"
         );
-        let w = &inst.sim.world;
+        let w = inst.sim.world();
         assert_eq!(w.name("vpce:ecr-api"), Some(id.as_str()));
         let e = &w.vpc_endpoints[&id];
         assert_eq!(e.kind, EndpointKind::Interface);
@@ -2980,7 +2984,7 @@ mod tests {
         let vpc = name(&inst, "vpc");
         let data = name(&inst, "rtb:data");
         let pl = name(&inst, "pl:s3");
-        let routes = inst.sim.world.route_tables[&data].routes.len();
+        let routes = inst.sim.world().route_tables[&data].routes.len();
         let v = ok(
             &mut inst,
             &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --service-name com.amazonaws.us-east-1.s3 --route-table-ids {data}"),
@@ -2994,7 +2998,7 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("2008-10-17"));
-        let t = &inst.sim.world.route_tables[&data];
+        let t = &inst.sim.world().route_tables[&data];
         assert_eq!(t.routes.len(), routes + 1);
         let r = t.routes.last().unwrap();
         // One AWS-managed prefix list per service and region.
@@ -3002,7 +3006,7 @@ mod tests {
         assert_eq!(r.target, RouteTarget::GatewayEndpoint(id.clone()));
         assert_eq!(r.origin, "CreateRoute");
         assert_eq!(
-            inst.sim.world.vpc_endpoints[&id].prefix_list.as_deref(),
+            inst.sim.world().vpc_endpoints[&id].prefix_list.as_deref(),
             Some(pl.as_str())
         );
         // DynamoDB gets a prefix list of its own.
@@ -3011,7 +3015,7 @@ mod tests {
             &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Gateway --service-name com.amazonaws.us-east-1.dynamodb --route-table-ids {data}"),
         );
         let id = v["VpcEndpoint"]["VpcEndpointId"].as_str().unwrap();
-        let dpl = inst.sim.world.vpc_endpoints[id]
+        let dpl = inst.sim.world().vpc_endpoints[id]
             .prefix_list
             .clone()
             .unwrap();
@@ -3023,7 +3027,7 @@ mod tests {
         let mut inst = instance(8);
         let tasks = name(&inst, "sg:checkout-tasks");
         let alb = name(&inst, "sg:shop-alb");
-        let acct = inst.sim.world.account.clone();
+        let acct = inst.sim.world().account.clone();
         let v = ok(
             &mut inst,
             &format!("ec2 authorize-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0/0"),
@@ -3044,7 +3048,7 @@ mod tests {
         );
         assert_eq!(r["CidrIpv4"], "0.0.0.0/0");
         assert!(r.get("ReferencedGroupInfo").is_none());
-        let g = &inst.sim.world.security_groups[&tasks];
+        let g = &inst.sim.world().security_groups[&tasks];
         let rule = g.ingress.iter().find(|x| x.id == rid).unwrap();
         assert_eq!(rule.cidrs, [Cidr::ANY]);
         assert!(rule.covers_tcp(443) && !rule.covers_tcp(444));
@@ -3104,7 +3108,7 @@ mod tests {
             &format!("ec2 revoke-security-group-ingress --group-id {tasks} --protocol tcp --port 443 --cidr 0.0.0.0/0"),
         );
         assert_eq!(v, json!({"Return": true}));
-        assert!(!inst.sim.world.security_groups[&tasks]
+        assert!(!inst.sim.world().security_groups[&tasks]
             .ingress
             .iter()
             .any(|x| x.id == rid));
@@ -3122,7 +3126,7 @@ mod tests {
             &mut inst,
             &format!("ec2 revoke-security-group-ingress --group-id {tasks} --security-group-rule-ids {udp}"),
         );
-        assert!(!inst.sim.world.security_groups[&tasks]
+        assert!(!inst.sim.world().security_groups[&tasks]
             .ingress
             .iter()
             .any(|x| x.id == udp));
@@ -3205,7 +3209,7 @@ mod tests {
             &mut inst,
             &format!("ec2 revoke-security-group-egress --group-id {tasks} --ip-permissions IpProtocol=-1,IpRanges=[{{CidrIp=0.0.0.0/0}}]"),
         );
-        let g = &inst.sim.world.security_groups[&tasks];
+        let g = &inst.sim.world().security_groups[&tasks];
         assert_eq!(g.egress.len(), 1);
         assert_eq!(g.egress[0].prefix_lists, std::slice::from_ref(&pl));
         assert_eq!(
@@ -3223,12 +3227,12 @@ mod tests {
             &format!("ec2 modify-subnet-attribute --subnet-id {s} --map-public-ip-on-launch"),
         );
         assert_eq!(v, json!({}));
-        assert!(inst.sim.world.subnets[&s].map_public_ip_on_launch);
+        assert!(inst.sim.world().subnets[&s].map_public_ip_on_launch);
         ok(
             &mut inst,
             &format!("ec2 modify-subnet-attribute --subnet-id {s} --no-map-public-ip-on-launch"),
         );
-        assert!(!inst.sim.world.subnets[&s].map_public_ip_on_launch);
+        assert!(!inst.sim.world().subnets[&s].map_public_ip_on_launch);
         assert_eq!(
             refused(&mut inst, "ec2 modify-subnet-attribute --subnet-id subnet-0123456789abcdef0 --map-public-ip-on-launch"),
             aws_text("InvalidSubnetID.NotFound", "ModifySubnetAttribute", "The subnet ID 'subnet-0123456789abcdef0' does not exist")

@@ -1078,7 +1078,7 @@ mod tests {
         let inst = s
             .instantiate(seed, Mode::Incident)
             .unwrap_or_else(|e| panic!("{id} seed {seed}: {e}"));
-        let before = inst.sim.world.clone();
+        let before = inst.sim.world().clone();
         (s, inst, before)
     }
 
@@ -1113,7 +1113,7 @@ mod tests {
     fn run(id: &str, seed: u64, lines: &[&str]) -> Vec<Lint> {
         let (s, mut inst, before) = start(id, seed);
         let fixes = apply(&mut inst, lines);
-        lint(&s, &before, &inst.sim.world, &fixes)
+        lint(&s, &before, inst.sim.world(), &fixes)
     }
 
     const SCENARIOS: [&str; 5] = [
@@ -1139,7 +1139,7 @@ mod tests {
     #[test]
     fn no_fixes_no_lints() {
         let (s, inst, before) = start("nat-route-missing", 0);
-        assert!(lint(&s, &before, &inst.sim.world, &[]).is_empty());
+        assert!(lint(&s, &before, inst.sim.world(), &[]).is_empty());
     }
 
     #[test]
@@ -1337,7 +1337,7 @@ mod tests {
     fn removing_logging_is_linted() {
         for seed in 0..2 {
             let (s, mut inst, before) = start("log-group-missing", seed);
-            let td = inst.sim.world.task_definition("checkout-api").unwrap();
+            let td = inst.sim.world().task_definition("checkout-api").unwrap();
             let mut def: TaskDefinitionInput = td.def.clone();
             for c in &mut def.container_definitions {
                 c.log_configuration = None;
@@ -1349,7 +1349,7 @@ mod tests {
             ];
             let lines: Vec<&str> = lines.iter().map(|l| l.as_str()).collect();
             let fixes = apply(&mut inst, &lines);
-            let lints = lint(&s, &before, &inst.sim.world, &fixes);
+            let lints = lint(&s, &before, inst.sim.world(), &fixes);
             assert_eq!(ids(&lints), ["logs.logging-removed"], "{lints:#?}");
             assert_eq!(lints[0].penalty, 15);
             assert!(lints[0].reason.contains("checkout-api"));
@@ -1360,7 +1360,7 @@ mod tests {
     #[test]
     fn moving_the_log_group_back_is_fine() {
         let (s, mut inst, before) = start("log-group-missing", 0);
-        let td = inst.sim.world.task_definition("checkout-api").unwrap();
+        let td = inst.sim.world().task_definition("checkout-api").unwrap();
         let mut def: TaskDefinitionInput = td.def.clone();
         for c in &mut def.container_definitions {
             if let Some(l) = &mut c.log_configuration {
@@ -1376,7 +1376,7 @@ mod tests {
         ];
         let lines: Vec<&str> = lines.iter().map(|l| l.as_str()).collect();
         let fixes = apply(&mut inst, &lines);
-        assert!(lint(&s, &before, &inst.sim.world, &fixes).is_empty());
+        assert!(lint(&s, &before, inst.sim.world(), &fixes).is_empty());
     }
 
     /// Applies a security-group change straight to the world (no write operation
@@ -1385,9 +1385,9 @@ mod tests {
         let (s, mut inst, before) = start("nat-route-missing", 0);
         let tasks = inst.resolve("${sg:checkout-tasks}").unwrap();
         let alb = inst.resolve("${sg:shop-alb}").unwrap();
-        change(&mut inst.sim.world, &tasks, &alb);
+        inst.sim.mutate(|c| change(c.world, &tasks, &alb));
         let line = line.replace("<tasks>", &tasks).replace("<alb>", &alb);
-        lint(&s, &before, &inst.sim.world, &[fix_of(&line)])
+        lint(&s, &before, inst.sim.world(), &[fix_of(&line)])
     }
 
     #[test]
@@ -1447,7 +1447,7 @@ mod tests {
             .any(|r| from_anywhere(r) && r.covers_tcp(22)));
         let lines: Vec<&str> = s.spec.fix.iter().map(|l| l.as_str()).collect();
         let fixes = apply(&mut inst, &lines);
-        assert!(lint(&s, &before, &inst.sim.world, &fixes).is_empty());
+        assert!(lint(&s, &before, inst.sim.world(), &fixes).is_empty());
         // Nor is re-adding what it already had.
         let lints = sg_change(
             |w, _, _| {
@@ -1609,7 +1609,7 @@ mod tests {
             "ecs update-service --cluster prod --service checkout",
         )];
         // No services, roles, task definitions, repositories or groups at all.
-        let mut empty = inst.sim.world.clone();
+        let mut empty = inst.sim.world().clone();
         empty.services.clear();
         empty.roles.clear();
         empty.task_definitions.clear();
@@ -1619,7 +1619,7 @@ mod tests {
         assert!(lint(&s, &before, &empty, &fixes).is_empty());
         let _ = lint(&s, &empty, &before, &fixes);
         // A service whose task definition and images are unknown.
-        let mut odd = inst.sim.world.clone();
+        let mut odd = inst.sim.world().clone();
         for svc in odd.services.values_mut() {
             svc.task_definition = "arn:aws:ecs:us-east-1:1:task-definition/gone:9".into();
         }

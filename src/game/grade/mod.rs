@@ -206,7 +206,7 @@ impl Grader {
         }
         let answer = &scenario.spec.answer;
         let cause_correct = cause == answer.cause;
-        let world = &inst.sim.world;
+        let world = inst.sim.world();
         let culprits: Vec<Vec<String>> = answer
             .culprits
             .iter()
@@ -307,7 +307,7 @@ impl Grader {
         let bound = scenario.within().max(30 * MINUTE);
         let start = inst.sim.now();
         self.submitted_at = Some(start);
-        self.at_submit = Some(inst.sim.world.clone());
+        self.at_submit = Some(inst.sim.world().clone());
         let mut findings = Vec::new();
         let healed = match scenario.run_until_healed(inst, bound) {
             Err(e) => {
@@ -331,7 +331,7 @@ impl Grader {
                 true
             }
             Ok(None) => {
-                let w = &inst.sim.world;
+                let w = inst.sim.world();
                 let svc = w.service(&s.cluster, &s.service);
                 let desired = svc.map(|x| x.desired_count).unwrap_or(0);
                 let running = w

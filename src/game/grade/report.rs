@@ -104,7 +104,7 @@ pub fn build(game: &Game, player: &Player) -> Report {
     let (scenario, inst, grade) = (&game.scenario, &game.inst, &player.grade);
     let lints = match &grade.before_fix {
         Some(before) => {
-            let after = grade.at_submit.as_ref().unwrap_or(&inst.sim.world);
+            let after = grade.at_submit.as_ref().unwrap_or(inst.sim.world());
             super::lints::lint(scenario, before, after, &grade.fixes)
         }
         None => Vec::new(),
