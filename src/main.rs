@@ -33,8 +33,9 @@ enum Command {
     },
     /// Play a scenario: the briefing, then a REPL of read-only AWS CLI diagnostics.
     Play {
-        /// Scenario id (see `faultline list`).
-        id: String,
+        /// Scenario id (see `faultline list`); not needed with --resume.
+        #[arg(required_unless_present = "resume")]
+        id: Option<String>,
         /// Seed of the variation (a random one is chosen and printed when absent).
         #[arg(long)]
         seed: Option<u64>,
@@ -53,6 +54,21 @@ enum Command {
         /// Write every step as JSON Lines here, as it happens (flushed after each event).
         #[arg(long, value_name = "PATH")]
         events: Option<PathBuf>,
+        /// Resume a session from its journal (see `faultline report`): its commands are
+        /// played again on the same world, then play goes on.
+        #[arg(long, value_name = "JOURNAL")]
+        resume: Option<PathBuf>,
+    },
+    /// The scorecard, report and debrief of a journaled session (ended or not).
+    Report {
+        /// The session's journal (`--events` file, or one under $XDG_STATE_HOME/faultline/sessions).
+        journal: PathBuf,
+        /// Write the report (JSON) here.
+        #[arg(long, value_name = "PATH")]
+        report: Option<PathBuf>,
+        /// Write the debrief (Markdown) here.
+        #[arg(long, value_name = "PATH")]
+        debrief: Option<PathBuf>,
     },
     /// The cause vocabulary, one line each.
     Causes,
@@ -87,6 +103,7 @@ fn main() {
             report,
             debrief,
             events,
+            resume,
         } => {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
@@ -95,15 +112,33 @@ fn main() {
                 report: report.clone(),
                 debrief: debrief.clone(),
                 events: events.clone(),
+                resume: resume.clone(),
             };
-            faultline::repl::play(&dir, id, &opts).map(|()| String::new())
+            faultline::repl::play(&dir, id.as_deref().unwrap_or(""), &opts).map(|()| String::new())
         }
+        Command::Report {
+            journal,
+            report,
+            debrief,
+        } => faultline::repl::report(&dir, journal, report.as_deref(), debrief.as_deref())
+            .map(|()| String::new()),
         Command::Causes => Ok(cli::causes()),
         Command::Show { id, seed } => cli::show(&dir, id, *seed),
         Command::Validate { paths, seeds } => cli::validate(&dir, paths, *seeds),
     };
     match result {
-        Ok(text) => print!("{text}"),
+        Ok(text) => {
+            use std::io::Write;
+            // A closed pipe (`faultline list | head -1`) ends quietly, as rg does.
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                std::process::exit(0);
+            }
+        }
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(e.code());

@@ -105,6 +105,15 @@ pub enum Event {
         /// What held and what did not.
         findings: Vec<String>,
     },
+    /// faultline itself failed on a command (a bug); the session went on.
+    InternalError {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// The command that failed.
+        line: String,
+        /// What failed.
+        message: String,
+    },
     /// The session ended (submitted or left) with this score.
     SessionEnded {
         /// Virtual time (ISO 8601).
@@ -129,6 +138,7 @@ impl Event {
             Event::Wait { .. } => "wait",
             Event::Submit { .. } => "submit",
             Event::Verdict { .. } => "verdict",
+            Event::InternalError { .. } => "internal_error",
             Event::SessionEnded { .. } => "session_ended",
         }
     }

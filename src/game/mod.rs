@@ -11,6 +11,7 @@ pub mod aws;
 pub mod event;
 pub mod grade;
 pub mod help;
+pub mod journal;
 pub mod player;
 #[cfg(test)]
 mod tests;
@@ -104,7 +105,8 @@ impl Reply {
             quit: false,
         }
     }
-    fn err(text: impl Into<String>) -> Reply {
+    /// An error reply.
+    pub fn err(text: impl Into<String>) -> Reply {
         Reply {
             text: text.into(),
             error: true,
@@ -276,6 +278,78 @@ impl Game {
             self.emit(e);
         }
         reply
+    }
+
+    /// Records that `line` failed inside faultline (a bug that panicked): the
+    /// command is kept as failed, with the failure, and the session goes on.
+    pub fn record_failure(
+        &mut self,
+        player: &mut Player,
+        line: &str,
+        wall_ms: Option<u64>,
+        what: &str,
+    ) -> Reply {
+        self.pending.clear();
+        let at = self.inst.sim.now();
+        match player.commands.last_mut() {
+            Some(e) if e.line == line.trim() && e.at == at => e.ok = false,
+            _ => player.commands.push(Entry {
+                line: line.trim().to_string(),
+                at,
+                ok: false,
+                wall_ms,
+            }),
+        }
+        let text = format!(
+            "faultline failed on this command (a bug, not your doing): {what}. The session goes on; the report names the command."
+        );
+        self.emit(Event::Command {
+            line: line.trim().to_string(),
+            virtual_time: iso(at),
+            wall_ms,
+            ok: false,
+            output_sha256: event::sha256_hex(&text),
+            output_bytes: text.len(),
+        });
+        self.emit(Event::InternalError {
+            virtual_time: iso(at),
+            line: line.trim().to_string(),
+            message: what.to_string(),
+        });
+        Reply::err(text)
+    }
+
+    /// Runs a journaled line again at the virtual time it ran (see [`journal`]).
+    pub fn replay_command(
+        &mut self,
+        player: &mut Player,
+        line: &str,
+        at: Millis,
+        wall_ms: Option<u64>,
+    ) -> Result<Reply, String> {
+        if at < self.inst.sim.now() {
+            return Err(format!(
+                "the journal goes back in time at `{line}` ({}, the game is at {})",
+                iso(at),
+                iso(self.inst.sim.now())
+            ));
+        }
+        self.inst
+            .sim
+            .run_until(at)
+            .map_err(|e| format!("engine error (seed {}): {e}", self.inst.seed))?;
+        let clock = std::mem::replace(&mut self.clock, Clock::Step(0));
+        let reply = self.execute(player, line, wall_ms);
+        self.clock = clock;
+        Ok(reply)
+    }
+
+    /// After a replay, continues the wall clock from `wall_ms` since the
+    /// session first began (the time before it is already in the virtual clock).
+    pub fn resume_wall(&mut self, wall_ms: u64) {
+        if let Clock::Wall { speed } = self.clock {
+            self.wall_credit = (wall_ms as f64 * speed) as Millis;
+        }
     }
 
     fn dispatch(&mut self, player: &mut Player, line: &str) -> Reply {

@@ -40,6 +40,8 @@ pub struct PlayOptions {
     pub debrief: Option<PathBuf>,
     /// Where to write the events as JSON Lines, as they happen.
     pub events: Option<PathBuf>,
+    /// A session journal to resume: its commands are played again, then play goes on.
+    pub resume: Option<PathBuf>,
 }
 
 /// Fails early (before play) when a report could not be written at the end.
@@ -61,7 +63,58 @@ fn check_output_path(flag: &str, path: &Path) -> Result<(), CliError> {
             path.display()
         )));
     }
+    // Open it now (without truncating what is there) so an unwritable path
+    // fails before the session, not after it.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| CliError::Input(format!("{flag} {}: cannot write it: {e}", path.display())))?;
     Ok(())
+}
+
+/// Prints to standard output; a closed pipe (`| head`) is not an error: the
+/// session goes on quietly and its files are still written.
+fn out(text: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "{text}");
+    let _ = o.flush();
+}
+
+/// Where session journals are kept: `$XDG_STATE_HOME/faultline/sessions`
+/// (else `~/.local/state/faultline/sessions`).
+pub fn sessions_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+    Some(base.join("faultline").join("sessions"))
+}
+
+/// A new journal file for a session of `id` at `seed`, named by the wall time.
+fn new_journal(id: &str, seed: u64) -> Option<(PathBuf, std::fs::File)> {
+    let dir = sessions_dir()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    for n in 0..100 {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let path = dir.join(format!("{id}-seed{seed}-{secs}{suffix}.jsonl"));
+        if let Ok(f) = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            return Some((path, f));
+        }
+    }
+    None
 }
 
 /// One player at one game, as the shell drives it.
@@ -78,14 +131,52 @@ struct Table {
     event_errors: Vec<String>,
 }
 
+/// A game of `scenario` at `seed`, with the journal's commands played again when there is one.
+fn rebuild(
+    scenario: crate::scenario::Scenario,
+    seed: u64,
+    clock: Clock,
+    journal: Option<&crate::game::journal::Journal>,
+    name: Option<String>,
+) -> Result<(Game, Player), CliError> {
+    let inst = scenario.instantiate(seed, Mode::Incident)?;
+    let mut game = Game::new(scenario, inst, clock);
+    let player = match journal {
+        Some(j) => j.replay(&mut game).map_err(CliError::Input)?,
+        None => game.join(name),
+    };
+    Ok((game, player))
+}
+
 impl Table {
-    /// Runs one line with the wall time since the session began.
+    /// Runs one line with the wall time since the session began. A bug that
+    /// panics is caught here: the session goes on, and the failure is recorded.
     fn execute(&mut self, line: &str) -> Reply {
         let wall_ms = self.wall_start.elapsed().as_millis() as u64;
-        let reply = self
-            .game
-            .borrow_mut()
-            .execute(&mut self.player, line, Some(wall_ms));
+        let game = &self.game;
+        let player = &mut self.player;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // A test hook: a command that makes faultline fail, to prove the session survives it.
+            #[cfg(debug_assertions)]
+            if std::env::var("FAULTLINE_TEST_PANIC_ON").is_ok_and(|l| l == line.trim()) {
+                panic!("test hook: FAULTLINE_TEST_PANIC_ON");
+            }
+            game.borrow_mut().execute(player, line, Some(wall_ms))
+        }));
+        let reply = match run {
+            Ok(r) => r,
+            Err(p) => {
+                let what = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "unknown".into());
+                // A panic inside a RefCell borrow leaves it unborrowed once unwound.
+                self.game
+                    .borrow_mut()
+                    .record_failure(&mut self.player, line, Some(wall_ms), &what)
+            }
+        };
         self.report_event_errors();
         reply
     }
@@ -105,15 +196,30 @@ impl Table {
 fn finish(mut table: Table, opts: &PlayOptions) -> Result<(), CliError> {
     let report = table.game.borrow_mut().finish(&table.player);
     table.report_event_errors();
-    println!("{}", table.game.borrow().farewell(&table.player));
-    println!("{}", report.scorecard());
-    let mut errors = std::mem::take(&mut table.event_errors);
-    if let Some(p) = &opts.report {
+    out(&table.game.borrow().farewell(&table.player));
+    out(&report.scorecard());
+    let errors = std::mem::take(&mut table.event_errors);
+    write_reports(
+        &report,
+        opts.report.as_deref(),
+        opts.debrief.as_deref(),
+        errors,
+    )
+}
+
+/// Writes the report and debrief asked for; errors are collected, not fatal to each other.
+fn write_reports(
+    report: &crate::game::grade::report::Report,
+    report_path: Option<&Path>,
+    debrief_path: Option<&Path>,
+    mut errors: Vec<String>,
+) -> Result<(), CliError> {
+    if let Some(p) = report_path {
         if let Err(e) = std::fs::write(p, report.to_json() + "\n") {
             errors.push(format!("cannot write the report to {}: {e}", p.display()));
         }
     }
-    if let Some(p) = &opts.debrief {
+    if let Some(p) = debrief_path {
         if let Err(e) = std::fs::write(p, report.to_markdown()) {
             errors.push(format!("cannot write the debrief to {}: {e}", p.display()));
         }
@@ -143,9 +249,35 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
     if let Some(p) = &opts.events {
         check_output_path("--events", p)?;
     }
+    let journal = match &opts.resume {
+        Some(p) => Some(crate::game::journal::Journal::read(p).map_err(CliError::Input)?),
+        None => None,
+    };
+    if let (Some(j), Some(p)) = (&journal, &opts.resume) {
+        if j.ended {
+            return Err(CliError::Input(format!(
+                "--resume {}: that session has ended (submitted or left); `faultline report {}` shows it",
+                p.display(),
+                p.display()
+            )));
+        }
+    }
+    let id = journal.as_ref().map(|j| j.scenario.as_str()).unwrap_or(id);
+    if let Some(j) = &journal {
+        if opts.seed.is_some_and(|s| s != j.seed) {
+            return Err(CliError::Input(format!(
+                "--seed {} does not match the journal's seed {}",
+                opts.seed.unwrap_or_default(),
+                j.seed
+            )));
+        }
+    }
     let scenario = cli::find(dir, id)?;
-    let seed = opts.seed.unwrap_or_else(random_seed);
-    let inst = scenario.instantiate(seed, Mode::Incident)?;
+    let seed = journal
+        .as_ref()
+        .map(|j| j.seed)
+        .or(opts.seed)
+        .unwrap_or_else(random_seed);
     let interactive = std::io::stdin().is_terminal();
     let color = match opts.color {
         ColorChoice::Always => true,
@@ -160,18 +292,78 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
     } else {
         Clock::Step(SCRIPT_STEP)
     };
-    let mut game = Game::new(scenario, inst, clock);
+    let (mut game, player) = rebuild(scenario.clone(), seed, clock, journal.as_ref(), None)?;
+    // The journal: the resumed file goes on; otherwise a new one in the state folder.
+    let journal_path = match &opts.resume {
+        Some(p) => {
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(p)
+                .map_err(|e| {
+                    CliError::Input(format!(
+                        "--resume {}: cannot append to it: {e}",
+                        p.display()
+                    ))
+                })?;
+            game.watch(Box::new(JsonLines::new(file)));
+            Some(p.clone())
+        }
+        None => match new_journal(&scenario.spec.id, seed) {
+            Some((path, file)) => {
+                let mut w = JsonLines::new(file);
+                for e in game.events() {
+                    let _ = crate::game::Watcher::event(&mut w, e);
+                }
+                game.watch(Box::new(w));
+                Some(path)
+            }
+            None => {
+                eprintln!("warning: no session journal (cannot write under {}); a session killed now cannot be resumed", sessions_dir().map(|d| d.display().to_string()).unwrap_or_else(|| "$XDG_STATE_HOME".into()));
+                None
+            }
+        },
+    };
     if let Some(p) = &opts.events {
         let file = std::fs::File::create(p).map_err(|e| {
             CliError::Input(format!("--events {}: cannot create it: {e}", p.display()))
         })?;
-        game.watch(Box::new(JsonLines::new(file)));
+        let mut w = JsonLines::new(file);
+        for e in game.events() {
+            let _ = crate::game::Watcher::event(&mut w, e);
+        }
+        game.watch(Box::new(w));
     }
-    let player = game.join(None);
+    let resumed_wall = journal
+        .as_ref()
+        .and_then(|j| j.commands.iter().rev().find_map(|c| c.wall_ms))
+        .unwrap_or(0);
+    game.resume_wall(resumed_wall);
+    let wall_start = Instant::now()
+        .checked_sub(std::time::Duration::from_millis(resumed_wall))
+        .unwrap_or_else(Instant::now);
+    if let Some(p) = journal_path.as_ref().or(opts.events.as_ref()) {
+        on_signals(Ending {
+            scenario,
+            seed,
+            clock,
+            journal: p.clone(),
+            report: opts.report.clone(),
+            debrief: opts.debrief.clone(),
+        });
+    }
+    if opts.resume.is_some() {
+        eprintln!(
+            "Resumed after {} commands.",
+            game.events()
+                .iter()
+                .filter(|e| matches!(e, crate::game::Event::Command { .. }))
+                .count()
+        );
+    }
     let mut table = Table {
         game: Rc::new(RefCell::new(game)),
         player,
-        wall_start: Instant::now(),
+        wall_start,
         events: opts.events.clone(),
         event_errors: Vec::new(),
     };
@@ -196,7 +388,6 @@ fn print_reply(reply: &Reply, color: bool) {
     if reply.text.is_empty() {
         return;
     }
-    let mut out = std::io::stdout().lock();
     let text = if !color {
         reply.text.clone()
     } else if reply.error {
@@ -204,19 +395,41 @@ fn print_reply(reply: &Reply, color: bool) {
     } else {
         colorize_json(&reply.text)
     };
-    let _ = writeln!(out, "{text}");
+    out(&text);
 }
 
 /// Reads commands from standard input, one per line (no prompt, no editing).
 fn script_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
-    println!("{}", table.game.borrow().opening());
+    out(&table.game.borrow().opening());
     let stdin = std::io::stdin();
-    for line in stdin.lock().lines() {
-        let line = match line {
+    let mut input = stdin.lock();
+    let mut n = 0;
+    loop {
+        let mut bytes = Vec::new();
+        match input.read_until(b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("cannot read standard input: {e}; the session ends here");
+                break;
+            }
+        }
+        n += 1;
+        let line = match String::from_utf8(bytes) {
             Ok(l) => l,
-            Err(e) => return Err(CliError::Input(format!("cannot read standard input: {e}"))),
+            Err(_) => {
+                // Not a command: say so and go on (the session is not lost to one bad byte).
+                print_reply(
+                    &Reply::err(format!(
+                        "line {n} of the input is not valid UTF-8 text; it was ignored"
+                    )),
+                    color,
+                );
+                continue;
+            }
         };
-        let reply = table.execute(&line);
+        let line = line.trim_end_matches(['\n', '\r']);
+        let reply = table.execute(line);
         print_reply(&reply, color);
         if reply.quit {
             break;
@@ -237,7 +450,7 @@ fn history_file() -> Option<PathBuf> {
 
 fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
     use rustyline::error::ReadlineError;
-    println!("{}", table.game.borrow().opening());
+    out(&table.game.borrow().opening());
     let config = rustyline::Config::builder()
         .completion_type(rustyline::CompletionType::List)
         .auto_add_history(true)
@@ -366,4 +579,80 @@ pub fn colorize_json(text: &str) -> String {
         }
     }
     out
+}
+
+/// What ending a session on a signal needs: enough to rebuild it from its journal.
+struct Ending {
+    scenario: crate::scenario::Scenario,
+    seed: u64,
+    clock: Clock,
+    journal: PathBuf,
+    report: Option<PathBuf>,
+    debrief: Option<PathBuf>,
+}
+
+/// SIGTERM, SIGHUP (a closed terminal, a dropped ssh) and SIGINT end the
+/// session cleanly: a thread rebuilds it from its journal (flushed after
+/// every event), prints the scorecard, writes the report and debrief asked
+/// for, and exits with 128 + the signal's number. At the prompt, Ctrl-C is a
+/// key the line editor reads (it cancels the line), not a signal.
+fn on_signals(ending: Ending) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            let name = match sig {
+                SIGTERM => "SIGTERM",
+                SIGHUP => "SIGHUP",
+                _ => "SIGINT",
+            };
+            let code = 128 + sig;
+            match end_from_journal(&ending) {
+                Ok(()) => eprintln!(
+                    "The session was ended by {name}; its journal is {} (faultline play --resume {} to go on).",
+                    ending.journal.display(),
+                    ending.journal.display()
+                ),
+                Err(e) => eprintln!("The session was ended by {name}: {e}"),
+            }
+            std::process::exit(code);
+        }
+    });
+}
+
+fn end_from_journal(e: &Ending) -> Result<(), CliError> {
+    let journal = crate::game::journal::Journal::read(&e.journal).map_err(CliError::Input)?;
+    let (mut game, player) = rebuild(e.scenario.clone(), e.seed, e.clock, Some(&journal), None)?;
+    let report = game.finish(&player);
+    out(&game.farewell(&player));
+    out(&report.scorecard());
+    write_reports(
+        &report,
+        e.report.as_deref(),
+        e.debrief.as_deref(),
+        Vec::new(),
+    )
+}
+
+/// `faultline report <journal>`: the scorecard of a journaled session (ended
+/// or not), and its report and debrief files.
+pub fn report(
+    dir: &Path,
+    journal: &Path,
+    report_path: Option<&Path>,
+    debrief_path: Option<&Path>,
+) -> Result<(), CliError> {
+    for (flag, p) in [("--report", report_path), ("--debrief", debrief_path)] {
+        if let Some(p) = p {
+            check_output_path(flag, p)?;
+        }
+    }
+    let j = crate::game::journal::Journal::read(journal).map_err(CliError::Input)?;
+    let scenario = cli::find(dir, &j.scenario)?;
+    let (mut game, player) = rebuild(scenario, j.seed, Clock::Step(SCRIPT_STEP), Some(&j), None)?;
+    let report = game.finish(&player);
+    out(&report.scorecard());
+    write_reports(&report, report_path, debrief_path, Vec::new())
 }
