@@ -1,7 +1,9 @@
 //! Benchmarks of play: per-command latency of `ecs describe-tasks` and
 //! `logs filter-log-events` (parse, run, render) on a world with 1,000 running
 //! tasks, and the time from start to the first prompt (scenario load and
-//! pre-history).
+//! pre-history). `describe_tasks_10_of_1000_baseline` builds the same response
+//! and pretty-prints it with `serde_json::to_string_pretty` alone, the floor the
+//! command's cost is measured against.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use faultline::awscli::command;
@@ -96,6 +98,21 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("play");
     g.bench_function("describe_tasks_10_of_1000", |b| {
         b.iter(|| command(&sim, &describe))
+    });
+    // The same response built and pretty-printed by serde_json alone: no parse,
+    // no `--query`, none of the CLI's formatting rules.
+    let parsed = Invocation::parse(&describe).expect("command parses");
+    let op = read::find(&parsed.service, &parsed.operation).expect("known operation");
+    let ctx = ReadCtx {
+        world: &sim.world,
+        now: sim.now(),
+    };
+    g.bench_function("describe_tasks_10_of_1000_baseline", |b| {
+        b.iter(|| {
+            let mut inv = parsed.clone();
+            let v = read::run(op, &ctx, &mut inv).expect("command runs");
+            serde_json::to_string_pretty(&v).expect("serializes")
+        })
     });
     // A pattern that matches a line of every task: 1,000 events built and rendered.
     g.bench_function("filter_log_events_1000_of_3000_match", |b| {
