@@ -6,6 +6,9 @@
 //! command's cost is measured against.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use faultline::aws::account::Request;
+use faultline::aws::catalogue::Entry;
+use faultline::aws::Reader;
 use faultline::awscli::command;
 use faultline::awscli::render;
 use faultline::engine::Sim;
@@ -101,16 +104,14 @@ fn benches(c: &mut Criterion) {
     });
     // The same response built and pretty-printed by serde_json alone: no parse,
     // no `--query`, none of the CLI's formatting rules.
-    let parsed = Invocation::parse(&describe).expect("command parses");
-    let op = read::find(&parsed.service, &parsed.operation).expect("known operation");
-    let ctx = ReadCtx {
-        world: &sim.world,
-        now: sim.now(),
+    let parsed = command::parse(&describe, &sim.world().region).expect("command parses");
+    let Entry::Read(op) = parsed.entry else {
+        panic!("describe-tasks is a read");
     };
     g.bench_function("describe_tasks_10_of_1000_baseline", |b| {
         b.iter(|| {
-            let mut inv = parsed.clone();
-            let v = read::run(op, &ctx, &mut inv).expect("command runs");
+            let req = Request::new(op, parsed.input.clone()).expect("request");
+            let v = sim.read(&req).expect("command runs");
             serde_json::to_string_pretty(&v).expect("serializes")
         })
     });
