@@ -29,3 +29,6 @@ mod grade;
 
 #[path = "cli/events.rs"]
 mod events;
+
+#[path = "cli/safety.rs"]
+mod safety;

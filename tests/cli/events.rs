@@ -177,6 +177,7 @@ fn another_process_follows_the_events_while_the_session_runs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let events = dir.path().join("live.jsonl");
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("faultline"))
+        .env("XDG_STATE_HOME", crate::support::state_home())
         .arg("--scenarios")
         .arg(repo_scenarios())
         .args(["play", "nat-route-missing", "--seed", "7", "--events"])

@@ -217,8 +217,7 @@ fn report_and_debrief_files() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("r.json");
     let debrief = dir.path().join("d.md");
-    let out = assert_cmd::Command::cargo_bin("faultline")
-        .unwrap()
+    let out = crate::support::faultline()
         .args(["play", "log-group-missing", "--seed", "1"])
         .arg("--report")
         .arg(&report)
@@ -255,8 +254,7 @@ fn report_and_debrief_files() {
         assert!(md.contains(section), "{section} in the debrief");
     }
     // A report path in a missing folder fails before play starts.
-    assert_cmd::Command::cargo_bin("faultline")
-        .unwrap()
+    crate::support::faultline()
         .args([
             "play",
             "log-group-missing",

@@ -163,8 +163,7 @@ fn errors_do_not_end_the_session() {
 
 #[test]
 fn scripted_play_through_the_binary() {
-    let out = assert_cmd::Command::cargo_bin("faultline")
-        .unwrap()
+    let out = crate::support::faultline()
         .args(["play", "nat-route-missing", "--seed", "7"])
         .write_stdin("status\nsts get-caller-identity --query Account --output text\nquit\n")
         .assert()

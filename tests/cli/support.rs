@@ -16,9 +16,19 @@ pub const ENVIRONMENT: &str = include_str!("../fixtures/environments/shop-prod.y
 /// The id of the fixture scenario, which is also its file name.
 pub const ID: &str = "nat-route-missing";
 
+/// A scratch state folder for every session the tests play, so their journals
+/// do not land in the real `~/.local/state`.
+pub fn state_home() -> &'static Path {
+    static DIR: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| TempDir::new().expect("a temp dir"))
+        .path()
+}
+
 /// The `faultline` binary built by cargo.
 pub fn faultline() -> Command {
-    Command::cargo_bin("faultline").expect("the faultline binary is built")
+    let mut c = Command::cargo_bin("faultline").expect("the faultline binary is built");
+    c.env("XDG_STATE_HOME", state_home());
+    c
 }
 
 /// The repository's scenarios folder.
