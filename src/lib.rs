@@ -12,6 +12,7 @@ pub mod awscli;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod game;
 pub mod repl;
 pub mod scenario;

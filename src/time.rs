@@ -114,8 +114,12 @@ pub struct Dur(pub Millis);
 impl Dur {
     /// Parses `-40m`, `15m`, `1h30m`, `90s`, `2h`, `500ms`, `0`.
     pub fn parse(text: &str) -> Result<Dur, String> {
+        Dur::parse_or(text, "expected a duration such as 90s, 15m, 1h30m or -40m")
+    }
+
+    /// Like [`Dur::parse`], with `expected` saying what would be right in errors.
+    pub fn parse_or(text: &str, expected: &str) -> Result<Dur, String> {
         let t = text.trim();
-        let expected = "expected a duration such as 90s, 15m, 1h30m or -40m";
         if t.is_empty() {
             return Err(format!("empty duration; {expected}"));
         }
@@ -147,9 +151,14 @@ impl Dur {
                     _ => return Err(format!("'{text}': unknown unit '{c}'; {expected}")),
                 }
             };
+            if num.is_empty() {
+                return Err(format!(
+                    "'{text}': a number must come before '{unit}'; {expected}"
+                ));
+            }
             let n: Millis = num
                 .parse()
-                .map_err(|_| format!("'{text}': a number must come before '{unit}'; {expected}"))?;
+                .map_err(|_| format!("'{text}': duration too large"))?;
             num.clear();
             let scale = match unit {
                 "ms" => 1,

@@ -232,6 +232,9 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
         None => Output::Json,
     };
     let query = inv.value("query")?;
+    if let Some(q) = &query {
+        crate::limits::check_query(q).map_err(ArgError)?;
+    }
     if let Some(r) = inv.value("region")? {
         if r != region {
             // [I] what the CLI shows for a region where the resources are not.

@@ -544,10 +544,19 @@ impl Game {
     }
 
     fn wait(&mut self, args: &[String]) -> Reply {
-        let Some(arg) = args.first() else {
-            return Reply::err("wait needs a duration, e.g. `wait 2m` or `wait 30s`");
+        let usage = "wait needs one duration, e.g. `wait 2m`, `wait 30s` or `wait 1h30m`";
+        let [arg] = args else {
+            return Reply::err(match args {
+                [] => usage.to_string(),
+                _ => format!("{usage}; got {} words: {}", args.len(), args.join(" ")),
+            });
         };
-        let d = match Dur::parse(arg) {
+        if arg.starts_with('-') {
+            return Reply::err(format!(
+                "wait {arg}: the clock only goes forward; {usage}"
+            ));
+        }
+        let d = match Dur::parse_or(arg, "expected a duration such as 30s, 2m or 1h30m") {
             Ok(d) if d.0 > 0 && d.0 <= MAX_WAIT => d,
             Ok(_) => {
                 return Reply::err(format!(
