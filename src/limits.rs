@@ -11,6 +11,11 @@ pub const MAX_NESTING: usize = 64;
 /// Most chained sub-expressions (`a.b`, `a | b`) in one `--query`.
 pub const MAX_QUERY_CHAIN: usize = 256;
 
+/// Longest command line a session takes, in bytes. (A pasted task
+/// definition is a few KB; anything near this is a mistake, and every line is
+/// kept in the session's journal and report.)
+pub const MAX_LINE: usize = 64 * 1024;
+
 /// Checks a JMESPath expression's nesting and chain length before it is
 /// parsed (the parser recurses on both; past these bounds a query could
 /// exhaust the stack).
@@ -63,7 +68,10 @@ mod tests {
     fn ordinary_queries_pass_and_deep_ones_are_refused() {
         assert!(check_query("services[0].events[:3].message").is_ok());
         assert!(check_query("Tags[?Key=='Name'] | [0].Value").is_ok());
-        assert!(check_query("'[[[[[[' ").is_ok(), "brackets in a literal do not count");
+        assert!(
+            check_query("'[[[[[[' ").is_ok(),
+            "brackets in a literal do not count"
+        );
         let deep = format!("{}@{}", "[".repeat(65), "]".repeat(65));
         assert!(check_query(&deep).unwrap_err().contains("65 levels"));
         let chain = "a.".repeat(300) + "a";

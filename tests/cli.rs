@@ -32,3 +32,6 @@ mod events;
 
 #[path = "cli/safety.rs"]
 mod safety;
+
+#[path = "cli/properties.rs"]
+mod properties;

@@ -250,6 +250,14 @@ impl Game {
         if line.is_empty() || line.starts_with('#') {
             return Reply::ok("");
         }
+        if line.len() > crate::limits::MAX_LINE {
+            // Not a command: nothing is recorded, so the journal and report stay small.
+            return Reply::err(format!(
+                "that line is {} KB long; faultline takes command lines of up to {} KB",
+                line.len() / 1024,
+                crate::limits::MAX_LINE / 1024
+            ));
+        }
         if let Clock::Step(step) = self.clock {
             if let Err(e) = self.inst.sim.run_for(step) {
                 return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
@@ -552,9 +560,7 @@ impl Game {
             });
         };
         if arg.starts_with('-') {
-            return Reply::err(format!(
-                "wait {arg}: the clock only goes forward; {usage}"
-            ));
+            return Reply::err(format!("wait {arg}: the clock only goes forward; {usage}"));
         }
         let d = match Dur::parse_or(arg, "expected a duration such as 30s, 2m or 1h30m") {
             Ok(d) if d.0 > 0 && d.0 <= MAX_WAIT => d,
