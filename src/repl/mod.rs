@@ -489,14 +489,22 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
             }
         };
         match rl.readline(&prompt) {
-            Ok(line) => {
-                let _ = table
-                    .game
-                    .borrow_mut()
-                    .catch_up(started.elapsed().as_millis() as i64);
-                let reply = table.execute(&line);
-                print_reply(&reply, color);
-                if reply.quit {
+            Ok(text) => {
+                // A bracketed paste of several lines arrives as one: each runs, in order.
+                let mut quit = false;
+                for line in text.split(['\n', '\r']) {
+                    let _ = table
+                        .game
+                        .borrow_mut()
+                        .catch_up(started.elapsed().as_millis() as i64);
+                    let reply = table.execute(line);
+                    print_reply(&reply, color);
+                    if reply.quit {
+                        quit = true;
+                        break;
+                    }
+                }
+                if quit {
                     break;
                 }
             }

@@ -50,9 +50,12 @@ fn value_pool() -> Vec<&'static str> {
     ]
 }
 
+/// An operation: `service name`, whether it is a write, and its flags.
+type OpShape = (String, bool, Vec<(String, FlagKind)>);
+
 /// One line: any of the kinds of input the session must survive.
 fn line() -> impl Strategy<Value = String> {
-    let ops: Vec<(String, bool, Vec<(String, FlagKind)>)> = catalogue::entries()
+    let ops: Vec<OpShape> = catalogue::entries()
         .map(|e| {
             (
                 format!("{} {}", e.service(), e.name()),

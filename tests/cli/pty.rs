@@ -56,3 +56,61 @@ fn prompt_completion_and_leaving() {
         "history is kept in the state directory"
     );
 }
+
+/// Several lines pasted at once (one write, as a terminal delivers a paste)
+/// all run, in order.
+#[test]
+fn a_paste_of_three_lines_runs_three_commands() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("faultline"));
+    cmd.args([
+        "play",
+        "nat-route-missing",
+        "--seed",
+        "7",
+        "--color",
+        "never",
+    ])
+    .env("XDG_STATE_HOME", state.path())
+    .env("TERM", "xterm")
+    .current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut p = spawn_command(cmd, Some(20_000)).expect("faultline starts on a pty");
+    p.exp_string("faultline> ").expect("the prompt");
+    p.send("sts get-caller-identity --query Account --output text\rstatus\rquit\r")
+        .unwrap();
+    p.flush().unwrap();
+    p.exp_string("incident clock").expect("the second line ran");
+    p.exp_string("Leaving the incident after 3 commands")
+        .expect("the third line ran and ended the session");
+    p.exp_eof().expect("the process ends");
+}
+
+/// A bracketed paste (what a terminal sends when the paste mode is on) of
+/// several lines runs each line once Enter is pressed.
+#[test]
+fn a_bracketed_paste_of_three_lines_runs_three_commands() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("faultline"));
+    cmd.args([
+        "play",
+        "nat-route-missing",
+        "--seed",
+        "7",
+        "--color",
+        "never",
+    ])
+    .env("XDG_STATE_HOME", state.path())
+    .env("TERM", "xterm")
+    .current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut p = spawn_command(cmd, Some(20_000)).expect("faultline starts on a pty");
+    p.exp_string("faultline> ").expect("the prompt");
+    p.send(
+        "\x1b[200~sts get-caller-identity --query Account --output text\rstatus\rquit\x1b[201~\r",
+    )
+    .unwrap();
+    p.flush().unwrap();
+    p.exp_string("incident clock").expect("the second line ran");
+    p.exp_string("Leaving the incident after 3 commands")
+        .expect("the third line ran and ended the session");
+    p.exp_eof().expect("the process ends");
+}
