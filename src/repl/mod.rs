@@ -388,12 +388,21 @@ fn print_reply(reply: &Reply, color: bool) {
     if reply.text.is_empty() {
         return;
     }
-    let text = if !color {
-        reply.text.clone()
-    } else if reply.error {
-        format!("\x1b[31m{}\x1b[0m", reply.text)
-    } else {
+    if reply.error {
+        // Errors on standard error, results on standard output.
+        let text = if color {
+            format!("\x1b[31m{}\x1b[0m", reply.text)
+        } else {
+            reply.text.clone()
+        };
+        let mut e = std::io::stderr().lock();
+        let _ = writeln!(e, "{text}");
+        return;
+    }
+    let text = if color {
         colorize_json(&reply.text)
+    } else {
+        reply.text.clone()
     };
     out(&text);
 }
