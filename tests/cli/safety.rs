@@ -228,9 +228,14 @@ fn an_invalid_utf8_line_is_refused_and_the_session_goes_on() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stdout.contains("line 2 of the input is not valid UTF-8 text; it was ignored"),
-        "{stdout}"
+        stderr.contains("line 2 of the input is not valid UTF-8 text; it was ignored"),
+        "errors go to stderr: {stderr}"
+    );
+    assert!(
+        !stdout.contains("not valid UTF-8"),
+        "only results on stdout"
     );
     assert!(
         stdout.contains("incident clock"),
@@ -263,9 +268,10 @@ fn a_command_that_panics_is_recorded_and_the_session_goes_on() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stdout.contains("faultline failed on this command"),
-        "{stdout}"
+        stderr.contains("faultline failed on this command"),
+        "{stderr}"
     );
     assert!(
         stdout.contains("Hint 1 of"),
