@@ -4,8 +4,9 @@
 
 use rexpect::session::spawn_command;
 
-#[test]
-fn prompt_completion_and_leaving() {
+/// `faultline play nat-route-missing --seed 7` on a pseudo-terminal, with a
+/// scratch state folder (kept alive by the returned guard).
+fn play_on_a_pty() -> (tempfile::TempDir, rexpect::session::PtySession) {
     let state = tempfile::tempdir().expect("temp dir");
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("faultline"));
     cmd.args([
@@ -19,7 +20,13 @@ fn prompt_completion_and_leaving() {
     .env("XDG_STATE_HOME", state.path())
     .env("TERM", "xterm")
     .current_dir(env!("CARGO_MANIFEST_DIR"));
-    let mut p = spawn_command(cmd, Some(20_000)).expect("faultline starts on a pty");
+    let p = spawn_command(cmd, Some(20_000)).expect("faultline starts on a pty");
+    (state, p)
+}
+
+#[test]
+fn prompt_completion_and_leaving() {
+    let (state, mut p) = play_on_a_pty();
     p.exp_string("Type `help` for more.").expect("the opening");
     p.exp_string("faultline> ").expect("the prompt");
 
@@ -61,20 +68,7 @@ fn prompt_completion_and_leaving() {
 /// all run, in order.
 #[test]
 fn a_paste_of_three_lines_runs_three_commands() {
-    let state = tempfile::tempdir().expect("temp dir");
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("faultline"));
-    cmd.args([
-        "play",
-        "nat-route-missing",
-        "--seed",
-        "7",
-        "--color",
-        "never",
-    ])
-    .env("XDG_STATE_HOME", state.path())
-    .env("TERM", "xterm")
-    .current_dir(env!("CARGO_MANIFEST_DIR"));
-    let mut p = spawn_command(cmd, Some(20_000)).expect("faultline starts on a pty");
+    let (_state, mut p) = play_on_a_pty();
     p.exp_string("faultline> ").expect("the prompt");
     p.send("sts get-caller-identity --query Account --output text\rstatus\rquit\r")
         .unwrap();
@@ -89,20 +83,7 @@ fn a_paste_of_three_lines_runs_three_commands() {
 /// several lines runs each line once Enter is pressed.
 #[test]
 fn a_bracketed_paste_of_three_lines_runs_three_commands() {
-    let state = tempfile::tempdir().expect("temp dir");
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("faultline"));
-    cmd.args([
-        "play",
-        "nat-route-missing",
-        "--seed",
-        "7",
-        "--color",
-        "never",
-    ])
-    .env("XDG_STATE_HOME", state.path())
-    .env("TERM", "xterm")
-    .current_dir(env!("CARGO_MANIFEST_DIR"));
-    let mut p = spawn_command(cmd, Some(20_000)).expect("faultline starts on a pty");
+    let (_state, mut p) = play_on_a_pty();
     p.exp_string("faultline> ").expect("the prompt");
     p.send(
         "\x1b[200~sts get-caller-identity --query Account --output text\rstatus\rquit\x1b[201~\r",
