@@ -1,7 +1,7 @@
 //! The command line's verbs over the library: `list`, `causes`, `show` and
 //! `validate`. Output is plain text; `main` maps errors to exit codes.
 
-use crate::scenario::{causes, scenario_files, validate, Mode, Scenario, ScenarioError};
+use crate::scenario::{causes, scenario_files, validate, Library, Mode, Scenario, ScenarioError};
 use crate::time::{iso, Dur};
 use crate::world::{RouteDest, RouteTarget};
 use std::fmt::Write as _;
@@ -40,30 +40,34 @@ impl From<ScenarioError> for CliError {
     }
 }
 
-/// The scenarios folder: `--scenarios`, else `./scenarios`, else the one in the source tree.
-pub fn scenarios_dir(flag: Option<&Path>) -> PathBuf {
+/// The scenarios: `--scenarios DIR`, else `./scenarios` when there is one,
+/// else the ones built into the binary.
+pub fn library(flag: Option<&Path>) -> Library {
     if let Some(p) = flag {
-        return p.to_path_buf();
+        return Library::Folder(p.to_path_buf());
     }
     let local = PathBuf::from("scenarios");
     if local.is_dir() {
-        return local;
+        return Library::Folder(local);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+    Library::BuiltIn
 }
 
-fn load_all(dir: &Path) -> Result<Vec<Scenario>, CliError> {
-    let files = scenario_files(dir).map_err(CliError::Input)?;
+/// The scenario files of `lib`; an error when there are none.
+fn files(lib: &Library) -> Result<Vec<PathBuf>, CliError> {
+    let files = lib.files().map_err(CliError::Input)?;
     if files.is_empty() {
-        return Err(CliError::Input(format!(
-            "no scenarios (*.yaml) in {}",
-            dir.display()
-        )));
+        return Err(CliError::Input(format!("no scenarios (*.yaml) in {lib}")));
     }
+    Ok(files)
+}
+
+/// Every scenario of `lib`, loaded, or all their errors.
+fn load_all(lib: &Library) -> Result<Vec<Scenario>, CliError> {
     let mut out = Vec::new();
     let mut errs = Vec::new();
-    for f in files {
-        match Scenario::load(&f) {
+    for f in files(lib)? {
+        match Scenario::load_from(lib, &f) {
             Ok(s) => out.push(s),
             Err(e) => errs.push(e.to_string()),
         }
@@ -74,13 +78,20 @@ fn load_all(dir: &Path) -> Result<Vec<Scenario>, CliError> {
     Ok(out)
 }
 
-/// Finds a scenario by id.
-pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
-    let file = dir.join(format!("{id}.yaml"));
-    if file.is_file() {
-        return Ok(Scenario::load(&file)?);
+/// Finds a scenario by id, proven to instantiate at seed 0 ([`Scenario::load`]).
+pub fn find(lib: &Library, id: &str) -> Result<Scenario, CliError> {
+    let file = locate(lib, id)?;
+    Ok(Scenario::load_from(lib, &file)?)
+}
+
+/// The file of the scenario `id`, or an error naming the ones there are.
+fn locate(lib: &Library, id: &str) -> Result<PathBuf, CliError> {
+    let file = lib.file(id);
+    if lib.exists(&file) {
+        return Ok(file);
     }
-    let ids: Vec<String> = scenario_files(dir)
+    let ids: Vec<String> = lib
+        .files()
         .map_err(CliError::Input)?
         .iter()
         .filter_map(|p| {
@@ -97,8 +108,7 @@ pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
         .map(|n| format!(" Did you mean '{n}'?"))
         .unwrap_or_default();
     Err(CliError::Input(format!(
-        "no scenario '{id}' in {}.{hint} Known: {}",
-        dir.display(),
+        "no scenario '{id}' in {lib}.{hint} Known: {}",
         ids.join(", ")
     )))
 }
@@ -122,8 +132,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// `faultline list`: id, title, difficulty, tags; filtered by tag and difficulty.
-pub fn list(dir: &Path, tag: Option<&str>, difficulty: Option<u8>) -> Result<String, CliError> {
-    let all = load_all(dir)?;
+pub fn list(lib: &Library, tag: Option<&str>, difficulty: Option<u8>) -> Result<String, CliError> {
+    let all = load_all(lib)?;
     let rows: Vec<&Scenario> = all
         .iter()
         .filter(|s| tag.is_none_or(|t| s.spec.tags.iter().any(|x| x == t)))
@@ -165,8 +175,8 @@ pub fn causes() -> String {
 }
 
 /// `faultline show <id>`: the author's view, spoilers included.
-pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
-    let s = find(dir, id)?;
+pub fn show(lib: &Library, id: &str, seed: u64) -> Result<String, CliError> {
+    let s = find(lib, id)?;
     let inst = s.instantiate(seed, Mode::Incident)?;
     let w = &inst.sim.world;
     let mut o = String::new();
@@ -322,9 +332,9 @@ fn secs(d: i64) -> String {
 }
 
 /// `faultline validate`: proves scenarios over `seeds` seeds. Returns the report.
-pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, CliError> {
+pub fn validate(lib: &Library, paths: &[PathBuf], seeds: u64) -> Result<String, CliError> {
     let files: Vec<PathBuf> = if paths.is_empty() {
-        scenario_files(dir).map_err(CliError::Input)?
+        lib.files().map_err(CliError::Input)?
     } else {
         let mut v = Vec::new();
         for p in paths {
@@ -338,7 +348,7 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
     };
     if files.is_empty() {
         let places: Vec<String> = if paths.is_empty() {
-            vec![dir.display().to_string()]
+            vec![lib.to_string()]
         } else {
             paths.iter().map(|p| p.display().to_string()).collect()
         };
@@ -356,7 +366,13 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
     let mut failures = Vec::new();
     let mut unloadable = Vec::new();
     for f in &files {
-        let s = match Scenario::load(f) {
+        // Files named on the command line are read from disk; otherwise from the library.
+        let loaded = if paths.is_empty() {
+            Scenario::load_from(lib, f)
+        } else {
+            Scenario::load(f)
+        };
+        let s = match loaded {
             Ok(s) => s,
             Err(e) => {
                 unloadable.push(e.to_string());

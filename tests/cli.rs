@@ -1,6 +1,7 @@
 //! The `faultline` binary end to end: `list`, `causes`, `show` and `validate`
-//! over the repository's scenarios, and the errors it gives for malformed
-//! scenario files. One test binary, so the link step happens once.
+//! over the repository's scenarios and the built-in ones, and the errors it
+//! gives for malformed scenario files. One test binary, so the link step
+//! happens once.
 //!
 //! Tests marked `#[ignore = "bug: ..."]` pin a known defect of `src/`: they
 //! assert the right behaviour and fail today. Run them with
@@ -26,3 +27,6 @@ mod pty;
 
 #[path = "cli/grade.rs"]
 mod grade;
+
+#[path = "cli/built_in.rs"]
+mod built_in;

@@ -7,7 +7,7 @@ pub mod complete;
 pub mod session;
 
 use crate::cli::{self, CliError};
-use crate::scenario::Mode;
+use crate::scenario::{Library, Mode};
 use session::{Clock, Reply, Session, SCRIPT_STEP};
 use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
@@ -88,7 +88,7 @@ fn finish(session: &Session, opts: &PlayOptions) -> Result<(), CliError> {
 }
 
 /// `faultline play <id>`.
-pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
+pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
     if !(opts.speed > 0.0 && opts.speed <= 3600.0) {
         return Err(CliError::Input(format!(
             "--speed {} is out of range; expected a number above 0 and at most 3600",
@@ -101,7 +101,7 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
     if let Some(p) = &opts.debrief {
         check_output_path("--debrief", p)?;
     }
-    let scenario = cli::find(dir, id)?;
+    let scenario = cli::find(lib, id)?;
     let seed = opts.seed.unwrap_or_else(random_seed);
     let inst = scenario.instantiate(seed, Mode::Incident)?;
     let interactive = std::io::stdin().is_terminal();

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod causes;
 pub mod format;
+pub mod library;
 pub mod locate;
 pub mod validate;
 
@@ -16,6 +17,7 @@ use crate::time::{days_from_civil, Dur, Millis, HOUR, MINUTE, SECOND};
 use crate::world::{short_name, Rng, TaskDefinitionInput};
 use build::PathError;
 use format::{Environment, ScenarioSpec, TimelineEntry};
+pub use library::Library;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -283,7 +285,13 @@ impl Scenario {
     /// Loads a scenario file and the environment it names (from `environments/` beside it),
     /// and proves it instantiates at seed 0.
     pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
-        let text = read(file)?;
+        let dir = file.parent().unwrap_or(Path::new("."));
+        Scenario::load_from(&Library::Folder(dir.to_path_buf()), file)
+    }
+
+    /// [`Scenario::load`] for a file of `lib`.
+    pub fn load_from(lib: &Library, file: &Path) -> Result<Scenario, ScenarioError> {
+        let text = lib.read(file)?;
         let spec: ScenarioSpec = parse_yaml(file, &text)?;
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if spec.id != stem {
@@ -299,7 +307,7 @@ impl Scenario {
             .unwrap_or(Path::new("."))
             .join("environments")
             .join(format!("{}.yaml", spec.environment));
-        if !env_file.exists() {
+        if !lib.exists(&env_file) {
             return Err(at_path(
                 file,
                 &text,
@@ -307,7 +315,7 @@ impl Scenario {
                 format!("no environment file {}", env_file.display()),
             ));
         }
-        let env_text = read(&env_file)?;
+        let env_text = lib.read(&env_file)?;
         let env: Environment = parse_yaml(&env_file, &env_text)?;
         let s = Scenario {
             spec,
