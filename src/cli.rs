@@ -1,7 +1,10 @@
 //! The command line's verbs over the library: `list`, `causes`, `show` and
 //! `validate`. Output is plain text; `main` maps errors to exit codes.
 
-use crate::scenario::{causes, scenario_files, validate, Library, Mode, Scenario, ScenarioError};
+use crate::scenario::format::ScenarioSpec;
+use crate::scenario::{
+    causes, load_spec, scenario_files, validate, Library, Mode, Scenario, ScenarioError,
+};
 use crate::time::{iso, Dur};
 use crate::world::{RouteDest, RouteTarget};
 use std::fmt::Write as _;
@@ -62,12 +65,12 @@ fn files(lib: &Library) -> Result<Vec<PathBuf>, CliError> {
     Ok(files)
 }
 
-/// Every scenario of `lib`, loaded, or all their errors.
-fn load_all(lib: &Library) -> Result<Vec<Scenario>, CliError> {
+/// Every scenario file of `lib` read on its own (no environment, no world), or all their errors.
+fn load_specs(lib: &Library) -> Result<Vec<ScenarioSpec>, CliError> {
     let mut out = Vec::new();
     let mut errs = Vec::new();
     for f in files(lib)? {
-        match Scenario::load_from(lib, &f) {
+        match load_spec(lib, &f) {
             Ok(s) => out.push(s),
             Err(e) => errs.push(e.to_string()),
         }
@@ -132,34 +135,32 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// `faultline list`: id, title, difficulty, tags; filtered by tag and difficulty.
+///
+/// Reads each scenario file on its own: the environments are not read and
+/// nothing is simulated (`show`, `play` and `validate` check the rest).
 pub fn list(lib: &Library, tag: Option<&str>, difficulty: Option<u8>) -> Result<String, CliError> {
-    let all = load_all(lib)?;
-    let rows: Vec<&Scenario> = all
+    let all = load_specs(lib)?;
+    let rows: Vec<&ScenarioSpec> = all
         .iter()
-        .filter(|s| tag.is_none_or(|t| s.spec.tags.iter().any(|x| x == t)))
-        .filter(|s| difficulty.is_none_or(|d| s.spec.difficulty == d))
+        .filter(|s| tag.is_none_or(|t| s.tags.iter().any(|x| x == t)))
+        .filter(|s| difficulty.is_none_or(|d| s.difficulty == d))
         .collect();
-    let w = rows.iter().map(|s| s.id().len()).max().unwrap_or(2).max(2);
-    let tw = rows
-        .iter()
-        .map(|s| s.spec.title.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
+    let w = rows.iter().map(|s| s.id.len()).max().unwrap_or(2).max(2);
+    let tw = rows.iter().map(|s| s.title.len()).max().unwrap_or(5).max(5);
     let mut out = format!(
         "{:<w$}  {:<tw$}  {:<10}  TAGS\n",
         "ID", "TITLE", "DIFFICULTY"
     );
     for s in rows {
-        let d = s.spec.difficulty as usize;
+        let d = s.difficulty as usize;
         let stars = format!("{}{}", "*".repeat(d), ".".repeat(5 - d.min(5)));
         let _ = writeln!(
             out,
             "{:<w$}  {:<tw$}  {:<10}  {}",
-            s.id(),
-            s.spec.title,
+            s.id,
+            s.title,
             stars,
-            s.spec.tags.join(", ")
+            s.tags.join(", ")
         );
     }
     Ok(out)
