@@ -87,6 +87,13 @@ pub fn find(lib: &Library, id: &str) -> Result<Scenario, CliError> {
     Ok(Scenario::load_from(lib, &file)?)
 }
 
+/// Finds a scenario by id and loads it without simulating anything
+/// ([`Scenario::open`]); [`Scenario::incident`] finishes its checks at a seed.
+pub fn open(lib: &Library, id: &str) -> Result<Scenario, CliError> {
+    let file = locate(lib, id)?;
+    Ok(Scenario::open(lib, &file)?)
+}
+
 /// The file of the scenario `id`, or an error naming the ones there are.
 fn locate(lib: &Library, id: &str) -> Result<PathBuf, CliError> {
     let file = lib.file(id);

@@ -7,7 +7,7 @@ pub mod complete;
 pub mod session;
 
 use crate::cli::{self, CliError};
-use crate::scenario::{Library, Mode};
+use crate::scenario::Library;
 use session::{Clock, Reply, Session, SCRIPT_STEP};
 use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
@@ -101,9 +101,10 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
     if let Some(p) = &opts.debrief {
         check_output_path("--debrief", p)?;
     }
-    let scenario = cli::find(lib, id)?;
+    // The pre-history runs once, at the player's seed, with the checks of a load.
+    let scenario = cli::open(lib, id)?;
     let seed = opts.seed.unwrap_or_else(random_seed);
-    let inst = scenario.instantiate(seed, Mode::Incident)?;
+    let inst = scenario.incident(seed)?;
     let interactive = std::io::stdin().is_terminal();
     let color = match opts.color {
         ColorChoice::Always => true,

@@ -157,8 +157,9 @@ impl Workspace {
 
     /// The error of a scenario that only shows with its environment or its
     /// world: `show` exits 2 without panicking and prints it on stderr (which
-    /// is returned), `validate` starts its report with the same text, and
-    /// `list`, which reads scenario files on their own, lists the scenario.
+    /// is returned), `play` prints the same before it starts, `validate`
+    /// starts its report with it, and `list`, which reads scenario files on
+    /// their own, lists the scenario.
     pub fn world_error(&self) -> String {
         let show = self.run(&["show", ID, "--seed", "1"]);
         assert!(
@@ -173,6 +174,15 @@ impl Workspace {
             show.stderr
         );
         assert_eq!(show.stdout, "", "show printed on stdout");
+        let play = self.run(&["play", ID, "--seed", "1"]);
+        assert_eq!(
+            play.code,
+            Some(2),
+            "play exit code; stderr:\n{}",
+            play.stderr
+        );
+        assert_eq!(play.stdout, "", "play printed on stdout");
+        assert_eq!(play.stderr, show.stderr, "show and play disagree");
         let validate = self.run(&["validate", "--seeds", "1"]);
         assert_eq!(
             validate.code,
