@@ -9,6 +9,7 @@ use crate::time::{iso, Dur};
 use crate::world::{RouteDest, RouteTarget};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A failure of a command, with its exit code.
 #[derive(Debug)]
@@ -340,6 +341,9 @@ fn secs(d: i64) -> String {
 }
 
 /// `faultline validate`: proves scenarios over `seeds` seeds. Returns the report.
+///
+/// Scenarios load, and scenario × seed proofs run, on every core; the report is
+/// in file and seed order whatever the order they finished in.
 pub fn validate(lib: &Library, paths: &[PathBuf], seeds: u64) -> Result<String, CliError> {
     let files: Vec<PathBuf> = if paths.is_empty() {
         lib.files().map_err(CliError::Input)?
@@ -370,17 +374,28 @@ pub fn validate(lib: &Library, paths: &[PathBuf], seeds: u64) -> Result<String, 
             "--seeds must be at least 1: with no seed nothing is proven".into(),
         ));
     }
-    let mut out = String::new();
-    let mut failures = Vec::new();
-    let mut unloadable = Vec::new();
-    for f in &files {
-        // Files named on the command line are read from disk; otherwise from the library.
-        let loaded = if paths.is_empty() {
+    // Files named on the command line are read from disk; otherwise from the library.
+    let loaded = on_every_core(files.len() as u64, |i| {
+        let f = &files[i as usize];
+        Some(if paths.is_empty() {
             Scenario::load_from(lib, f)
         } else {
             Scenario::load(f)
-        };
-        let s = match loaded {
+        })
+    });
+    let loadable: Vec<&Scenario> = loaded.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+    // Job j proves scenario j / seeds at seed j % seeds; only failures come back.
+    let jobs = (loadable.len() as u64).saturating_mul(seeds);
+    let failed = on_every_core(jobs, |j| {
+        validate::prove(loadable[(j / seeds) as usize], j % seeds).err()
+    });
+    let mut out = String::new();
+    let mut failures = Vec::new();
+    let mut unloadable = Vec::new();
+    let mut failed = failed.into_iter().peekable();
+    let mut k = 0;
+    for (f, (_, s)) in files.iter().zip(&loaded) {
+        let s = match s {
             Ok(s) => s,
             Err(e) => {
                 unloadable.push(e.to_string());
@@ -389,12 +404,11 @@ pub fn validate(lib: &Library, paths: &[PathBuf], seeds: u64) -> Result<String, 
             }
         };
         let mut bad = 0;
-        for seed in 0..seeds {
-            if let Err(e) = validate::prove(&s, seed) {
-                bad += 1;
-                failures.push(e.to_string());
-            }
+        while let Some((_, e)) = failed.next_if(|(j, _)| j / seeds == k) {
+            bad += 1;
+            failures.push(e.to_string());
         }
+        k += 1;
         let _ = writeln!(
             out,
             "{} {:<28} {} seeds",
@@ -423,5 +437,54 @@ pub fn validate(lib: &Library, paths: &[PathBuf], seeds: u64) -> Result<String, 
         } else {
             Err(CliError::Input(format!("{}\n{out}", unloadable.join("\n"))))
         }
+    }
+}
+
+/// Runs `job` for every index in `0..n` on every core, and returns the
+/// results it gave (`Some`) with their indices, in index order.
+fn on_every_core<R: Send>(n: u64, job: impl Fn(u64) -> Option<R> + Sync) -> Vec<(u64, R)> {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let threads = u64::try_from(cores).unwrap_or(1).min(n);
+    if threads <= 1 {
+        return (0..n).filter_map(|i| job(i).map(|r| (i, r))).collect();
+    }
+    let next = AtomicU64::new(0);
+    let worker = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                return mine;
+            }
+            if let Some(r) = job(i) {
+                mine.push((i, r));
+            }
+        }
+    };
+    let mut all: Vec<(u64, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_every_core;
+
+    #[test]
+    fn on_every_core_keeps_index_order_and_drops_nones() {
+        let got = on_every_core(1000, |i| (i % 3 == 0).then_some(i * 2));
+        let want: Vec<(u64, u64)> = (0..1000)
+            .filter(|i| i % 3 == 0)
+            .map(|i| (i, i * 2))
+            .collect();
+        assert_eq!(got, want);
+        assert!(on_every_core(0, Some).is_empty());
+        assert_eq!(on_every_core(1, Some), [(0, 0)]);
     }
 }
