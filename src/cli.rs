@@ -1,11 +1,15 @@
 //! The command line's verbs over the library: `list`, `causes`, `show` and
 //! `validate`. Output is plain text; `main` maps errors to exit codes.
 
-use crate::scenario::{causes, scenario_files, validate, Mode, Scenario, ScenarioError};
+use crate::scenario::format::ScenarioSpec;
+use crate::scenario::{
+    causes, load_spec, scenario_files, validate, Library, Mode, Scenario, ScenarioError,
+};
 use crate::time::{iso, Dur};
 use crate::world::{RouteDest, RouteTarget};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A failure of a command, with its exit code.
 #[derive(Debug)]
@@ -40,30 +44,34 @@ impl From<ScenarioError> for CliError {
     }
 }
 
-/// The scenarios folder: `--scenarios`, else `./scenarios`, else the one in the source tree.
-pub fn scenarios_dir(flag: Option<&Path>) -> PathBuf {
+/// The scenarios: `--scenarios DIR`, else `./scenarios` when there is one,
+/// else the ones built into the binary.
+pub fn library(flag: Option<&Path>) -> Library {
     if let Some(p) = flag {
-        return p.to_path_buf();
+        return Library::Folder(p.to_path_buf());
     }
     let local = PathBuf::from("scenarios");
     if local.is_dir() {
-        return local;
+        return Library::Folder(local);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+    Library::BuiltIn
 }
 
-fn load_all(dir: &Path) -> Result<Vec<Scenario>, CliError> {
-    let files = scenario_files(dir).map_err(CliError::Input)?;
+/// The scenario files of `lib`; an error when there are none.
+fn files(lib: &Library) -> Result<Vec<PathBuf>, CliError> {
+    let files = lib.files().map_err(CliError::Input)?;
     if files.is_empty() {
-        return Err(CliError::Input(format!(
-            "no scenarios (*.yaml) in {}",
-            dir.display()
-        )));
+        return Err(CliError::Input(format!("no scenarios (*.yaml) in {lib}")));
     }
+    Ok(files)
+}
+
+/// Every scenario file of `lib` read on its own (no environment, no world), or all their errors.
+fn load_specs(lib: &Library) -> Result<Vec<ScenarioSpec>, CliError> {
     let mut out = Vec::new();
     let mut errs = Vec::new();
-    for f in files {
-        match Scenario::load(&f) {
+    for f in files(lib)? {
+        match load_spec(lib, &f) {
             Ok(s) => out.push(s),
             Err(e) => errs.push(e.to_string()),
         }
@@ -74,13 +82,27 @@ fn load_all(dir: &Path) -> Result<Vec<Scenario>, CliError> {
     Ok(out)
 }
 
-/// Finds a scenario by id.
-pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
-    let file = dir.join(format!("{id}.yaml"));
-    if file.is_file() {
-        return Ok(Scenario::load(&file)?);
+/// Finds a scenario by id, proven to instantiate at seed 0 ([`Scenario::load`]).
+pub fn find(lib: &Library, id: &str) -> Result<Scenario, CliError> {
+    let file = locate(lib, id)?;
+    Ok(Scenario::load_from(lib, &file)?)
+}
+
+/// Finds a scenario by id and loads it without simulating anything
+/// ([`Scenario::open`]); [`Scenario::incident`] finishes its checks at a seed.
+pub fn open(lib: &Library, id: &str) -> Result<Scenario, CliError> {
+    let file = locate(lib, id)?;
+    Ok(Scenario::open(lib, &file)?)
+}
+
+/// The file of the scenario `id`, or an error naming the ones there are.
+fn locate(lib: &Library, id: &str) -> Result<PathBuf, CliError> {
+    let file = lib.file(id);
+    if lib.exists(&file) {
+        return Ok(file);
     }
-    let ids: Vec<String> = scenario_files(dir)
+    let ids: Vec<String> = lib
+        .files()
         .map_err(CliError::Input)?
         .iter()
         .filter_map(|p| {
@@ -94,41 +116,38 @@ pub fn find(dir: &Path, id: &str) -> Result<Scenario, CliError> {
         .map(|n| format!(" Did you mean '{n}'?"))
         .unwrap_or_default();
     Err(CliError::Input(format!(
-        "no scenario '{id}' in {}.{hint} Known: {}",
-        dir.display(),
+        "no scenario '{id}' in {lib}.{hint} Known: {}",
         ids.join(", ")
     )))
 }
 
 /// `faultline list`: id, title, difficulty, tags; filtered by tag and difficulty.
-pub fn list(dir: &Path, tag: Option<&str>, difficulty: Option<u8>) -> Result<String, CliError> {
-    let all = load_all(dir)?;
-    let rows: Vec<&Scenario> = all
+///
+/// Reads each scenario file on its own: the environments are not read and
+/// nothing is simulated (`show`, `play` and `validate` check the rest).
+pub fn list(lib: &Library, tag: Option<&str>, difficulty: Option<u8>) -> Result<String, CliError> {
+    let all = load_specs(lib)?;
+    let rows: Vec<&ScenarioSpec> = all
         .iter()
-        .filter(|s| tag.is_none_or(|t| s.spec.tags.iter().any(|x| x == t)))
-        .filter(|s| difficulty.is_none_or(|d| s.spec.difficulty == d))
+        .filter(|s| tag.is_none_or(|t| s.tags.iter().any(|x| x == t)))
+        .filter(|s| difficulty.is_none_or(|d| s.difficulty == d))
         .collect();
-    let w = rows.iter().map(|s| s.id().len()).max().unwrap_or(2).max(2);
-    let tw = rows
-        .iter()
-        .map(|s| s.spec.title.len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
+    let w = rows.iter().map(|s| s.id.len()).max().unwrap_or(2).max(2);
+    let tw = rows.iter().map(|s| s.title.len()).max().unwrap_or(5).max(5);
     let mut out = format!(
         "{:<w$}  {:<tw$}  {:<10}  TAGS\n",
         "ID", "TITLE", "DIFFICULTY"
     );
     for s in rows {
-        let d = s.spec.difficulty as usize;
+        let d = s.difficulty as usize;
         let stars = format!("{}{}", "*".repeat(d), ".".repeat(5 - d.min(5)));
         let _ = writeln!(
             out,
             "{:<w$}  {:<tw$}  {:<10}  {}",
-            s.id(),
-            s.spec.title,
+            s.id,
+            s.title,
             stars,
-            s.spec.tags.join(", ")
+            s.tags.join(", ")
         );
     }
     Ok(out)
@@ -140,8 +159,8 @@ pub fn causes() -> String {
 }
 
 /// `faultline show <id>`: the author's view, spoilers included.
-pub fn show(dir: &Path, id: &str, seed: u64) -> Result<String, CliError> {
-    let s = find(dir, id)?;
+pub fn show(lib: &Library, id: &str, seed: u64) -> Result<String, CliError> {
+    let s = find(lib, id)?;
     let inst = s.instantiate(seed, Mode::Incident)?;
     let w = inst.sim.world();
     let mut o = String::new();
@@ -300,9 +319,12 @@ fn secs(d: i64) -> String {
 }
 
 /// `faultline validate`: proves scenarios over `seeds` seeds. Returns the report.
-pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, CliError> {
+///
+/// Scenarios load, and scenario × seed proofs run, on every core; the report is
+/// in file and seed order whatever the order they finished in.
+pub fn validate(lib: &Library, paths: &[PathBuf], seeds: u64) -> Result<String, CliError> {
     let files: Vec<PathBuf> = if paths.is_empty() {
-        scenario_files(dir).map_err(CliError::Input)?
+        lib.files().map_err(CliError::Input)?
     } else {
         let mut v = Vec::new();
         for p in paths {
@@ -316,7 +338,7 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
     };
     if files.is_empty() {
         let places: Vec<String> = if paths.is_empty() {
-            vec![dir.display().to_string()]
+            vec![lib.to_string()]
         } else {
             paths.iter().map(|p| p.display().to_string()).collect()
         };
@@ -330,11 +352,28 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
             "--seeds must be at least 1: with no seed nothing is proven".into(),
         ));
     }
+    // Files named on the command line are read from disk; otherwise from the library.
+    let loaded = on_every_core(files.len() as u64, |i| {
+        let f = &files[i as usize];
+        Some(if paths.is_empty() {
+            Scenario::load_from(lib, f)
+        } else {
+            Scenario::load(f)
+        })
+    });
+    let loadable: Vec<&Scenario> = loaded.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+    // Job j proves scenario j / seeds at seed j % seeds; only failures come back.
+    let jobs = (loadable.len() as u64).saturating_mul(seeds);
+    let failed = on_every_core(jobs, |j| {
+        validate::prove(loadable[(j / seeds) as usize], j % seeds).err()
+    });
     let mut out = String::new();
     let mut failures = Vec::new();
     let mut unloadable = Vec::new();
-    for f in &files {
-        let s = match Scenario::load(f) {
+    let mut failed = failed.into_iter().peekable();
+    let mut k = 0;
+    for (f, (_, s)) in files.iter().zip(&loaded) {
+        let s = match s {
             Ok(s) => s,
             Err(e) => {
                 unloadable.push(e.to_string());
@@ -343,12 +382,11 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
             }
         };
         let mut bad = 0;
-        for seed in 0..seeds {
-            if let Err(e) = validate::prove(&s, seed) {
-                bad += 1;
-                failures.push(e.to_string());
-            }
+        while let Some((_, e)) = failed.next_if(|(j, _)| j / seeds == k) {
+            bad += 1;
+            failures.push(e.to_string());
         }
+        k += 1;
         let _ = writeln!(
             out,
             "{} {:<28} {} seeds",
@@ -377,5 +415,54 @@ pub fn validate(dir: &Path, paths: &[PathBuf], seeds: u64) -> Result<String, Cli
         } else {
             Err(CliError::Input(format!("{}\n{out}", unloadable.join("\n"))))
         }
+    }
+}
+
+/// Runs `job` for every index in `0..n` on every core, and returns the
+/// results it gave (`Some`) with their indices, in index order.
+fn on_every_core<R: Send>(n: u64, job: impl Fn(u64) -> Option<R> + Sync) -> Vec<(u64, R)> {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let threads = u64::try_from(cores).unwrap_or(1).min(n);
+    if threads <= 1 {
+        return (0..n).filter_map(|i| job(i).map(|r| (i, r))).collect();
+    }
+    let next = AtomicU64::new(0);
+    let worker = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                return mine;
+            }
+            if let Some(r) = job(i) {
+                mine.push((i, r));
+            }
+        }
+    };
+    let mut all: Vec<(u64, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_every_core;
+
+    #[test]
+    fn on_every_core_keeps_index_order_and_drops_nones() {
+        let got = on_every_core(1000, |i| (i % 3 == 0).then_some(i * 2));
+        let want: Vec<(u64, u64)> = (0..1000)
+            .filter(|i| i % 3 == 0)
+            .map(|i| (i, i * 2))
+            .collect();
+        assert_eq!(got, want);
+        assert!(on_every_core(0, Some).is_empty());
+        assert_eq!(on_every_core(1, Some), [(0, 0)]);
     }
 }

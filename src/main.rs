@@ -13,7 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "faultline", version, about, long_about = None)]
 struct Args {
-    /// Folder of scenarios (default: ./scenarios).
+    /// Folder of scenarios (default: ./scenarios if there is one, else the built-in scenarios).
     #[arg(long, global = true, value_name = "DIR")]
     scenarios: Option<PathBuf>,
     #[command(subcommand)]
@@ -92,9 +92,9 @@ enum Command {
 
 fn main() {
     let args = Args::parse();
-    let dir = cli::scenarios_dir(args.scenarios.as_deref());
+    let lib = || cli::library(args.scenarios.as_deref());
     let result = match &args.command {
-        Command::List { tag, difficulty } => cli::list(&dir, tag.as_deref(), *difficulty),
+        Command::List { tag, difficulty } => cli::list(&lib(), tag.as_deref(), *difficulty),
         Command::Play {
             id,
             seed,
@@ -114,17 +114,18 @@ fn main() {
                 events: events.clone(),
                 resume: resume.clone(),
             };
-            faultline::repl::play(&dir, id.as_deref().unwrap_or(""), &opts).map(|()| String::new())
+            faultline::repl::play(&lib(), id.as_deref().unwrap_or(""), &opts)
+                .map(|()| String::new())
         }
         Command::Report {
             journal,
             report,
             debrief,
-        } => faultline::repl::report(&dir, journal, report.as_deref(), debrief.as_deref())
+        } => faultline::repl::report(&lib(), journal, report.as_deref(), debrief.as_deref())
             .map(|()| String::new()),
         Command::Causes => Ok(cli::causes()),
-        Command::Show { id, seed } => cli::show(&dir, id, *seed),
-        Command::Validate { paths, seeds } => cli::validate(&dir, paths, *seeds),
+        Command::Show { id, seed } => cli::show(&lib(), id, *seed),
+        Command::Validate { paths, seeds } => cli::validate(&lib(), paths, *seeds),
     };
     match result {
         Ok(text) => {

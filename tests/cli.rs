@@ -1,6 +1,7 @@
 //! The `faultline` binary end to end: `list`, `causes`, `show` and `validate`
-//! over the repository's scenarios, and the errors it gives for malformed
-//! scenario files. One test binary, so the link step happens once.
+//! over the repository's scenarios and the built-in ones, and the errors it
+//! gives for malformed scenario files. One test binary, so the link step
+//! happens once.
 //!
 //! Tests marked `#[ignore = "bug: ..."]` pin a known defect of `src/`: they
 //! assert the right behaviour and fail today. Run them with
@@ -35,3 +36,6 @@ mod safety;
 
 #[path = "cli/properties.rs"]
 mod properties;
+
+#[path = "cli/built_in.rs"]
+mod built_in;

@@ -7,7 +7,7 @@ pub mod complete;
 
 use crate::cli::{self, CliError};
 use crate::game::{Clock, Game, JsonLines, Player, Reply, SCRIPT_STEP};
-use crate::scenario::Mode;
+use crate::scenario::Library;
 use std::cell::RefCell;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -139,7 +139,8 @@ fn rebuild(
     journal: Option<&crate::game::journal::Journal>,
     name: Option<String>,
 ) -> Result<(Game, Player), CliError> {
-    let inst = scenario.instantiate(seed, Mode::Incident)?;
+    // The pre-history runs once, at the player's seed, with the checks of a load.
+    let inst = scenario.incident(seed)?;
     let mut game = Game::new(scenario, inst, clock);
     let player = match journal {
         Some(j) => j.replay(&mut game).map_err(CliError::Input)?,
@@ -233,7 +234,7 @@ fn write_reports(
 }
 
 /// `faultline play <id>`.
-pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
+pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
     if !(opts.speed > 0.0 && opts.speed <= 3600.0) {
         return Err(CliError::Input(format!(
             "--speed {} is out of range; expected a number above 0 and at most 3600",
@@ -272,7 +273,7 @@ pub fn play(dir: &Path, id: &str, opts: &PlayOptions) -> Result<(), CliError> {
             )));
         }
     }
-    let scenario = cli::find(dir, id)?;
+    let scenario = cli::open(lib, id)?;
     let seed = journal
         .as_ref()
         .map(|j| j.seed)
@@ -656,7 +657,7 @@ fn end_from_journal(e: &Ending) -> Result<(), CliError> {
 /// `faultline report <journal>`: the scorecard of a journaled session (ended
 /// or not), and its report and debrief files.
 pub fn report(
-    dir: &Path,
+    lib: &Library,
     journal: &Path,
     report_path: Option<&Path>,
     debrief_path: Option<&Path>,
@@ -667,7 +668,7 @@ pub fn report(
         }
     }
     let j = crate::game::journal::Journal::read(journal).map_err(CliError::Input)?;
-    let scenario = cli::find(dir, &j.scenario)?;
+    let scenario = cli::open(lib, &j.scenario)?;
     let (mut game, player) = rebuild(scenario, j.seed, Clock::Step(SCRIPT_STEP), Some(&j), None)?;
     let report = game.finish(&player);
     out(&report.scorecard());

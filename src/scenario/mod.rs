@@ -8,6 +8,7 @@
 pub mod build;
 pub mod causes;
 pub mod format;
+pub mod library;
 pub mod locate;
 pub mod validate;
 
@@ -16,6 +17,7 @@ use crate::time::{days_from_civil, Dur, Millis, HOUR, MINUTE, SECOND};
 use crate::world::{short_name, Rng, TaskDefinitionInput};
 use build::PathError;
 use format::{Environment, ScenarioSpec, TimelineEntry};
+pub use library::Library;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -278,27 +280,70 @@ impl Instance {
 /// Default virtual length of history before the first timeline entry.
 const DEFAULT_HISTORY: Millis = 2 * HOUR;
 
+/// A scenario file's text, for placing errors in it.
+#[derive(Clone, Copy)]
+struct SpecFile<'a> {
+    file: &'a Path,
+    text: &'a str,
+}
+
+impl SpecFile<'_> {
+    fn err(&self, path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+        at_path(self.file, self.text, &path.into(), message.into())
+    }
+}
+
+/// Reads and parses a scenario file and checks its id against the file name.
+fn read_spec(lib: &Library, file: &Path) -> Result<(ScenarioSpec, String), ScenarioError> {
+    let text = lib.read(file)?;
+    let spec: ScenarioSpec = parse_yaml(file, &text)?;
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if spec.id != stem {
+        return Err(at_path(
+            file,
+            &text,
+            "id",
+            format!("id '{}' must match the file name '{stem}.yaml'", spec.id),
+        ));
+    }
+    Ok((spec, text))
+}
+
+/// Reads a scenario file on its own and checks what needs no world: its
+/// syntax and fields, its id, and the rules of the format. The environment is
+/// not read and nothing is simulated (what `list` needs: id, title, difficulty, tags).
+pub fn load_spec(lib: &Library, file: &Path) -> Result<ScenarioSpec, ScenarioError> {
+    let (spec, text) = read_spec(lib, file)?;
+    check_static(&spec, SpecFile { file, text: &text })?;
+    Ok(spec)
+}
+
 impl Scenario {
     /// Loads a scenario file and the environment it names (from `environments/` beside it),
     /// and proves it instantiates at seed 0.
     pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
-        let text = read(file)?;
-        let spec: ScenarioSpec = parse_yaml(file, &text)?;
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if spec.id != stem {
-            return Err(at_path(
-                file,
-                &text,
-                "id",
-                format!("id '{}' must match the file name '{stem}.yaml'", spec.id),
-            ));
-        }
+        let dir = file.parent().unwrap_or(Path::new("."));
+        Scenario::load_from(&Library::Folder(dir.to_path_buf()), file)
+    }
+
+    /// [`Scenario::load`] for a file of `lib`.
+    pub fn load_from(lib: &Library, file: &Path) -> Result<Scenario, ScenarioError> {
+        let s = Scenario::open(lib, file)?;
+        s.incident(0)?;
+        Ok(s)
+    }
+
+    /// Loads a scenario file of `lib` and its environment, and checks what needs
+    /// no world; nothing is simulated. [`Scenario::incident`] does the rest of
+    /// [`Scenario::load`]'s checks at the seed it is given.
+    pub fn open(lib: &Library, file: &Path) -> Result<Scenario, ScenarioError> {
+        let (spec, text) = read_spec(lib, file)?;
         let env_file = file
             .parent()
             .unwrap_or(Path::new("."))
             .join("environments")
             .join(format!("{}.yaml", spec.environment));
-        if !env_file.exists() {
+        if !lib.exists(&env_file) {
             return Err(at_path(
                 file,
                 &text,
@@ -306,7 +351,7 @@ impl Scenario {
                 format!("no environment file {}", env_file.display()),
             ));
         }
-        let env_text = read(&env_file)?;
+        let env_text = lib.read(&env_file)?;
         let env: Environment = parse_yaml(&env_file, &env_text)?;
         let s = Scenario {
             spec,
@@ -316,10 +361,17 @@ impl Scenario {
             env_file,
             env_text,
         };
-        s.check_static()?;
-        let inst = s.instantiate(0, Mode::Incident)?;
-        s.check_references(&inst)?;
+        check_static(&s.spec, s.spec_file())?;
         Ok(s)
+    }
+
+    /// The incident at `seed` (as [`Scenario::instantiate`] in [`Mode::Incident`]),
+    /// with every placeholder of the answer, investigation, fix, hints and
+    /// briefing proven to name something of its world.
+    pub fn incident(&self, seed: u64) -> Result<Instance, ScenarioError> {
+        let inst = self.instantiate(seed, Mode::Incident)?;
+        self.check_references(&inst)?;
+        Ok(inst)
     }
 
     /// Turns a path error into a placed error in the right file.
@@ -331,107 +383,15 @@ impl Scenario {
         }
     }
 
-    fn err(&self, path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
-        self.place(PathError {
-            in_env: false,
-            path: path.into(),
-            message: message.into(),
-        })
+    fn spec_file(&self) -> SpecFile<'_> {
+        SpecFile {
+            file: &self.file,
+            text: &self.text,
+        }
     }
 
-    fn check_static(&self) -> Result<(), ScenarioError> {
-        let s = &self.spec;
-        if !(1..=5).contains(&s.difficulty) {
-            return Err(self.err(
-                "difficulty",
-                format!(
-                    "{} is out of range; expected 1 (warm-up) to 5 (hard)",
-                    s.difficulty
-                ),
-            ));
-        }
-        if causes::find(&s.answer.cause).is_none() {
-            let ids: Vec<&str> = causes::CAUSES.iter().map(|c| c.id).collect();
-            return Err(self.err(
-                "answer.cause",
-                format!(
-                    "unknown cause '{}'; expected one of: {}",
-                    s.answer.cause,
-                    ids.join(", ")
-                ),
-            ));
-        }
-        if s.answer.culprits.is_empty() {
-            return Err(self.err("answer.culprits", "name at least one culprit resource"));
-        }
-        if s.fix.is_empty() {
-            return Err(self.err("fix", "give at least one reference fix command"));
-        }
-        if s.investigation.is_empty() {
-            return Err(self.err(
-                "investigation",
-                "give the read-only commands an expert would run",
-            ));
-        }
-        if s.timeline.is_empty() || !s.timeline.iter().any(|e| e.fault) {
-            return Err(self.err(
-                "timeline",
-                "the timeline needs at least one entry with `fault: true`",
-            ));
-        }
-        let earliest = s.timeline.iter().map(|e| e.at.0).min().unwrap_or(0);
-        if earliest > -10 * MINUTE {
-            return Err(self.err("timeline", "the player must arrive to at least 10 minutes of history: start the timeline at -10m or earlier"));
-        }
-        for (i, e) in s.timeline.iter().enumerate() {
-            self.check_entry(e, &format!("timeline[{i}]"))?;
-        }
-        if let Some(d) = &s.decoys {
-            if d.pick > d.from.len() {
-                return Err(self.err(
-                    "decoys.pick",
-                    format!("cannot pick {} of {} decoys", d.pick, d.from.len()),
-                ));
-            }
-            for (i, e) in d.from.iter().enumerate() {
-                self.check_entry(e, &format!("decoys.from[{i}]"))?;
-            }
-        }
-        for (name, values) in &s.variables {
-            if values.is_empty() {
-                return Err(self.err(
-                    format!("variables.{name}"),
-                    "a variable needs at least one value",
-                ));
-            }
-        }
-        for (i, c) in s.investigation.iter().enumerate() {
-            let entry = crate::awscli::command::check(c)
-                .map_err(|e| self.err(format!("investigation[{i}]"), e.0))?;
-            if entry.is_write() {
-                return Err(self.err(
-                    format!("investigation[{i}]"),
-                    "the investigation must be read-only; this command changes the world",
-                ));
-            }
-        }
-        for (i, c) in s.fix.iter().enumerate() {
-            let entry =
-                crate::awscli::command::check(c).map_err(|e| self.err(format!("fix[{i}]"), e.0))?;
-            if !entry.is_write() {
-                return Err(self.err(
-                    format!("fix[{i}]"),
-                    format!(
-                        "not a mutating operation; known: {}",
-                        crate::aws::catalogue::writes()
-                            .map(|o| format!("{} {}", o.service, o.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(())
+    fn err(&self, path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+        self.spec_file().err(path, message)
     }
 
     /// Every placeholder in the answer, investigation, fix and hints names something of the world.
@@ -458,34 +418,6 @@ impl Scenario {
             .map_err(|m| self.err("answer.explanation", m))?;
         build::resolve(inst.sim.world(), &inst.vars, &s.briefing)
             .map_err(|m| self.err("briefing", m))?;
-        Ok(())
-    }
-
-    fn check_entry(&self, e: &TimelineEntry, path: &str) -> Result<(), ScenarioError> {
-        let n = [
-            e.aws.is_some(),
-            e.deploy.is_some(),
-            e.push_image.is_some(),
-            e.occupy_ips.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
-        if n != 1 {
-            return Err(self.err(
-                path,
-                "an entry needs exactly one operation: aws, deploy, push_image or occupy_ips",
-            ));
-        }
-        if e.at.0 >= 0 {
-            return Err(self.err(
-                format!("{path}.at"),
-                format!(
-                    "{} is not before now; timeline times are negative, such as -15m",
-                    e.at
-                ),
-            ));
-        }
         Ok(())
     }
 
@@ -805,6 +737,129 @@ impl Scenario {
     pub fn service_name(&self) -> String {
         short_name(&self.spec.success.service)
     }
+}
+
+/// The rules of the format a scenario file must follow on its own (no environment, no world).
+fn check_static(s: &ScenarioSpec, f: SpecFile) -> Result<(), ScenarioError> {
+    if !(1..=5).contains(&s.difficulty) {
+        return Err(f.err(
+            "difficulty",
+            format!(
+                "{} is out of range; expected 1 (warm-up) to 5 (hard)",
+                s.difficulty
+            ),
+        ));
+    }
+    if causes::find(&s.answer.cause).is_none() {
+        let ids: Vec<&str> = causes::CAUSES.iter().map(|c| c.id).collect();
+        return Err(f.err(
+            "answer.cause",
+            format!(
+                "unknown cause '{}'; expected one of: {}",
+                s.answer.cause,
+                ids.join(", ")
+            ),
+        ));
+    }
+    if s.answer.culprits.is_empty() {
+        return Err(f.err("answer.culprits", "name at least one culprit resource"));
+    }
+    if s.fix.is_empty() {
+        return Err(f.err("fix", "give at least one reference fix command"));
+    }
+    if s.investigation.is_empty() {
+        return Err(f.err(
+            "investigation",
+            "give the read-only commands an expert would run",
+        ));
+    }
+    if s.timeline.is_empty() || !s.timeline.iter().any(|e| e.fault) {
+        return Err(f.err(
+            "timeline",
+            "the timeline needs at least one entry with `fault: true`",
+        ));
+    }
+    let earliest = s.timeline.iter().map(|e| e.at.0).min().unwrap_or(0);
+    if earliest > -10 * MINUTE {
+        return Err(f.err("timeline", "the player must arrive to at least 10 minutes of history: start the timeline at -10m or earlier"));
+    }
+    for (i, e) in s.timeline.iter().enumerate() {
+        check_entry(e, &format!("timeline[{i}]"), f)?;
+    }
+    if let Some(d) = &s.decoys {
+        if d.pick > d.from.len() {
+            return Err(f.err(
+                "decoys.pick",
+                format!("cannot pick {} of {} decoys", d.pick, d.from.len()),
+            ));
+        }
+        for (i, e) in d.from.iter().enumerate() {
+            check_entry(e, &format!("decoys.from[{i}]"), f)?;
+        }
+    }
+    for (name, values) in &s.variables {
+        if values.is_empty() {
+            return Err(f.err(
+                format!("variables.{name}"),
+                "a variable needs at least one value",
+            ));
+        }
+    }
+    for (i, c) in s.investigation.iter().enumerate() {
+        let entry = crate::awscli::command::check(c)
+            .map_err(|e| f.err(format!("investigation[{i}]"), e.0))?;
+        if entry.is_write() {
+            return Err(f.err(
+                format!("investigation[{i}]"),
+                "the investigation must be read-only; this command changes the world",
+            ));
+        }
+    }
+    for (i, c) in s.fix.iter().enumerate() {
+        let entry =
+            crate::awscli::command::check(c).map_err(|e| f.err(format!("fix[{i}]"), e.0))?;
+        if !entry.is_write() {
+            return Err(f.err(
+                format!("fix[{i}]"),
+                format!(
+                    "not a mutating operation; known: {}",
+                    crate::aws::catalogue::writes()
+                        .map(|o| format!("{} {}", o.service, o.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_entry(e: &TimelineEntry, path: &str, f: SpecFile) -> Result<(), ScenarioError> {
+    let n = [
+        e.aws.is_some(),
+        e.deploy.is_some(),
+        e.push_image.is_some(),
+        e.occupy_ips.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if n != 1 {
+        return Err(f.err(
+            path,
+            "an entry needs exactly one operation: aws, deploy, push_image or occupy_ips",
+        ));
+    }
+    if e.at.0 >= 0 {
+        return Err(f.err(
+            format!("{path}.at"),
+            format!(
+                "{} is not before now; timeline times are negative, such as -15m",
+                e.at
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Sets (or with None removes) the value at `path` inside a JSON value.

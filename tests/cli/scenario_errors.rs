@@ -2,7 +2,9 @@
 //! starting with `<file>:<line>:<col>: <path>: ` followed by what was expected.
 //!
 //! Every case edits one line of the fixtures (`tests/fixtures/`), so the line
-//! numbers below are those of the fixtures.
+//! numbers below are those of the fixtures. `list` reads scenario files on
+//! their own, so it reports the errors of a scenario file (`load_error`) but
+//! not those found with the environment or the world (`world_error`).
 
 use crate::support::{
     assert_contains, assert_starts_with, edit, Workspace, ENVIRONMENT, ID, SCENARIO,
@@ -52,7 +54,7 @@ fn over_indented_key() -> Workspace {
 #[test]
 fn bad_indentation() {
     let ws = over_indented_key();
-    let err = ws.load_error();
+    let err = ws.world_error();
     // The place and the mapping it is in (the path's last step is wrong: see below).
     let place = format!("{}:214:6: task_definitions[0]", ws.environment().display());
     assert_starts_with(&err, &place);
@@ -62,7 +64,7 @@ fn bad_indentation() {
 #[test]
 fn bad_indentation_has_no_question_mark_in_its_path() {
     let ws = over_indented_key();
-    let err = ws.load_error();
+    let err = ws.world_error();
     assert_starts_with(
         &err,
         &format!(
@@ -122,7 +124,7 @@ fn unknown_service_field() -> Workspace {
 #[test]
 fn unknown_field_in_the_environment() {
     let ws = unknown_service_field();
-    let err = ws.load_error();
+    let err = ws.world_error();
     assert_starts_with(&err, &ws.at_environment(245, 5, "services[0].grace"));
     assert_contains(
         &err,
@@ -134,7 +136,7 @@ fn unknown_field_in_the_environment() {
 #[test]
 fn nested_errors_name_the_path_once() {
     let ws = unknown_service_field();
-    let err = ws.load_error();
+    let err = ws.world_error();
     assert_starts_with(
         &err,
         &format!(
@@ -163,7 +165,7 @@ fn unknown_route_table_in_the_timeline() {
         "delete-route --route-table-id ${rtb:private-${var:zone}}",
         "delete-route --route-table-id ${rtb:private-z}",
     ));
-    let err = ws.load_error();
+    let err = ws.world_error();
     assert_starts_with(
         &err,
         &format!(
@@ -181,7 +183,7 @@ fn unknown_route_table_in_the_fix() {
         "create-route --route-table-id ${rtb:private-${var:zone}}",
         "create-route --route-table-id ${rtb:private-z}",
     ));
-    let err = ws.load_error();
+    let err = ws.world_error();
     assert_starts_with(
         &err,
         &format!(
@@ -198,7 +200,7 @@ fn unknown_subnet_of_a_service() {
         "    subnets: [private-a, private-b]\n",
         "    subnets: [private-a, private-q]\n",
     ));
-    let err = ws.load_error();
+    let err = ws.world_error();
     assert_starts_with(
         &err,
         &format!(
@@ -219,7 +221,7 @@ fn invalid_fargate_size() {
         "    memory: \"1024\"\n",
         "    memory: \"4096\"\n",
     ));
-    let err = ws.load_error();
+    let err = ws.world_error();
     assert_eq!(
         err,
         format!(
@@ -387,7 +389,7 @@ fn missing_environment_file() {
         "environment: shop-prod\n",
         "environment: shop-staging\n",
     ));
-    let err = ws.load_error();
+    let err = ws.world_error();
     let expected = ws.dir().join("environments").join("shop-staging.yaml");
     assert_eq!(
         err,

@@ -140,9 +140,10 @@ impl Workspace {
         run(all)
     }
 
-    /// The error every command that loads the scenario gives: `show` and
-    /// `list` must both exit 2 without panicking, print nothing on stdout and
-    /// the same one-line-per-error text on stderr, which is returned.
+    /// The error of a scenario file that is wrong on its own (syntax, fields,
+    /// id, the format's rules): `show` and `list` must both exit 2 without
+    /// panicking, print nothing on stdout and the same one-line-per-error text
+    /// on stderr, which is returned.
     pub fn load_error(&self) -> String {
         let show = self.run(&["show", ID, "--seed", "1"]);
         let list = self.run(&["list"]);
@@ -161,6 +162,59 @@ impl Workspace {
             assert_eq!(out.stdout, "", "{what} printed on stdout");
         }
         assert_eq!(show.stderr, list.stderr, "show and list disagree");
+        show.stderr
+    }
+
+    /// The error of a scenario that only shows with its environment or its
+    /// world: `show` exits 2 without panicking and prints it on stderr (which
+    /// is returned), `play` prints the same before it starts, `validate`
+    /// starts its report with it, and `list`, which reads scenario files on
+    /// their own, lists the scenario.
+    pub fn world_error(&self) -> String {
+        let show = self.run(&["show", ID, "--seed", "1"]);
+        assert!(
+            !show.stderr.contains("panicked"),
+            "show panicked:\n{}",
+            show.stderr
+        );
+        assert_eq!(
+            show.code,
+            Some(2),
+            "show exit code; stderr:\n{}",
+            show.stderr
+        );
+        assert_eq!(show.stdout, "", "show printed on stdout");
+        let play = self.run(&["play", ID, "--seed", "1"]);
+        assert_eq!(
+            play.code,
+            Some(2),
+            "play exit code; stderr:\n{}",
+            play.stderr
+        );
+        assert_eq!(play.stdout, "", "play printed on stdout");
+        assert_eq!(play.stderr, show.stderr, "show and play disagree");
+        let validate = self.run(&["validate", "--seeds", "1"]);
+        assert_eq!(
+            validate.code,
+            Some(2),
+            "validate exit code; stderr:\n{}",
+            validate.stderr
+        );
+        assert_starts_with(&validate.stderr, &show.stderr);
+        let list = self.run(&["list"]);
+        assert_eq!(
+            list.code,
+            Some(0),
+            "list exit code; stderr:\n{}",
+            list.stderr
+        );
+        assert!(
+            list.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("{ID} "))),
+            "list does not list {ID}:\n{}",
+            list.stdout
+        );
         show.stderr
     }
 

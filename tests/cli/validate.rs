@@ -105,3 +105,53 @@ fn validate_of_a_file_that_does_not_load_is_an_input_error() {
         ),
     );
 }
+
+#[test]
+fn the_report_is_in_file_and_seed_order() {
+    // Two scenarios whose fix does not heal, either side of one that holds:
+    // proofs run on every core, the report still reads file by file, seed by seed.
+    let ws = Workspace::new();
+    let broken = edit(
+        SCENARIO,
+        "  - ec2 create-route --route-table-id ${rtb:private-${var:zone}} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat:${var:nat}}\n",
+        "  - logs create-log-group --log-group-name /tmp-x\n",
+    );
+    for id in ["a-broken-fix", "z-broken-fix"] {
+        let text = edit(&broken, &format!("id: {ID}\n"), &format!("id: {id}\n"));
+        std::fs::write(ws.dir().join(format!("{id}.yaml")), text).expect("a scenario");
+    }
+    let out = ws.run(&["validate", "--seeds", "3"]);
+    assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[..5],
+        [
+            format!("FAIL {:<28} 0 seeds", "a-broken-fix"),
+            format!("ok   {ID:<28} 3 seeds"),
+            format!("FAIL {:<28} 0 seeds", "z-broken-fix"),
+            String::new(),
+            "6 failures:".to_string(),
+        ],
+        "report:\n{}",
+        out.stderr
+    );
+    let failed: Vec<&str> = lines[5..]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(": ").next().unwrap_or(l))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "  a-broken-fix (seed 0)",
+            "  a-broken-fix (seed 1)",
+            "  a-broken-fix (seed 2)",
+            "  z-broken-fix (seed 0)",
+            "  z-broken-fix (seed 1)",
+            "  z-broken-fix (seed 2)",
+        ],
+        "report:\n{}",
+        out.stderr
+    );
+}
