@@ -18,6 +18,16 @@ pub enum CliError {
     Input(String),
     /// Validation found scenarios that do not hold (exit 1).
     Invalid(String),
+    /// A result that is also a failure: the report goes to standard output,
+    /// the errors to standard error, and the exit code says which failure.
+    Reported {
+        /// The result (standard output).
+        report: String,
+        /// What went wrong (standard error).
+        errors: String,
+        /// Exit code.
+        code: i32,
+    },
 }
 
 impl CliError {
@@ -26,6 +36,7 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Invalid(_) => 1,
+            CliError::Reported { code, .. } => *code,
         }
     }
 }
@@ -34,6 +45,7 @@ impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CliError::Input(s) | CliError::Invalid(s) => f.write_str(s),
+            CliError::Reported { errors, .. } => f.write_str(errors),
         }
     }
 }
@@ -403,18 +415,23 @@ pub fn validate(lib: &Library, paths: &[PathBuf], seeds: u64) -> Result<String, 
         );
         Ok(out)
     } else {
+        // The table is the result (stdout); what failed, and why, are errors (stderr).
+        let mut errors = unloadable.join("\n");
         if !failures.is_empty() {
-            let _ = writeln!(out, "\n{} failures:", failures.len());
-        }
-        for f in &failures {
-            let _ = writeln!(out, "  {f}");
+            if !errors.is_empty() {
+                errors.push('\n');
+            }
+            let _ = writeln!(errors, "{} failures:", failures.len());
+            for f in &failures {
+                let _ = writeln!(errors, "  {f}");
+            }
         }
         // A file that does not load is bad input; one that loads but does not hold is invalid.
-        if unloadable.is_empty() {
-            Err(CliError::Invalid(out))
-        } else {
-            Err(CliError::Input(format!("{}\n{out}", unloadable.join("\n"))))
-        }
+        Err(CliError::Reported {
+            report: out,
+            errors: errors.trim_end().to_string(),
+            code: if unloadable.is_empty() { 1 } else { 2 },
+        })
     }
 }
 

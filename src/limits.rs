@@ -9,7 +9,24 @@
 pub const MAX_NESTING: usize = 64;
 
 /// Most chained sub-expressions (`a.b`, `a | b`) in one `--query`.
-pub const MAX_QUERY_CHAIN: usize = 256;
+pub const MAX_QUERY_CHAIN: usize = 64;
+
+/// Most tasks one ECS service may run: the "tasks per service" quota's
+/// default [V: Amazon ECS service quotas].
+pub const MAX_DESIRED: u32 = 5_000;
+
+/// Longest pre-history (history before the first timeline entry, plus the
+/// timeline) an incident may have: two days of virtual time. ECS shows the
+/// last 100 service events and stopped tasks for about an hour, so older
+/// history changes nothing the player can see, and the engine pays for every
+/// virtual hour.
+pub const MAX_HISTORY: i64 = 48 * 3_600_000;
+
+/// Longest `success.hold` a scenario may ask for.
+pub const MAX_HOLD: i64 = 6 * 3_600_000;
+
+/// Longest `success.within` a scenario may give the fix.
+pub const MAX_WITHIN: i64 = 24 * 3_600_000;
 
 /// Longest command line a session takes, in bytes. (A pasted task
 /// definition is a few KB; anything near this is a mistake, and every line is
@@ -60,6 +77,57 @@ pub fn check_query(q: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Where a YAML text nests deeper than [`MAX_NESTING`] (line and column, from
+/// 1), counting block nesting by indentation and `- ` markers, and flow
+/// collections by their brackets; checked before the YAML parser (whose cost
+/// grows with the square of the depth) sees the text.
+pub fn yaml_too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let body = line.trim_start_matches(' ');
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let mut col = line.len() - body.len();
+        if flow == 0 {
+            while indents.last().is_some_and(|&i| i >= col) {
+                indents.pop();
+            }
+            indents.push(col);
+        }
+        let mut rest = body;
+        while let Some(r) = rest.strip_prefix("- ") {
+            indents.push(col);
+            col += 2;
+            rest = r.trim_start_matches(' ');
+        }
+        if indents.len() > MAX_NESTING {
+            return Some((n + 1, col + 1));
+        }
+        let mut quote: Option<char> = None;
+        for (i, c) in rest.char_indices() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '\'' | '"' => quote = Some(c),
+                    '#' if i == 0 || rest[..i].ends_with(' ') => break,
+                    '[' | '{' => {
+                        flow += 1;
+                        if indents.len() + flow > MAX_NESTING {
+                            return Some((n + 1, col + i + 1));
+                        }
+                    }
+                    ']' | '}' => flow = flow.saturating_sub(1),
+                    _ => {}
+                },
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +143,22 @@ mod tests {
         let deep = format!("{}@{}", "[".repeat(65), "]".repeat(65));
         assert!(check_query(&deep).unwrap_err().contains("65 levels"));
         let chain = "a.".repeat(300) + "a";
+        assert!(check_query(&("a.".repeat(64) + "a")).is_ok());
         assert!(check_query(&chain).unwrap_err().contains("300 expressions"));
+    }
+
+    #[test]
+    fn yaml_nesting_is_bounded_in_flow_and_block_style() {
+        assert_eq!(yaml_too_deep("a:\n  b: [1, {c: [2]}]\n  - x\n"), None);
+        let flow = format!("a: {}1{}\n", "[".repeat(100), "]".repeat(100));
+        assert_eq!(yaml_too_deep(&flow), Some((1, 67)));
+        let mut block = String::new();
+        for i in 0..100 {
+            block.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
+        }
+        assert_eq!(yaml_too_deep(&block).map(|p| p.0), Some(65));
+        let seq = format!("{}x\n", "- ".repeat(100));
+        assert!(yaml_too_deep(&seq).is_some());
+        assert_eq!(yaml_too_deep("a: '[[[[[[[[[[[[[[[[[['\n"), None, "quoted");
     }
 }

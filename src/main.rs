@@ -141,6 +141,10 @@ fn main() {
             }
         }
         Err(e) => {
+            if let cli::CliError::Reported { report, .. } = &e {
+                use std::io::Write;
+                let _ = std::io::stdout().lock().write_all(report.as_bytes());
+            }
             eprintln!("{e}");
             std::process::exit(e.code());
         }

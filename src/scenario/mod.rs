@@ -68,6 +68,20 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     file: &Path,
     text: &str,
 ) -> Result<T, ScenarioError> {
+    // A byte-order mark is not content (editors on Windows add one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some((line, column)) = crate::limits::yaml_too_deep(text) {
+        return Err(ScenarioError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            path: String::new(),
+            message: format!(
+                "nested more than {} levels deep; scenario and environment files nest a handful",
+                crate::limits::MAX_NESTING
+            ),
+        });
+    }
     let de = serde_yaml::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         // serde_path_to_error writes `?` for steps it could not name (syntax errors).
@@ -362,6 +376,20 @@ impl Scenario {
             env_text,
         };
         check_static(&s.spec, s.spec_file())?;
+        for (i, svc) in s.env.services.iter().enumerate() {
+            if svc.desired > crate::limits::MAX_DESIRED {
+                return Err(at_path(
+                    &s.env_file,
+                    &s.env_text,
+                    &format!("services[{i}].desired"),
+                    format!(
+                        "{} tasks is more than ECS runs in one service ({} by default)",
+                        svc.desired,
+                        crate::limits::MAX_DESIRED
+                    ),
+                ));
+            }
+        }
         Ok(s)
     }
 
@@ -782,6 +810,45 @@ fn check_static(s: &ScenarioSpec, f: SpecFile) -> Result<(), ScenarioError> {
     let earliest = s.timeline.iter().map(|e| e.at.0).min().unwrap_or(0);
     if earliest > -10 * MINUTE {
         return Err(f.err("timeline", "the player must arrive to at least 10 minutes of history: start the timeline at -10m or earlier"));
+    }
+    let span = s.history.map(|d| d.0).unwrap_or(DEFAULT_HISTORY) - earliest;
+    if span > crate::limits::MAX_HISTORY {
+        let (path, what) = match s.timeline.iter().position(|e| e.at.0 == earliest) {
+            Some(i) if -earliest > crate::limits::MAX_HISTORY => {
+                (format!("timeline[{i}].at"), Dur(earliest))
+            }
+            _ => (
+                "history".to_string(),
+                Dur(s.history.map(|d| d.0).unwrap_or(DEFAULT_HISTORY)),
+            ),
+        };
+        return Err(f.err(
+            path,
+            format!(
+                "{what}: the pre-history (history before the first timeline entry, plus the timeline) may span at most {}",
+                Dur(crate::limits::MAX_HISTORY)
+            ),
+        ));
+    }
+    for (field, value, max) in [
+        ("success.hold", s.success.hold, crate::limits::MAX_HOLD),
+        (
+            "success.within",
+            s.success.within,
+            crate::limits::MAX_WITHIN,
+        ),
+    ] {
+        if let Some(d) = value {
+            if d.0 <= 0 || d.0 > max {
+                return Err(f.err(
+                    field,
+                    format!(
+                        "{d} is out of range; expected more than 0 and at most {}",
+                        Dur(max)
+                    ),
+                ));
+            }
+        }
     }
     for (i, e) in s.timeline.iter().enumerate() {
         check_entry(e, &format!("timeline[{i}]"), f)?;

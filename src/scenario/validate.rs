@@ -2,6 +2,7 @@
 //! after it (with the answer's symptoms present), and healed by its reference
 //! fix within a bounded virtual time.
 
+use super::Instance;
 use super::{causes, Mode, Scenario};
 use crate::time::{Dur, MINUTE};
 
@@ -35,14 +36,17 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
     let mut base = s
         .instantiate(seed, Mode::Baseline)
         .map_err(|e| fail(format!("baseline did not build: {e}")))?;
+    let bound = 30 * MINUTE + s.hold();
     let healed = s
-        .run_until(&mut base, 30 * MINUTE, Scenario::steady_holds)
+        .run_until(&mut base, bound, Scenario::steady_holds)
         .map_err(&fail)?;
     if healed.is_none() {
         return Err(fail(format!(
-            "without the fault, service {} did not reach and hold steady state for {} (by now+30m)",
+            "without the fault, service {} did not reach and hold steady state for {} (by now+{}); {}",
             svc.service,
-            Dur(s.hold())
+            Dur(s.hold()),
+            Dur(bound),
+            why_not_steady(&base, &svc.cluster, &svc.service)
         )));
     }
 
@@ -76,21 +80,10 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
             .filter_map(Scenario::refusal)
             .any(|e| causes::shows_refusal(cause, e));
     if !symptom {
-        let seen: Vec<String> = inst
-            .sim
-            .world()
-            .tasks
-            .values()
-            .filter_map(|t| t.stop_cause.as_ref().map(|c| format!("{c:?}")))
-            .collect();
         return Err(fail(format!(
-            "at now no stopped task of {} shows the symptom of {cause}; stop causes seen: {}",
+            "at now no stopped task of {} shows the symptom of {cause}; {}",
             svc.service,
-            if seen.is_empty() {
-                "(none)".to_string()
-            } else {
-                seen.join("; ")
-            }
+            stopped_reasons(&inst, &svc.cluster, &svc.service)
         )));
     }
     for (i, c) in s.spec.answer.culprits.iter().enumerate() {
@@ -116,13 +109,58 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
     let healed = s.run_until_healed(&mut inst, s.within()).map_err(&fail)?;
     if healed.is_none() {
         return Err(fail(format!(
-            "after the reference fix, service {} did not reach and hold steady state for {} within {}",
+            "after the reference fix, service {} did not reach and hold steady state for {} within {}; {}",
             svc.service,
             Dur(s.hold()),
-            Dur(s.within())
+            Dur(s.within()),
+            why_not_steady(&inst, &svc.cluster, &svc.service)
         )));
     }
     Ok(())
+}
+
+/// The distinct stopped reasons of a service's tasks, as the player would read them.
+fn stopped_reasons(inst: &Instance, cluster: &str, service: &str) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for t in inst.sim.world().tasks.values() {
+        if t.cluster != cluster || t.service.as_deref() != Some(service) {
+            continue;
+        }
+        if let Some(r) = t.stopped_reason.as_deref() {
+            if !seen.contains(&r) {
+                seen.push(r);
+            }
+        }
+    }
+    if seen.is_empty() {
+        "no task of it has stopped".to_string()
+    } else {
+        let n = seen.len();
+        let shown: Vec<&str> = seen.into_iter().take(3).collect();
+        format!("stopped reasons seen ({n}): {}", shown.join(" | "))
+    }
+}
+
+/// Why a service is not at steady state: its latest events and its tasks' stopped reasons.
+fn why_not_steady(inst: &Instance, cluster: &str, service: &str) -> String {
+    let events: Vec<&str> = inst
+        .sim
+        .world()
+        .service(cluster, service)
+        .map(|s| {
+            s.events
+                .iter()
+                .take(3)
+                .map(|e| e.message.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let events = if events.is_empty() {
+        "no service events".to_string()
+    } else {
+        format!("latest events: {}", events.join(" | "))
+    };
+    format!("{events}; {}", stopped_reasons(inst, cluster, service))
 }
 
 /// Whether an id, name or ARN names something in the world.

@@ -470,3 +470,71 @@ fn show_in_a_missing_folder_says_it_cannot_read_it() {
     assert_eq!(out.code, Some(2), "stderr:\n{}", out.stderr);
     assert_starts_with(&out.stderr, &format!("cannot read {d}: "));
 }
+
+// Bounds: what input may cost.
+
+#[test]
+fn a_byte_order_mark_is_not_content() {
+    let mut text = "\u{feff}".to_string();
+    text.push_str(SCENARIO);
+    let ws = Workspace::with_scenario(text);
+    let out = ws.run(&["show", ID, "--seed", "1"]);
+    assert_eq!(out.code, Some(0), "stderr:\n{}", out.stderr);
+}
+
+#[test]
+fn yaml_nested_too_deep_is_refused_at_once() {
+    let deep = format!("tags: {}x{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "tags: [networking, nat, deployment]\n",
+        &deep,
+    ));
+    let err = ws.load_error();
+    assert_starts_with(&err, &format!("{}:4:70: ", ws.scenario().display()));
+    assert_contains(&err, "nested more than 64 levels deep");
+}
+
+#[test]
+fn more_tasks_than_a_service_may_run() {
+    let ws = Workspace::with_environment(edit(
+        ENVIRONMENT,
+        "    desired: 4\n",
+        "    desired: 100000\n",
+    ));
+    let err = ws.world_error();
+    assert_starts_with(&err, &ws.at_environment(239, 14, "services[0].desired"));
+    assert_contains(
+        &err,
+        "100000 tasks is more than ECS runs in one service (5000 by default)",
+    );
+}
+
+#[test]
+fn a_pre_history_longer_than_two_days() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\nhistory: 99999999h\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(&err, &ws.at_scenario(4, 10, "history"));
+    assert_contains(
+        &err,
+        "99999999h: the pre-history (history before the first timeline entry, plus the timeline) may span at most 48h",
+    );
+}
+
+#[test]
+fn a_hold_beyond_six_hours() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "success: {cluster: prod, service: checkout}\n",
+        "success: {cluster: prod, service: checkout, hold: 999999999h}\n",
+    ));
+    let err = ws.load_error();
+    assert_contains(
+        &err,
+        "success.hold: 999999999h is out of range; expected more than 0 and at most 6h",
+    );
+}

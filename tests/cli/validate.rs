@@ -76,8 +76,9 @@ fn a_fix_that_does_not_heal_fails_validation() {
     ));
     let out = ws.run(&["validate", "--seeds", "2"]);
     assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
-    assert_eq!(out.stdout, "");
-    assert_starts_with(&out.stderr, &format!("FAIL {ID:<28} 0 seeds\n"));
+    // The table is the result, on stdout; what failed and why, on stderr.
+    assert_eq!(out.stdout, format!("FAIL {ID:<28} 0 seeds\n"));
+    assert_starts_with(&out.stderr, "2 failures:\n");
     for seed in 0..2 {
         assert_contains(
             &out.stderr,
@@ -86,6 +87,18 @@ fn a_fix_that_does_not_heal_fails_validation() {
             ),
         );
     }
+    // Why: the service's latest events and its tasks' stopped reasons, as the player reads them.
+    assert_contains(&out.stderr, "latest events: (service checkout)");
+    assert_contains(&out.stderr, "stopped reasons seen (");
+    assert_contains(
+        &out.stderr,
+        "ResourceInitializationError: unable to pull secrets or registry auth",
+    );
+    assert!(
+        !out.stderr.contains(" { "),
+        "no Rust debug text: {}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -122,21 +135,20 @@ fn the_report_is_in_file_and_seed_order() {
     }
     let out = ws.run(&["validate", "--seeds", "3"]);
     assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
-    assert_eq!(out.stdout, "");
-    let lines: Vec<&str> = out.stderr.lines().collect();
+    let rows: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
-        lines[..5],
+        rows,
         [
             format!("FAIL {:<28} 0 seeds", "a-broken-fix"),
             format!("ok   {ID:<28} 3 seeds"),
             format!("FAIL {:<28} 0 seeds", "z-broken-fix"),
-            String::new(),
-            "6 failures:".to_string(),
         ],
         "report:\n{}",
-        out.stderr
+        out.stdout
     );
-    let failed: Vec<&str> = lines[5..]
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines[0], "6 failures:", "errors:\n{}", out.stderr);
+    let failed: Vec<&str> = lines[1..]
         .iter()
         .filter(|l| !l.is_empty())
         .map(|l| l.split(": ").next().unwrap_or(l))
