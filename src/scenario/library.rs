@@ -21,6 +21,9 @@ pub enum Library {
     Folder(PathBuf),
     /// The scenarios built into the binary.
     BuiltIn,
+    /// Files held in memory, by path (`scenarios/x.yaml`,
+    /// `scenarios/environments/y.yaml`): for tests and fuzzing.
+    Memory(Vec<(PathBuf, String)>),
 }
 
 impl Library {
@@ -34,14 +37,32 @@ impl Library {
                 .filter(|p| p.parent() == Some(Path::new(BUILT_IN_DIR)))
                 .map(Path::to_path_buf)
                 .collect()),
+            Library::Memory(files) => {
+                let mut v: Vec<PathBuf> = files
+                    .iter()
+                    .map(|(p, _)| p.clone())
+                    .filter(|p| p.parent() == Some(Path::new(BUILT_IN_DIR)))
+                    .collect();
+                v.sort();
+                Ok(v)
+            }
         }
+    }
+
+    /// The built-in files (scenarios and environments), by virtual path: a
+    /// start for a [`Library::Memory`].
+    pub fn built_in_files() -> Vec<(PathBuf, String)> {
+        BUILT_IN
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect()
     }
 
     /// The file of the scenario `id` (which may not exist).
     pub fn file(&self, id: &str) -> PathBuf {
         let dir = match self {
             Library::Folder(dir) => dir.as_path(),
-            Library::BuiltIn => Path::new(BUILT_IN_DIR),
+            Library::BuiltIn | Library::Memory(_) => Path::new(BUILT_IN_DIR),
         };
         dir.join(format!("{id}.yaml"))
     }
@@ -51,6 +72,7 @@ impl Library {
         match self {
             Library::Folder(_) => file.is_file(),
             Library::BuiltIn => built_in(file).is_some(),
+            Library::Memory(files) => files.iter().any(|(p, _)| p == file),
         }
     }
 
@@ -58,6 +80,17 @@ impl Library {
     pub fn read(&self, file: &Path) -> Result<String, ScenarioError> {
         match self {
             Library::Folder(_) => read(file),
+            Library::Memory(files) => files
+                .iter()
+                .find(|(p, _)| p == file)
+                .map(|(_, t)| t.clone())
+                .ok_or_else(|| ScenarioError {
+                    file: file.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    path: String::new(),
+                    message: "cannot read the file: there is no such file".into(),
+                }),
             Library::BuiltIn => built_in(file)
                 .map(str::to_string)
                 .ok_or_else(|| ScenarioError {
@@ -76,6 +109,7 @@ impl fmt::Display for Library {
         match self {
             Library::Folder(dir) => write!(f, "{}", dir.display()),
             Library::BuiltIn => f.write_str("the built-in scenarios"),
+            Library::Memory(_) => f.write_str("the scenarios in memory"),
         }
     }
 }
