@@ -13,9 +13,10 @@
 //!
 //! Source marks on texts and shapes: [V] seen in real AWS output, [I] inferred.
 
-use super::read::{filters, not_found};
-use super::{CommandError, Input};
+use super::read::filters;
+use super::{AwsError, CommandError, Input};
 use crate::aws::catalogue::{flag, Complete, Flag, FlagKind, Op, ReadCtx, ReadOp};
+use crate::aws::errors;
 use crate::time::Millis;
 use crate::world::{
     ip_to_string, EndpointKind, EniOwner, NetworkInterface, RouteDest, RouteTable, RouteTarget,
@@ -420,94 +421,58 @@ pub const OPS: &[ReadOp] = &[
 struct IdRule {
     /// `subnet` for `subnet-0123...`.
     prefix: &'static str,
-    /// Code for an id of the wrong shape.
-    malformed_code: &'static str,
-    /// Message for an id of the wrong shape.
-    malformed: fn(&str) -> String,
-    /// Code for a well-formed id that does not exist.
-    not_found_code: &'static str,
-    /// Message for a well-formed id that does not exist.
-    not_found: fn(&str) -> String,
-}
-
-// [I] the brief's text; AWS's reference gives the code only.
-fn invalid_id(id: &str) -> String {
-    format!("Invalid id: \"{id}\"")
+    /// The error for an id of the wrong shape.
+    malformed: fn(&str, &str) -> AwsError,
+    /// The error for a well-formed id that does not exist.
+    not_found: fn(&str, &str) -> AwsError,
 }
 
 const VPC_IDS: IdRule = IdRule {
     prefix: "vpc",
-    malformed_code: "InvalidVpcID.Malformed",
-    malformed: invalid_id,
-    not_found_code: "InvalidVpcID.NotFound",
-    // [V] the EC2 text for a missing VPC.
-    not_found: |id| format!("The vpc ID '{id}' does not exist"),
+    malformed: errors::vpc_id_malformed,
+    not_found: errors::vpc_not_found,
 };
 
 const SUBNET_IDS: IdRule = IdRule {
     prefix: "subnet",
-    malformed_code: "InvalidSubnetID.Malformed",
-    malformed: invalid_id,
-    not_found_code: "InvalidSubnetID.NotFound",
-    // [V] quoted by ECS in "Error retrieving subnet information" (moosefs/moosefs-csi#1).
-    not_found: |id| format!("The subnet ID '{id}' does not exist"),
+    malformed: errors::subnet_id_malformed,
+    not_found: errors::subnet_not_found,
 };
 
 const ROUTE_TABLE_IDS: IdRule = IdRule {
     prefix: "rtb",
-    malformed_code: "InvalidRouteTableId.Malformed",
-    malformed: invalid_id,
-    not_found_code: "InvalidRouteTableID.NotFound",
-    // [V] as the route writes report it.
-    not_found: |id| format!("The routeTable ID '{id}' does not exist"),
+    malformed: errors::route_table_id_malformed,
+    not_found: errors::route_table_not_found,
 };
 
 const NAT_IDS: IdRule = IdRule {
     prefix: "nat",
-    malformed_code: "NatGatewayMalformed",
-    // [I]
-    malformed: |id| format!("The Nat Gateway ID '{id}' is malformed"),
-    not_found_code: "NatGatewayNotFound",
-    // [V] "NatGatewayNotFound: NAT gateway nat-0f23ac5d3265a98ff was not found" (gruntwork-io/cloud-nuke#325).
-    not_found: |id| format!("NAT gateway {id} was not found"),
+    malformed: errors::nat_gateway_id_malformed,
+    not_found: errors::nat_gateway_not_found,
 };
 
 const IGW_IDS: IdRule = IdRule {
     prefix: "igw",
-    malformed_code: "InvalidInternetGatewayId.Malformed",
-    malformed: invalid_id,
-    not_found_code: "InvalidInternetGatewayID.NotFound",
-    // [I] in the pattern of the other EC2 NotFound texts.
-    not_found: |id| format!("The internetGateway ID '{id}' does not exist"),
+    malformed: errors::internet_gateway_id_malformed,
+    not_found: errors::internet_gateway_not_found,
 };
 
 const SG_IDS: IdRule = IdRule {
     prefix: "sg",
-    malformed_code: "InvalidGroupId.Malformed",
-    // [V] "Invalid id: \"DSESecurityGroup\" (expecting \"sg-...\")" (aws-ia/taskcat#14).
-    malformed: |id| format!("Invalid id: \"{id}\" (expecting \"sg-...\")"),
-    not_found_code: "InvalidGroup.NotFound",
-    // [V]
-    not_found: |id| format!("The security group '{id}' does not exist"),
+    malformed: errors::group_id_malformed,
+    not_found: errors::group_not_found,
 };
 
 const ENI_IDS: IdRule = IdRule {
     prefix: "eni",
-    malformed_code: "InvalidNetworkInterfaceId.Malformed",
-    malformed: invalid_id,
-    not_found_code: "InvalidNetworkInterfaceID.NotFound",
-    // [I] in the pattern of the other EC2 NotFound texts.
-    not_found: |id| format!("The networkInterface ID '{id}' does not exist"),
+    malformed: errors::network_interface_id_malformed,
+    not_found: errors::network_interface_not_found,
 };
 
 const VPCE_IDS: IdRule = IdRule {
     prefix: "vpce",
-    malformed_code: "InvalidVpcEndpointId.Malformed",
-    // [I]
-    malformed: |id| format!("Invalid Id: '{id}'"),
-    not_found_code: "InvalidVpcEndpointId.NotFound",
-    // [I]
-    not_found: |id| format!("The Vpc Endpoint Id '{id}' does not exist"),
+    malformed: errors::vpc_endpoint_id_malformed,
+    not_found: errors::vpc_endpoint_not_found,
 };
 
 /// Whether `id` is `prefix-` and 8 or 17 hex digits, the two forms EC2 issues.
@@ -550,11 +515,7 @@ impl Request {
             None => Ok(map.values().collect()),
             Some(ids) => {
                 if let Some(missing) = ids.iter().find(|id| !map.contains_key(*id)) {
-                    return Err(not_found(
-                        rule.not_found_code,
-                        api,
-                        (rule.not_found)(missing),
-                    ));
+                    return Err((rule.not_found)(api, missing).into());
                 }
                 let wanted: BTreeSet<&String> = ids.iter().collect();
                 Ok(wanted.into_iter().filter_map(|id| map.get(id)).collect())
@@ -571,7 +532,7 @@ fn request(
     ids: Option<(&str, &IdRule)>,
     filter_flag: &str,
     known: &[&str],
-    invalid_filter_code: &str,
+    invalid_filter: fn(&str, &str) -> AwsError,
 ) -> Result<Request, CommandError> {
     let id_list = match ids {
         Some((f, _)) => inv.values(f)?,
@@ -582,27 +543,18 @@ fn request(
     if let (Some(list), Some((_, rule))) = (&id_list, ids) {
         // Shapes are checked across the whole list before any lookup.
         if let Some(bad) = list.iter().find(|id| !well_formed(id, rule.prefix)) {
-            return Err(not_found(rule.malformed_code, api, (rule.malformed)(bad)));
+            return Err((rule.malformed)(api, bad).into());
         }
     }
     for (name, _) in &fl {
         let tag = name.strip_prefix("tag:").is_some_and(|k| !k.is_empty());
         if !tag && !known.contains(&name.as_str()) {
-            // [V] "The filter 'x' is invalid" (the code differs per backend, see callers).
-            return Err(not_found(
-                invalid_filter_code,
-                api,
-                format!("The filter '{name}' is invalid"),
-            ));
+            // The code differs per backend, see callers.
+            return Err(invalid_filter(api, name).into());
         }
     }
     if dry == Some(true) {
-        // [V]
-        return Err(not_found(
-            "DryRunOperation",
-            api,
-            "Request would have succeeded, but DryRun flag is set.",
-        ));
+        return Err(errors::dry_run(api).into());
     }
     Ok(Request {
         ids: id_list,
@@ -772,7 +724,7 @@ fn describe_vpcs(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
         Some(("VpcIds", &VPC_IDS)),
         "Filters",
         VPC_FILTERS,
-        "InvalidParameterValue",
+        errors::filter_invalid,
     )?;
     let mut out = Vec::new();
     for v in req.select(&w.vpcs, &VPC_IDS, api)? {
@@ -831,7 +783,7 @@ fn describe_subnets(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
         Some(("SubnetIds", &SUBNET_IDS)),
         "Filters",
         SUBNET_FILTERS,
-        "InvalidParameterValue",
+        errors::filter_invalid,
     )?;
     let mut out = Vec::new();
     for s in req.select(&w.subnets, &SUBNET_IDS, api)? {
@@ -958,7 +910,7 @@ fn describe_route_tables(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandErr
         Some(("RouteTableIds", &ROUTE_TABLE_IDS)),
         "Filters",
         ROUTE_TABLE_FILTERS,
-        "InvalidParameterValue",
+        errors::filter_invalid,
     )?;
     let mut out = Vec::new();
     for rt in req.select(&w.route_tables, &ROUTE_TABLE_IDS, api)? {
@@ -1051,7 +1003,7 @@ fn describe_nat_gateways(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandErr
         Some(("NatGatewayIds", &NAT_IDS)),
         "Filter",
         NAT_FILTERS,
-        "InvalidParameterValue",
+        errors::filter_invalid,
     )?;
     let mut out = Vec::new();
     for n in req.select(&w.nat_gateways, &NAT_IDS, api)? {
@@ -1112,7 +1064,7 @@ fn describe_internet_gateways(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comma
         Some(("InternetGatewayIds", &IGW_IDS)),
         "Filters",
         IGW_FILTERS,
-        "InvalidParameterValue",
+        errors::filter_invalid,
     )?;
     let mut out = Vec::new();
     for g in req.select(&w.internet_gateways, &IGW_IDS, api)? {
@@ -1244,16 +1196,11 @@ fn describe_security_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, Command
         Some(("GroupIds", &SG_IDS)),
         "Filters",
         SG_FILTERS,
-        "InvalidParameterValue",
+        errors::filter_invalid,
     )?;
     if names.is_some() {
         // The simulated account has no default VPC, and GroupName selects only there.
-        // [V] (gruntwork-io/kubergrunt#106)
-        return Err(not_found(
-            "VPCIdNotSpecified",
-            api,
-            "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.",
-        ));
+        return Err(errors::no_default_vpc(api).into());
     }
     let mut out = Vec::new();
     for g in req.select(&w.security_groups, &SG_IDS, api)? {
@@ -1379,7 +1326,7 @@ fn describe_network_interfaces(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comm
         Some(("NetworkInterfaceIds", &ENI_IDS)),
         "Filters",
         ENI_FILTERS,
-        "InvalidParameterValue",
+        errors::filter_invalid,
     )?;
     let mut out = Vec::new();
     for e in req.select(&w.enis, &ENI_IDS, api)? {
@@ -1530,7 +1477,7 @@ fn describe_vpc_endpoints(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandEr
         Some(("VpcEndpointIds", &VPCE_IDS)),
         "Filters",
         VPCE_FILTERS,
-        "InvalidFilter",
+        errors::vpc_endpoint_filter_invalid,
     )?;
     let region = w.region.as_str();
     let mut out = Vec::new();

@@ -6,8 +6,9 @@
 //! the API leaves them out. Defaults and values the model does not give are
 //! marked [I] (inferred).
 
-use super::{AwsError, CommandError, Input};
+use super::{CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
+use crate::aws::errors::{self, Validation};
 use crate::time::iso;
 use crate::world::{
     short_name, Cluster, ContainerDefinition, Deployment, NetworkConfig, Service, Task,
@@ -291,16 +292,7 @@ fn choice(
 ) -> Result<Option<String>, CommandError> {
     match value {
         Some(v) if !allowed.contains(&v.as_str()) => {
-            // [I] ECS's wording for a value outside an enum (the CLI does not check enums).
-            Err(AwsError::new(
-                "InvalidParameterException",
-                api,
-                format!(
-                    "1 validation error detected: Value '{v}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-                    allowed.join(", ")
-                ),
-            )
-            .into())
+            Err(errors::not_in_enum(Validation::Ecs, api, v, member, allowed).into())
         }
         other => Ok(other),
     }
@@ -316,7 +308,7 @@ fn cluster<'a>(
     world
         .clusters
         .get(&name)
-        .ok_or_else(|| AwsError::new("ClusterNotFoundException", api, "Cluster not found.").into())
+        .ok_or_else(|| errors::cluster_not_found(api).into())
 }
 
 /// The ARN of a cluster by name (whether or not it exists).
@@ -580,13 +572,7 @@ fn describe_services(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> 
     let tags = list_values(inv, "include")?.is_some_and(|v| v.iter().any(|x| x == "TAGS"));
     let cl = cluster(ctx.world, given, api)?;
     if names.is_empty() {
-        // [I] wording for an empty list.
-        return Err(AwsError::new(
-            "InvalidParameterException",
-            api,
-            "Services cannot be empty.",
-        )
-        .into());
+        return Err(errors::services_empty(api).into());
     }
     let mut services = Vec::new();
     let mut failures = Vec::new();
@@ -631,12 +617,7 @@ fn list_tasks(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
         None => None,
         Some(s) => match ctx.world.service(&cl.name, &s) {
             Some(svc) => Some(svc.name.clone()),
-            // [C] ListTasks with a service the cluster does not have.
-            None => {
-                return Err(
-                    AwsError::new("ServiceNotFoundException", api, "Service not found.").into(),
-                )
-            }
+            None => return Err(errors::service_not_found(api).into()),
         },
     };
     // [V] ECS never sets a desired status of PENDING, so that filter matches nothing.
@@ -803,10 +784,7 @@ fn describe_tasks(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     list_values(inv, "include")?;
     let cl = cluster(ctx.world, given, api)?;
     if keys.is_empty() {
-        // [C] the API's text for an empty task list.
-        return Err(
-            AwsError::new("InvalidParameterException", api, "Tasks cannot be empty.").into(),
-        );
+        return Err(errors::tasks_empty(api).into());
     }
     let mut tasks = Vec::new();
     let mut failures = Vec::new();
@@ -1059,12 +1037,7 @@ fn describe_task_definition(ctx: &ReadCtx, inv: &Input) -> Result<Value, Command
     let key = inv.required("taskDefinition")?;
     let tags = list_values(inv, "include")?.is_some_and(|v| v.iter().any(|x| x == "TAGS"));
     let Some(td) = ctx.world.task_definition(&key) else {
-        return Err(AwsError::new(
-            "ClientException",
-            api,
-            "Unable to describe task definition.",
-        )
-        .into());
+        return Err(errors::task_definition_not_found(api).into());
     };
     let mut out = Map::new();
     out.insert("taskDefinition".into(), task_definition_json(ctx.world, td));

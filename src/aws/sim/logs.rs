@@ -7,25 +7,18 @@
 //! from the stream and the event's position, never random.
 
 use super::misc::{check_range, int_flag, stable_hash};
-use super::read::not_found;
-use super::{ArgError, AwsError, CommandError, Input};
+use super::{ArgError, CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
+use crate::aws::errors::{self, Validation};
 use crate::time::Millis;
 use crate::world::{LogEvent, LogGroup, LogStream};
 use serde_json::{json, Map, Value};
-
-/// [C] reference §5 (ResourceNotFoundException).
-const GROUP_MISSING: &str = "The specified log group does not exist.";
-/// [V] CloudWatch Logs API reference.
-const STREAM_MISSING: &str = "The specified log stream does not exist.";
-/// [I] text for a token this simulator did not hand out.
-const BAD_TOKEN: &str = "The specified nextToken is invalid.";
 
 fn group<'a>(ctx: &ReadCtx<'a>, name: &str, op: &str) -> Result<&'a LogGroup, CommandError> {
     ctx.world
         .log_groups
         .get(name)
-        .ok_or_else(|| not_found("ResourceNotFoundException", op, GROUP_MISSING))
+        .ok_or_else(|| errors::log_group_not_found(op).into())
 }
 
 /// Events that exist at `now`, with their position in the stream.
@@ -59,7 +52,7 @@ fn page_token(seed: &str, pos: usize) -> String {
 }
 
 fn parse_page_token(seed: &str, token: &str, op: &str) -> Result<usize, CommandError> {
-    let bad = || AwsError::new("InvalidParameterException", op, BAD_TOKEN).into();
+    let bad = || errors::next_token_invalid(op).into();
     if token.len() != 24 || token[..16] != format!("{:016x}", stable_hash(&[seed, "page"])) {
         return Err(bad());
     }
@@ -70,7 +63,7 @@ fn limit(inv: &Input, op: &str, max: i64) -> Result<Option<usize>, CommandError>
     match int_flag(inv, "limit")? {
         None => Ok(None),
         Some(n) => {
-            check_range(op, "InvalidParameterException", "limit", n, 1, max)?;
+            check_range(Validation::Logs, op, "limit", n, 1, max)?;
             Ok(Some(n as usize))
         }
     }
@@ -84,13 +77,7 @@ fn describe_log_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError
     let lim = limit(inv, op, 50)?;
     let token = inv.value("nextToken")?;
     if prefix.is_some() && pattern.is_some() {
-        // [I]
-        return Err(AwsError::new(
-            "InvalidParameterException",
-            op,
-            "LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.",
-        )
-        .into());
+        return Err(errors::group_prefix_and_pattern(op).into());
     }
     let groups: Vec<&LogGroup> = ctx
         .world
@@ -176,17 +163,18 @@ fn describe_log_streams(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandErro
         None | Some("LogStreamName") => false,
         Some("LastEventTime") => true,
         Some(o) => {
-            return Err(AwsError::new("InvalidParameterException", op, format!("1 validation error detected: Value '{o}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LastEventTime, LogStreamName]")).into())
+            return Err(errors::not_in_enum(
+                Validation::Logs,
+                op,
+                o,
+                "orderBy",
+                &["LastEventTime", "LogStreamName"],
+            )
+            .into())
         }
     };
     if by_time && prefix.is_some() {
-        // [C]
-        return Err(AwsError::new(
-            "InvalidParameterException",
-            op,
-            "Cannot order by LastEventTime with a logStreamNamePrefix.",
-        )
-        .into());
+        return Err(errors::order_by_time_with_prefix(op).into());
     }
     let g = group(ctx, &name, op)?;
     let mut streams: Vec<(&LogStream, Option<(&LogEvent, &LogEvent)>)> = g
@@ -264,7 +252,7 @@ fn get_log_events(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
         .streams
         .get(&sname)
         .filter(|s| s.created <= ctx.now)
-        .ok_or_else(|| not_found("ResourceNotFoundException", op, STREAM_MISSING))?;
+        .ok_or_else(|| errors::log_stream_not_found(op))?;
     let seed = [gname.as_str(), sname.as_str()];
     // startTime is inclusive, endTime exclusive [V].
     let evs: Vec<(usize, &LogEvent)> = visible(s, ctx.now)
@@ -279,9 +267,7 @@ fn get_log_events(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
                 .then(|| digits[38..].parse::<usize>().ok())
                 .flatten()
                 .filter(|p| *p <= total)
-                .ok_or_else(|| -> CommandError {
-                    AwsError::new("InvalidParameterException", op, BAD_TOKEN).into()
-                })?;
+                .ok_or_else(|| errors::next_token_invalid(op))?;
             match dir {
                 "f/" => {
                     let a = evs.partition_point(|(i, _)| *i < pos);
@@ -291,7 +277,7 @@ fn get_log_events(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
                     let b = evs.partition_point(|(i, _)| *i < pos);
                     (b.saturating_sub(lim), b, pos)
                 }
-                _ => return Err(AwsError::new("InvalidParameterException", op, BAD_TOKEN).into()),
+                _ => return Err(errors::next_token_invalid(op).into()),
             }
         }
         None if head => (0, lim.min(evs.len()), 0),
@@ -424,13 +410,7 @@ fn filter_events<'a>(
     op: &str,
 ) -> Result<Vec<Found<'a>>, CommandError> {
     if names.is_some() && prefix.is_some() {
-        // [I]
-        return Err(AwsError::new(
-            "InvalidParameterException",
-            op,
-            "You cannot specify both LogStreamNames and LogStreamNamePrefix.",
-        )
-        .into());
+        return Err(errors::stream_names_and_prefix(op).into());
     }
     let mut out: Vec<Found> = g
         .streams

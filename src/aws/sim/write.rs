@@ -2,11 +2,11 @@
 //! validation and error texts. Used by the scenario timeline and, later, by
 //! the player's `fix` commands.
 //!
-//! Error messages mirror the AWS APIs'; where no capture exists the text is
-//! marked [I] (inferred).
+//! Error texts are AWS's own, from the catalogue in [`crate::aws::errors`].
 
 use super::{ArgError, AwsError, CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, Flag, FlagKind, Op, WriteOp};
+use crate::aws::errors::{self, Validation};
 use crate::engine::{taskdef, Change};
 use crate::world::{
     parse_ip, short_name, Association, Cidr, EndpointKind, EniOwner, KeyValue, LogGroup,
@@ -713,36 +713,27 @@ fn route(cx: &mut Change, inv: &Input, op: RouteOp) -> Result<Value, CommandErro
             Some(match (nat, igw, vpce) {
                 (Some(n), None, None) => {
                     if !w.nat_gateways.contains_key(&n) {
-                        return Err(AwsError::new("InvalidNatGatewayID.NotFound", opname, format!("The natGateway ID '{n}' does not exist")).into());
+                        return Err(errors::route_nat_gateway_not_found(opname, &n).into());
                     }
                     RouteTarget::NatGateway(n)
                 }
                 (None, Some(g), None) => {
                     if !w.internet_gateways.contains_key(&g) {
-                        return Err(AwsError::new("InvalidGatewayID.NotFound", opname, format!("The gateway ID '{g}' does not exist")).into());
+                        return Err(errors::route_gateway_not_found(opname, &g).into());
                     }
                     RouteTarget::InternetGateway(g)
                 }
                 (None, None, Some(e)) => RouteTarget::GatewayEndpoint(e),
-                (None, None, None) => {
-                    return Err(AwsError::new("MissingParameter", opname, "The request must contain exactly one of gatewayId, natGatewayId, vpcEndpointId, networkInterfaceId, vpcPeeringConnectionId, transitGatewayId, localGatewayId, carrierGatewayId or coreNetworkArn").into())
-                }
-                _ => {
-                    return Err(AwsError::new("InvalidParameterCombination", opname, "More than one target specified").into())
-                }
+                (None, None, None) => return Err(errors::route_target_missing(opname).into()),
+                _ => return Err(errors::route_targets_several(opname).into()),
             })
         }
     };
     let cidr: Cidr = dest
         .parse()
-        .map_err(|_| AwsError::new("InvalidParameterValue", opname, format!("Value ({dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.")))?;
+        .map_err(|_| errors::route_destination_invalid(opname, &dest))?;
     let Some(table) = cx.world.route_tables.get_mut(&rtb) else {
-        return Err(AwsError::new(
-            "InvalidRouteTableID.NotFound",
-            opname,
-            format!("The routeTable ID '{rtb}' does not exist"),
-        )
-        .into());
+        return Err(errors::route_table_not_found(opname, &rtb).into());
     };
     let pos = table
         .routes
@@ -751,12 +742,7 @@ fn route(cx: &mut Change, inv: &Input, op: RouteOp) -> Result<Value, CommandErro
     match op {
         RouteOp::Create => {
             if pos.is_some() {
-                return Err(AwsError::new(
-                    "RouteAlreadyExists",
-                    opname,
-                    format!("The route identified by {cidr} already exists."),
-                )
-                .into());
+                return Err(errors::route_already_exists(opname, cidr).into());
             }
             table.routes.push(Route {
                 dest: RouteDest::Cidr(cidr),
@@ -767,7 +753,7 @@ fn route(cx: &mut Change, inv: &Input, op: RouteOp) -> Result<Value, CommandErro
         }
         RouteOp::Replace => {
             let Some(i) = pos else {
-                return Err(AwsError::new("InvalidRoute.NotFound", opname, format!("There is no route defined for '{cidr}' in the route table. Use CreateRoute instead.")).into());
+                return Err(errors::route_to_replace_not_found(opname, cidr).into());
             };
             table.routes[i] = Route {
                 dest: RouteDest::Cidr(cidr),
@@ -778,20 +764,10 @@ fn route(cx: &mut Change, inv: &Input, op: RouteOp) -> Result<Value, CommandErro
         }
         RouteOp::Delete => {
             let Some(i) = pos else {
-                return Err(AwsError::new(
-                    "InvalidRoute.NotFound",
-                    opname,
-                    format!("no route with destination-cidr-block {cidr} in route table {rtb}"),
-                )
-                .into());
+                return Err(errors::route_to_delete_not_found(opname, cidr, &rtb).into());
             };
             if table.routes[i].target == RouteTarget::Local {
-                return Err(AwsError::new(
-                    "InvalidParameterValue",
-                    opname,
-                    format!("cannot remove local route {cidr} in route table {rtb}"),
-                )
-                .into());
+                return Err(errors::local_route_undeletable(opname, cidr, &rtb).into());
             }
             table.routes.remove(i);
             Ok(json!({}))
@@ -803,20 +779,10 @@ fn delete_eni(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let id = inv.required("NetworkInterfaceId")?;
     let op = "DeleteNetworkInterface";
     let Some(eni) = cx.world.enis.get(&id) else {
-        return Err(AwsError::new(
-            "InvalidNetworkInterfaceID.NotFound",
-            op,
-            format!("The networkInterface ID '{id}' does not exist"),
-        )
-        .into());
+        return Err(errors::network_interface_not_found(op, &id).into());
     };
     if eni.status == "in-use" || !matches!(eni.owner, EniOwner::Other(_)) {
-        return Err(AwsError::new(
-            "InvalidParameterValue",
-            op,
-            format!("Network interface '{id}' is currently in use."),
-        )
-        .into());
+        return Err(errors::network_interface_in_use(op, &id).into());
     }
     cx.world.remove_eni(&id);
     Ok(json!({}))
@@ -827,10 +793,6 @@ fn delete_eni(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
 // security group rules. Each operation reads and checks everything first and
 // draws ids from the RNG only once nothing can fail, so a refused command
 // leaves the world (RNG included) as it was.
-
-fn aws(code: &str, op: &str, message: impl Into<String>) -> CommandError {
-    AwsError::new(code, op, message).into()
-}
 
 /// The one resource of a describe operation, so a created resource is shown
 /// exactly as `describe-...` will show it.
@@ -859,12 +821,7 @@ fn name_tag(specs: &[Value], resource: &str, op: &str) -> Result<Option<String>,
     for s in specs {
         let rt = s.get("ResourceType").and_then(Value::as_str).unwrap_or("");
         if rt != resource {
-            // [I]
-            return Err(aws(
-                "InvalidParameterValue",
-                op,
-                format!("'{rt}' is not a valid taggable resource type for this operation."),
-            ));
+            return Err(errors::tag_resource_type_invalid(op, rt).into());
         }
         let tags = s.get("Tags").and_then(Value::as_array);
         for t in tags.into_iter().flatten() {
@@ -902,42 +859,6 @@ fn zone_id(world: &World, az: &str) -> String {
     crate::world::az_id(&world.region, letter)
 }
 
-fn vpc_not_found(op: &str, id: &str) -> CommandError {
-    // [V] the EC2 text for a missing VPC.
-    aws(
-        "InvalidVpcID.NotFound",
-        op,
-        format!("The vpc ID '{id}' does not exist"),
-    )
-}
-
-fn subnet_not_found(op: &str, id: &str) -> CommandError {
-    // [V]
-    aws(
-        "InvalidSubnetID.NotFound",
-        op,
-        format!("The subnet ID '{id}' does not exist"),
-    )
-}
-
-fn route_table_not_found(op: &str, id: &str) -> CommandError {
-    // [V] as the route writes report it.
-    aws(
-        "InvalidRouteTableID.NotFound",
-        op,
-        format!("The routeTable ID '{id}' does not exist"),
-    )
-}
-
-fn group_not_found(op: &str, id: &str) -> CommandError {
-    // [V]
-    aws(
-        "InvalidGroup.NotFound",
-        op,
-        format!("The security group '{id}' does not exist"),
-    )
-}
-
 fn create_subnet(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "CreateSubnet";
     let vpc_id = inv.required("VpcId")?;
@@ -947,63 +868,34 @@ fn create_subnet(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let specs = tag_specs(inv)?;
     let w = &cx.world;
     let Some(vpc) = w.vpcs.get(&vpc_id) else {
-        return Err(vpc_not_found(op, &vpc_id));
+        return Err(errors::vpc_not_found(op, &vpc_id).into());
     };
     let name = name_tag(&specs, "subnet", op)?;
     let well_formed = block.split_once('/').is_some_and(|(ip, len)| {
         parse_ip(ip).is_some() && len.parse::<u8>().is_ok_and(|n| n <= 32)
     });
     if !well_formed {
-        // [I] as CreateRoute words a malformed block.
-        return Err(aws(
-            "InvalidParameterValue",
-            op,
-            format!("Value ({block}) for parameter cidrBlock is invalid. This is not a valid CIDR block."),
-        ));
+        return Err(errors::subnet_cidr_invalid(op, &block).into());
     }
-    // [V] "The CIDR '10.10.1.0/24' is invalid." (pulumi/pulumi-awsx#111): outside
-    // the VPC, outside /16../28, or host bits set.
-    let range = || {
-        aws(
-            "InvalidSubnet.Range",
-            op,
-            format!("The CIDR '{block}' is invalid."),
-        )
-    };
+    // Outside the VPC, outside /16../28, or host bits set.
+    let range = || errors::subnet_range_invalid(op, &block);
     let cidr: Cidr = block.parse().map_err(|_| range())?;
     if !(16..=28).contains(&cidr.prefix) || !vpc.cidr.covers(&cidr) {
-        return Err(range());
+        return Err(range().into());
     }
     let overlaps = w
         .subnets
         .values()
         .any(|s| s.vpc_id == vpc_id && (s.cidr.covers(&cidr) || cidr.covers(&s.cidr)));
     if overlaps {
-        // [V] (hashicorp/terraform#24317)
-        return Err(aws(
-            "InvalidSubnet.Conflict",
-            op,
-            format!("The CIDR '{block}' conflicts with another subnet"),
-        ));
+        return Err(errors::subnet_conflict(op, &block).into());
     }
     let zones = subnet_zones(w);
     let chosen = match (az, az_id) {
-        (Some(_), Some(_)) => {
-            // [I]
-            return Err(aws(
-                "InvalidParameterCombination",
-                op,
-                "Only one of availabilityZone or availabilityZoneId may be specified.",
-            ));
-        }
+        (Some(_), Some(_)) => return Err(errors::zone_and_zone_id(op).into()),
         (Some(a), None) => {
             if !zones.contains(&a) {
-                // [V] (kz8s/tack#67)
-                return Err(aws(
-                    "InvalidParameterValue",
-                    op,
-                    format!("Value ({a}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {}.", zones.join(", ")),
-                ));
+                return Err(errors::zone_invalid(op, &a, &zones).into());
             }
             Some(a)
         }
@@ -1011,12 +903,7 @@ fn create_subnet(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
             Some(z) => Some(z.clone()),
             None => {
                 let ids: Vec<String> = zones.iter().map(|z| zone_id(w, z)).collect();
-                // [I] in the words of the availabilityZone text.
-                return Err(aws(
-                    "InvalidParameterValue",
-                    op,
-                    format!("Value ({id}) for parameter availabilityZoneId is invalid. Subnets can currently only be created in the following availability zone ids: {}.", ids.join(", ")),
-                ));
+                return Err(errors::zone_id_invalid(op, &id, &ids).into());
             }
         },
         (None, None) => None,
@@ -1055,15 +942,10 @@ fn modify_subnet_attribute(cx: &mut Change, inv: &Input) -> Result<Value, Comman
     let id = inv.required("SubnetId")?;
     let public = inv.switch("MapPublicIpOnLaunch")?;
     let Some(subnet) = cx.world.subnets.get_mut(&id) else {
-        return Err(subnet_not_found(op, &id));
+        return Err(errors::subnet_not_found(op, &id).into());
     };
     let Some(public) = public else {
-        // [I]
-        return Err(aws(
-            "MissingParameter",
-            op,
-            "The request must contain the parameter mapPublicIpOnLaunch",
-        ));
+        return Err(errors::subnet_attribute_missing(op).into());
     };
     subnet.map_public_ip_on_launch = public;
     Ok(json!({}))
@@ -1079,33 +961,19 @@ fn find_association(world: &World, id: &str) -> Option<(String, usize)> {
     })
 }
 
-fn association_not_found(op: &str, id: &str) -> CommandError {
-    // [I] in the pattern of the other EC2 NotFound texts.
-    aws(
-        "InvalidAssociationID.NotFound",
-        op,
-        format!("The association ID '{id}' does not exist"),
-    )
-}
-
 fn associate_route_table(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let op = "AssociateRouteTable";
     let rtb = inv.required("RouteTableId")?;
     let subnet = inv.required("SubnetId")?;
     let w = &cx.world;
     let Some(table) = w.route_tables.get(&rtb) else {
-        return Err(route_table_not_found(op, &rtb));
+        return Err(errors::route_table_not_found(op, &rtb).into());
     };
     let Some(s) = w.subnets.get(&subnet) else {
-        return Err(subnet_not_found(op, &subnet));
+        return Err(errors::subnet_not_found(op, &subnet).into());
     };
     if s.vpc_id != table.vpc_id {
-        // [I]
-        return Err(aws(
-            "InvalidParameterValue",
-            op,
-            format!("route table {rtb} and subnet {subnet} belong to different networks"),
-        ));
+        return Err(errors::route_table_subnet_other_vpc(op, &rtb, &subnet).into());
     }
     let taken = w.route_tables.values().any(|t| {
         t.associations
@@ -1113,12 +981,7 @@ fn associate_route_table(cx: &mut Change, inv: &Input) -> Result<Value, CommandE
             .any(|a| a.subnet_id.as_deref() == Some(subnet.as_str()))
     });
     if taken {
-        // [V] (hashicorp/terraform-provider-aws#38960)
-        return Err(aws(
-            "Resource.AlreadyAssociated",
-            op,
-            format!("the specified association for route table {rtb} conflicts with an existing association"),
-        ));
+        return Err(errors::subnet_already_associated(op, &rtb).into());
     }
     let id = cx.world.rng.ec2_id("rtbassoc");
     if let Some(t) = cx.world.route_tables.get_mut(&rtb) {
@@ -1136,23 +999,18 @@ fn replace_association(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
     let rtb = inv.required("RouteTableId")?;
     let w = &cx.world;
     let Some((old, i)) = find_association(w, &assoc) else {
-        return Err(association_not_found(op, &assoc));
+        return Err(errors::association_not_found(op, &assoc).into());
     };
     let Some(table) = w.route_tables.get(&rtb) else {
-        return Err(route_table_not_found(op, &rtb));
+        return Err(errors::route_table_not_found(op, &rtb).into());
     };
     let old_vpc = w.route_tables.get(&old).map(|t| t.vpc_id.as_str());
     if old_vpc != Some(table.vpc_id.as_str()) {
-        // [I]
-        return Err(aws(
-            "InvalidParameterValue",
-            op,
-            format!("route table {rtb} and association {assoc} belong to different networks"),
-        ));
+        return Err(errors::route_table_association_other_vpc(op, &rtb, &assoc).into());
     }
     let id = cx.world.rng.ec2_id("rtbassoc");
     let Some(previous) = cx.world.route_tables.get_mut(&old) else {
-        return Err(association_not_found(op, &assoc));
+        return Err(errors::association_not_found(op, &assoc).into());
     };
     let a = previous.associations.remove(i);
     let main = a.subnet_id.is_none();
@@ -1174,18 +1032,13 @@ fn disassociate_route_table(cx: &mut Change, inv: &Input) -> Result<Value, Comma
     let op = "DisassociateRouteTable";
     let assoc = inv.required("AssociationId")?;
     let Some((rtb, i)) = find_association(cx.world, &assoc) else {
-        return Err(association_not_found(op, &assoc));
+        return Err(errors::association_not_found(op, &assoc).into());
     };
     let Some(t) = cx.world.route_tables.get_mut(&rtb) else {
-        return Err(association_not_found(op, &assoc));
+        return Err(errors::association_not_found(op, &assoc).into());
     };
     if t.associations[i].subnet_id.is_none() {
-        // [I]
-        return Err(aws(
-            "InvalidParameterValue",
-            op,
-            format!("cannot disassociate the main route table association {assoc}"),
-        ));
+        return Err(errors::main_association_undisassociable(op, &assoc).into());
     }
     t.associations.remove(i);
     Ok(json!({}))
@@ -1224,12 +1077,7 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
     let specs = tag_specs(inv)?;
     let w = &cx.world;
     let Some(vpc) = w.vpcs.get(&vpc_id) else {
-        // [I] the endpoint API's spelling (as in InvalidVpcEndpointId).
-        return Err(aws(
-            "InvalidVpcId.NotFound",
-            op,
-            format!("The Vpc Id '{vpc_id}' does not exist"),
-        ));
+        return Err(errors::endpoint_vpc_not_found(op, &vpc_id).into());
     };
     let known = service_name
         .strip_prefix(&format!("com.amazonaws.{}.", w.region))
@@ -1239,50 +1087,22 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
                 .find(|(n, _)| *n == s)
         });
     let Some(&(service, types)) = known else {
-        // [V] (terraform-aws-modules/terraform-aws-vpc#481)
-        return Err(aws(
-            "InvalidServiceName",
-            op,
-            format!("The Vpc Endpoint Service '{service_name}' does not exist"),
-        ));
+        return Err(errors::endpoint_service_not_found(op, &service_name).into());
     };
     if !types.contains(&kind.as_str()) {
-        // [V] (hashicorp/terraform#24478)
-        return Err(aws(
-            "InvalidParameter",
-            op,
-            format!(
-                "Endpoint type ({kind}) does not match available service types ([{}]).",
-                types.join(", ")
-            ),
-        ));
+        return Err(errors::endpoint_type_mismatch(op, &kind, types).into());
     }
     let name = name_tag(&specs, "vpc-endpoint", op)?;
     let region = w.region.clone();
     if kind == "Gateway" {
         if subnets.is_some() {
-            // [V] (nanlabs/terraform-aws-starter#18)
-            return Err(aws(
-                "InvalidParameter",
-                op,
-                "Subnet IDs are only supported for Interface and GatewayLoadBalancer type VPC Endpoints.",
-            ));
+            return Err(errors::gateway_endpoint_subnets(op).into());
         }
         if groups.is_some() {
-            // [I] in the words of the subnet text.
-            return Err(aws(
-                "InvalidParameter",
-                op,
-                "Security group IDs are only supported for Interface type VPC Endpoints.",
-            ));
+            return Err(errors::gateway_endpoint_groups(op).into());
         }
         if dns == Some(true) {
-            // [I]
-            return Err(aws(
-                "InvalidParameter",
-                op,
-                "Private DNS can only be enabled for Interface type VPC Endpoints.",
-            ));
+            return Err(errors::gateway_endpoint_private_dns(op).into());
         }
         let tables = unique(tables.unwrap_or_default());
         // Gateway endpoints of one service share its AWS-managed prefix list.
@@ -1293,32 +1113,17 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
             .and_then(|e| e.prefix_list.clone());
         for r in &tables {
             let Some(t) = w.route_tables.get(r) else {
-                // [I] the endpoint API's spelling.
-                return Err(aws(
-                    "InvalidRouteTableId.NotFound",
-                    op,
-                    format!("The routeTable ID '{r}' does not exist"),
-                ));
+                return Err(errors::endpoint_route_table_not_found(op, r).into());
             };
             if t.vpc_id != vpc_id {
-                // [I]
-                return Err(aws(
-                    "InvalidParameter",
-                    op,
-                    format!("Route table {r} does not belong to VPC {vpc_id}."),
-                ));
+                return Err(errors::endpoint_route_table_other_vpc(op, r, &vpc_id).into());
             }
             if let Some(pl) = &existing_pl {
                 if t.routes
                     .iter()
                     .any(|x| x.dest == RouteDest::PrefixList(pl.clone()))
                 {
-                    // [I]
-                    return Err(aws(
-                        "RouteAlreadyExists",
-                        op,
-                        format!("route table {r} already has a route with destination-prefix-list-id {pl}"),
-                    ));
+                    return Err(errors::endpoint_route_exists(op, r, pl).into());
                 }
             }
         }
@@ -1372,72 +1177,37 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
 
     // Interface endpoints: one interface in each subnet, private DNS on by default.
     if tables.is_some() {
-        // [V] (ansible-collections/amazon.aws#576)
-        return Err(aws(
-            "InvalidParameter",
-            op,
-            "Route table IDs are only supported for Gateway type VPC Endpoint.",
-        ));
+        return Err(errors::interface_endpoint_route_tables(op).into());
     }
     let subnets = unique(subnets.unwrap_or_default());
     if subnets.is_empty() {
-        // [I]
-        return Err(aws(
-            "InvalidParameter",
-            op,
-            "At least one subnet must be specified for an Interface type VPC Endpoint.",
-        ));
+        return Err(errors::interface_endpoint_no_subnets(op).into());
     }
     let mut zones: BTreeSet<&str> = BTreeSet::new();
     for s in &subnets {
         let Some(sub) = w.subnets.get(s) else {
-            // [I] the endpoint API's spelling (InvalidSubnetId.Malformed is [V]).
-            return Err(aws(
-                "InvalidSubnetId.NotFound",
-                op,
-                format!("The subnet ID '{s}' does not exist"),
-            ));
+            return Err(errors::endpoint_subnet_not_found(op, s).into());
         };
         if sub.vpc_id != vpc_id {
-            // [I]
-            return Err(aws(
-                "InvalidParameter",
-                op,
-                format!("The subnet {s} does not belong to VPC {vpc_id}."),
-            ));
+            return Err(errors::endpoint_subnet_other_vpc(op, s, &vpc_id).into());
         }
         if !zones.insert(sub.az.as_str()) {
-            // [V] (terraform-aws-modules/terraform-aws-vpc#583)
-            return Err(aws(
-                "DuplicateSubnetsInSameZone",
-                op,
-                format!("Found another VPC endpoint subnet in the availability zone of {s}. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service."),
-            ));
+            return Err(errors::endpoint_subnets_same_zone(op, s).into());
         }
         if w.available_ips(s) == 0 {
-            // [I] in the words of RunInstances.
-            return Err(aws(
-                "InsufficientFreeAddressesInSubnet",
-                op,
-                format!("There are not enough free addresses in subnet '{s}' to satisfy the requested number of instances."),
-            ));
+            return Err(errors::subnet_addresses_exhausted(op, s).into());
         }
     }
     // Without groups AWS uses the VPC's default group, which admits only its
     // own members; the world has no default group, and no groups admit the same.
     let groups = unique(groups.unwrap_or_default());
     if let Some(g) = groups.iter().find(|g| !w.security_groups.contains_key(*g)) {
-        return Err(group_not_found(op, g));
+        return Err(errors::group_not_found(op, g).into());
     }
     let private_dns = dns.unwrap_or(true);
     if private_dns {
         if !(vpc.dns_support && vpc.dns_hostnames) {
-            // [I]
-            return Err(aws(
-                "InvalidParameter",
-                op,
-                format!("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for {vpc_id}"),
-            ));
+            return Err(errors::private_dns_needs_vpc_dns(op, &vpc_id).into());
         }
         let conflict = w.vpc_endpoints.values().any(|e| {
             e.vpc_id == vpc_id
@@ -1446,15 +1216,8 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
                 && e.private_dns
         });
         if conflict {
-            // [V] (hashicorp/terraform-provider-aws#17535)
-            return Err(aws(
-                "InvalidParameter",
-                op,
-                format!(
-                    "private-dns-enabled cannot be set because there is already a conflicting DNS domain for {} in the VPC {vpc_id}",
-                    private_dns_domain(service, &region)
-                ),
-            ));
+            let domain = private_dns_domain(service, &region);
+            return Err(errors::private_dns_conflict(op, &domain, &vpc_id).into());
         }
     }
     let id = cx.world.rng.ec2_id("vpce");
@@ -1635,67 +1398,32 @@ fn permissions(list: &[Value], op: &str) -> Result<Vec<Permission>, CommandError
     let mut out = Vec::new();
     for p in list {
         let Some(raw) = str_member(p, "IpProtocol") else {
-            // [I]
-            return Err(aws(
-                "MissingParameter",
-                op,
-                "The request must contain the parameter ipPermissions.ipProtocol",
-            ));
+            return Err(errors::permission_protocol_missing(op).into());
         };
         let Some(protocol) = canonical_protocol(&raw) else {
-            // [I]
-            return Err(aws(
-                "InvalidParameterValue",
-                op,
-                format!("Invalid value '{raw}' for IP protocol. Unknown protocol."),
-            ));
+            return Err(errors::permission_protocol_unknown(op, &raw).into());
         };
         let from = int_member(p, "FromPort")?;
         let to = int_member(p, "ToPort")?;
         let (from, to) = match protocol.as_str() {
             "tcp" | "udp" => {
                 let (Some(f), Some(t)) = (from, to) else {
-                    // [V] (chef-boneyard/chef-provisioning-aws#183)
-                    return Err(aws(
-                        "InvalidParameterValue",
-                        op,
-                        "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.",
-                    ));
+                    return Err(errors::port_range_missing(op).into());
                 };
                 if let Some(bad) = [f, t].into_iter().find(|x| !(0..=65535).contains(x)) {
-                    // [V] (boto/boto3#336)
-                    return Err(aws(
-                        "InvalidPermission.Malformed",
-                        op,
-                        format!("TCP/UDP port ({bad}) out of range"),
-                    ));
+                    return Err(errors::port_out_of_range(op, bad).into());
                 }
                 if f > t {
-                    // [I]
-                    return Err(aws(
-                        "InvalidParameterValue",
-                        op,
-                        format!("Invalid value 'The from port ({f}) must not be greater than the to port ({t}).' for portRange."),
-                    ));
+                    return Err(errors::port_range_reversed(op, f, t).into());
                 }
                 (f as i32, t as i32)
             }
             "icmp" => {
                 let (Some(f), Some(t)) = (from, to) else {
-                    // [V] (martysweet/cfn-lint#6)
-                    return Err(aws(
-                        "InvalidParameterValue",
-                        op,
-                        "Invalid value 'Must specify both from and to ports with ICMP.' for portRange.",
-                    ));
+                    return Err(errors::icmp_range_missing(op).into());
                 };
                 if let Some(bad) = [f, t].into_iter().find(|x| !(-1..=255).contains(x)) {
-                    // [I]
-                    return Err(aws(
-                        "InvalidPermission.Malformed",
-                        op,
-                        format!("ICMP type or code ({bad}) out of range"),
-                    ));
+                    return Err(errors::icmp_out_of_range(op, bad).into());
                 }
                 (f as i32, t as i32)
             }
@@ -1720,21 +1448,10 @@ fn permissions(list: &[Value], op: &str) -> Result<Vec<Permission>, CommandError
             match (str_member(g, "GroupId"), str_member(g, "GroupName")) {
                 (Some(id), _) => peers.push((Peer::Group(id), desc)),
                 (None, Some(name)) => {
-                    // [I] groups of a non-default VPC are named by id.
-                    return Err(aws(
-                        "InvalidGroup.NotFound",
-                        op,
-                        format!("The security group '{name}' does not exist in default VPC 'none'"),
-                    ));
+                    // Groups of a non-default VPC are named by id.
+                    return Err(errors::group_name_not_in_default_vpc(op, &name).into());
                 }
-                (None, None) => {
-                    // [I]
-                    return Err(aws(
-                        "MissingParameter",
-                        op,
-                        "The request must contain the parameter groupId",
-                    ));
-                }
+                (None, None) => return Err(errors::group_pair_id_missing(op).into()),
             }
         }
         for l in items(p, "PrefixListIds") {
@@ -1742,12 +1459,7 @@ fn permissions(list: &[Value], op: &str) -> Result<Vec<Permission>, CommandError
             peers.push((Peer::PrefixList(id), str_member(l, "Description")));
         }
         if peers.is_empty() {
-            // [I]
-            return Err(aws(
-                "MissingParameter",
-                op,
-                "The request must contain the parameter ipRanges, userIdGroupPairs or prefixListIds",
-            ));
+            return Err(errors::permission_peer_missing(op).into());
         }
         for (peer, description) in peers {
             out.push(Permission {
@@ -1764,19 +1476,12 @@ fn permissions(list: &[Value], op: &str) -> Result<Vec<Permission>, CommandError
 
 /// A rule's CIDR: host bits are cleared, as EC2 canonicalizes them.
 fn sg_cidr(text: &str, op: &str) -> Result<Cidr, CommandError> {
-    // [V] "CIDR block ::/0 is malformed" (aws/aws-cli#2428).
-    let bad = || {
-        aws(
-            "InvalidParameterValue",
-            op,
-            format!("CIDR block {text} is malformed"),
-        )
-    };
+    let bad = || errors::cidr_malformed(op, text);
     let (ip, len) = text.split_once('/').ok_or_else(bad)?;
     let ip = parse_ip(ip).ok_or_else(bad)?;
     let prefix: u8 = len.parse().map_err(|_| bad())?;
     if prefix > 32 {
-        return Err(bad());
+        return Err(bad().into());
     }
     let mask = if prefix == 0 {
         0
@@ -1814,12 +1519,8 @@ fn sg_rules(
     let gid = match (group_id, group_name, dir) {
         (Some(id), _, _) => id,
         (None, Some(name), _) => {
-            // [V] (boto/boto3#1697): names select groups of the default VPC only.
-            return Err(aws(
-                "InvalidGroup.NotFound",
-                op,
-                format!("The security group '{name}' does not exist in default VPC 'none'"),
-            ));
+            // Names select groups of the default VPC only.
+            return Err(errors::group_name_not_in_default_vpc(op, &name).into());
         }
         (None, None, Direction::Egress) => {
             return Err(ArgError(
@@ -1827,26 +1528,14 @@ fn sg_rules(
             )
             .into())
         }
-        (None, None, Direction::Ingress) => {
-            // [I]
-            return Err(aws(
-                "MissingParameter",
-                op,
-                "The request must contain the parameter groupName or groupId",
-            ));
-        }
+        (None, None, Direction::Ingress) => return Err(errors::group_missing(op).into()),
     };
     let w = &cx.world;
     let Some(group) = w.security_groups.get(&gid) else {
-        return Err(group_not_found(op, &gid));
+        return Err(errors::group_not_found(op, &gid).into());
     };
     if list.is_empty() && rule_ids.is_none() {
-        // [I]
-        return Err(aws(
-            "MissingParameter",
-            op,
-            "Either 'ipPermissions' or 'securityGroupRuleIds' should be provided.",
-        ));
+        return Err(errors::permissions_missing(op).into());
     }
     let perms = permissions(&list, op)?;
     let known_lists: BTreeSet<&String> = w
@@ -1857,15 +1546,10 @@ fn sg_rules(
     for p in &perms {
         match &p.peer {
             Peer::Group(g) if !w.security_groups.contains_key(g) => {
-                return Err(group_not_found(op, g));
+                return Err(errors::group_not_found(op, g).into());
             }
             Peer::PrefixList(l) if !known_lists.contains(l) => {
-                // [I]
-                return Err(aws(
-                    "InvalidPrefixListId.NotFound",
-                    op,
-                    format!("The prefix list ID '{l}' does not exist"),
-                ));
+                return Err(errors::prefix_list_not_found(op, l).into());
             }
             _ => {}
         }
@@ -1881,20 +1565,10 @@ fn sg_rules(
                     q.protocol == p.protocol && q.from == p.from && q.to == p.to && q.peer == p.peer
                 });
                 if twice {
-                    // [V] (input-output-hk/bitte#24)
-                    return Err(aws(
-                        "InvalidParameterValue",
-                        op,
-                        "The same permission must not appear multiple times",
-                    ));
+                    return Err(errors::permission_repeated(op).into());
                 }
                 if rules.iter().any(|r| p.matches(r)) {
-                    // [V] (hashicorp/terraform#1874, lucidsoftware/cumulus#101)
-                    return Err(aws(
-                        "InvalidPermission.Duplicate",
-                        op,
-                        format!("the specified rule \"{}\" already exists", p.text()),
-                    ));
+                    return Err(errors::permission_duplicate(op, &p.text()).into());
                 }
             }
             let account = w.account.clone();
@@ -1959,23 +1633,13 @@ fn sg_rules(
             let mut kept = rules.clone();
             for id in rule_ids.unwrap_or_default() {
                 let Some(i) = kept.iter().position(|r| r.id == id) else {
-                    // [I]
-                    return Err(aws(
-                        "InvalidSecurityGroupRuleId.NotFound",
-                        op,
-                        format!("The security group rule ID '{id}' does not exist"),
-                    ));
+                    return Err(errors::security_group_rule_not_found(op, &id).into());
                 };
                 kept.remove(i);
             }
             for p in &perms {
                 let Some(i) = kept.iter().position(|r| p.matches(r)) else {
-                    // [V] (cloud-custodian/cloud-custodian#9656)
-                    return Err(aws(
-                        "InvalidPermission.NotFound",
-                        op,
-                        "The specified rule does not exist in this security group.",
-                    ));
+                    return Err(errors::permission_not_found(op).into());
                 };
                 let r = &mut kept[i];
                 match &p.peer {
@@ -2070,12 +1734,7 @@ pub fn register(
         .flatten()
     {
         if !arn.starts_with("arn:aws:iam::") || !arn.contains(":role/") {
-            // [I] ECS validates role ARNs syntactically at registration.
-            return Err(AwsError::new(
-                "ClientException",
-                "RegisterTaskDefinition",
-                format!("Role is not valid: {arn}"),
-            ));
+            return Err(errors::task_role_arn_invalid("RegisterTaskDefinition", arn));
         }
     }
     let rev = world.next_revision(&def.family);
@@ -2136,10 +1795,10 @@ fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let net = inv.structure("networkConfiguration")?;
     let cl = short_name(&cluster);
     if !cx.world.clusters.contains_key(&cl) {
-        return Err(AwsError::new("ClusterNotFoundException", op, "Cluster not found.").into());
+        return Err(errors::cluster_not_found(op).into());
     }
     if cx.world.service(&cl, &service).is_none() {
-        return Err(AwsError::new("ServiceNotFoundException", op, "Service not found.").into());
+        return Err(errors::service_not_found(op).into());
     }
     let desired: Option<u32> = match desired {
         None => None,
@@ -2152,19 +1811,8 @@ fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
         None => None,
         Some(key) => match cx.world.task_definition(&key) {
             Some(t) if t.status == "ACTIVE" => Some(t.arn.clone()),
-            Some(_) => {
-                return Err(
-                    AwsError::new("ClientException", op, "TaskDefinition is inactive").into(),
-                )
-            }
-            None => {
-                return Err(AwsError::new(
-                    "ClientException",
-                    op,
-                    "Unable to describe task definition.",
-                )
-                .into())
-            }
+            Some(_) => return Err(errors::task_definition_inactive(op).into()),
+            None => return Err(errors::task_definition_not_found(op).into()),
         },
     };
     let network = match net {
@@ -2174,7 +1822,7 @@ fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let svc = cx
         .world
         .service_mut(&cl, &service)
-        .ok_or_else(|| AwsError::new("ServiceNotFoundException", op, "Service not found."))?;
+        .ok_or_else(|| errors::service_not_found(op))?;
     let mut changed = force;
     if let Some(arn) = td_arn {
         changed |= svc.task_definition != arn;
@@ -2197,7 +1845,7 @@ fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let svc = cx
         .world
         .service(&cl, &service)
-        .ok_or_else(|| AwsError::new("ServiceNotFoundException", op, "Service not found."))?;
+        .ok_or_else(|| errors::service_not_found(op))?;
     Ok(
         json!({"service": {"serviceArn": arn, "serviceName": name, "taskDefinition": svc.task_definition, "desiredCount": svc.desired_count, "status": svc.status}}),
     )
@@ -2227,18 +1875,16 @@ pub fn network_config(
     let subnets = list("subnets");
     let sgs = list("securityGroups");
     if subnets.is_empty() {
-        return Err(
-            AwsError::new("InvalidParameterException", op, "subnets can not be empty.").into(),
-        );
+        return Err(errors::network_subnets_empty(op).into());
     }
     for s in &subnets {
         if !world.subnets.contains_key(s) {
-            return Err(AwsError::new("InvalidParameterException", op, format!("Error retrieving subnet information for [{s}]: The subnet ID '{s}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidSubnetID.NotFound)")).into());
+            return Err(errors::network_subnet_not_found(op, s).into());
         }
     }
     for g in &sgs {
         if !world.security_groups.contains_key(g) {
-            return Err(AwsError::new("InvalidParameterException", op, format!("Error retrieving security group information for [{g}]: The security group '{g}' does not exist (Service: AmazonEC2; Status Code: 400; Error Code: InvalidGroup.NotFound)")).into());
+            return Err(errors::network_group_not_found(op, g).into());
         }
     }
     let vpcs: std::collections::BTreeSet<&str> = subnets
@@ -2247,12 +1893,7 @@ pub fn network_config(
         .map(|s| s.vpc_id.as_str())
         .collect();
     if vpcs.len() > 1 {
-        return Err(AwsError::new(
-            "InvalidParameterException",
-            op,
-            "Subnets must all be in the same VPC.",
-        )
-        .into()); // [I]
+        return Err(errors::network_subnets_other_vpcs(op).into());
     }
     let public = match aws.get("assignPublicIp").and_then(|x| x.as_str()) {
         None | Some("DISABLED") => false,
@@ -2272,7 +1913,7 @@ fn stop_task(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
     let task = short_name(&inv.required("task")?);
     let reason = inv.value("reason")?;
     if !cx.world.clusters.contains_key(&cluster) {
-        return Err(AwsError::new("ClusterNotFoundException", op, "Cluster not found.").into());
+        return Err(errors::cluster_not_found(op).into());
     }
     if cx
         .world
@@ -2280,12 +1921,7 @@ fn stop_task(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
         .get(&task)
         .is_none_or(|t| t.cluster != cluster)
     {
-        return Err(AwsError::new(
-            "InvalidParameterException",
-            op,
-            "The referenced task was not found.",
-        )
-        .into());
+        return Err(errors::task_not_found(op).into());
     }
     let text = reason.unwrap_or_else(|| crate::engine::messages::STOPPED_BY_USER.to_string());
     cx.stop_task(&task, text);
@@ -2301,12 +1937,7 @@ fn stop_task(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
 fn role_name_checked(world: &World, inv: &Input, op: &str) -> Result<String, CommandError> {
     let name = inv.required("RoleName")?;
     if !world.roles.contains_key(&name) {
-        return Err(AwsError::new(
-            "NoSuchEntity",
-            op,
-            format!("The role with name {name} cannot be found."),
-        )
-        .into());
+        return Err(errors::role_not_found(op, &name).into());
     }
     Ok(name)
 }
@@ -2320,29 +1951,20 @@ fn attach_policy(cx: &mut Change, inv: &Input, attach: bool) -> Result<Value, Co
     let role = role_name_checked(cx.world, inv, op)?;
     let arn = inv.required("PolicyArn")?;
     if !cx.world.policies.contains_key(&arn) {
-        return Err(AwsError::new(
-            "NoSuchEntity",
-            op,
-            format!("Policy {arn} does not exist or is not attachable."),
-        )
-        .into());
+        return Err(errors::policy_not_attachable(op, &arn).into());
     }
-    let r = cx.world.roles.get_mut(&role).ok_or_else(|| {
-        AwsError::new(
-            "NoSuchEntity",
-            op,
-            format!("The role with name {role} cannot be found."),
-        )
-    })?;
+    let r = cx
+        .world
+        .roles
+        .get_mut(&role)
+        .ok_or_else(|| errors::role_not_found(op, &role))?;
     if attach {
         if !r.attached.contains(&arn) {
             r.attached.push(arn);
         }
     } else {
         let Some(i) = r.attached.iter().position(|a| *a == arn) else {
-            return Err(
-                AwsError::new("NoSuchEntity", op, format!("Policy {arn} was not found.")).into(),
-            );
+            return Err(errors::policy_not_found(op, &arn).into());
         };
         r.attached.remove(i);
     }
@@ -2351,9 +1973,7 @@ fn attach_policy(cx: &mut Change, inv: &Input, attach: bool) -> Result<Value, Co
 
 fn policy_document(text: &str, op: &str) -> Result<PolicyDocument, CommandError> {
     // The CLI sends the document as the string it was given; IAM parses it.
-    serde_json::from_str(text).map_err(|_| {
-        AwsError::new("MalformedPolicyDocument", op, "Syntax errors in policy.").into()
-    })
+    serde_json::from_str(text).map_err(|_| errors::policy_document_malformed(op).into())
 }
 
 fn put_role_policy(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
@@ -2378,12 +1998,7 @@ fn delete_role_policy(cx: &mut Change, inv: &Input) -> Result<Value, CommandErro
         .get_mut(&role)
         .and_then(|r| r.inline.remove(&name));
     if removed.is_none() {
-        return Err(AwsError::new(
-            "NoSuchEntity",
-            op,
-            format!("The role policy with name {name} cannot be found."),
-        )
-        .into());
+        return Err(errors::role_policy_not_found(op, &name).into());
     }
     Ok(json!({}))
 }
@@ -2402,11 +2017,7 @@ fn update_trust(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
 /// Creates a log group (the world-level part of CreateLogGroup).
 pub fn create_log_group(world: &mut World, name: &str, now: i64) -> Result<(), AwsError> {
     if world.log_groups.contains_key(name) {
-        return Err(AwsError::new(
-            "ResourceAlreadyExistsException",
-            "CreateLogGroup",
-            "The specified log group already exists",
-        ));
+        return Err(errors::log_group_exists("CreateLogGroup"));
     }
     let valid = !name.is_empty()
         && name.len() <= 512
@@ -2414,7 +2025,7 @@ pub fn create_log_group(world: &mut World, name: &str, now: i64) -> Result<(), A
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "_-/.#".contains(c));
     if !valid {
-        return Err(AwsError::new("InvalidParameterException", "CreateLogGroup", format!("1 validation error detected: Value '{name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+")));
+        return Err(errors::log_group_name_invalid("CreateLogGroup", name));
     }
     let arn = world.arn("logs", &format!("log-group:{name}:*"));
     world.log_groups.insert(
@@ -2436,12 +2047,7 @@ fn log_group(cx: &mut Change, inv: &Input, create: bool) -> Result<Value, Comman
         let now = cx.now;
         create_log_group(cx.world, &name, now)?;
     } else if cx.world.log_groups.remove(&name).is_none() {
-        return Err(AwsError::new(
-            "ResourceNotFoundException",
-            "DeleteLogGroup",
-            "The specified log group does not exist.",
-        )
-        .into());
+        return Err(errors::log_group_not_found("DeleteLogGroup").into());
     }
     Ok(json!({}))
 }
@@ -2458,15 +2064,10 @@ fn retention(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
         .parse()
         .map_err(|_| ArgError(format!("invalid literal for int() with base 10: '{days}'")))?;
     if !VALID.contains(&d) {
-        return Err(AwsError::new("InvalidParameterException", op, format!("1 validation error detected: Value '{d}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]")).into());
+        return Err(errors::not_in_enum(Validation::Logs, op, d, "retentionInDays", &VALID).into());
     }
     let Some(g) = cx.world.log_groups.get_mut(&name) else {
-        return Err(AwsError::new(
-            "ResourceNotFoundException",
-            op,
-            "The specified log group does not exist.",
-        )
-        .into());
+        return Err(errors::log_group_not_found(op).into());
     };
     g.retention_days = Some(d);
     Ok(json!({}))
