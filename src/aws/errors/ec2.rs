@@ -395,33 +395,6 @@ pub fn main_association_undisassociable(op: &str, association: &str) -> AwsError
 // ---------------------------------------------------------------------------
 // EC2: VPC endpoints
 
-/// [I] CreateVpcEndpoint with a VPC that does not exist: the endpoint API's spelling.
-pub fn endpoint_vpc_not_found(op: &str, id: &str) -> AwsError {
-    err(
-        "InvalidVpcId.NotFound",
-        op,
-        format!("The Vpc Id '{id}' does not exist"),
-    )
-}
-
-/// [I] CreateVpcEndpoint with a route table that does not exist: the endpoint API's spelling.
-pub fn endpoint_route_table_not_found(op: &str, id: &str) -> AwsError {
-    err(
-        "InvalidRouteTableId.NotFound",
-        op,
-        format!("The routeTable ID '{id}' does not exist"),
-    )
-}
-
-/// [I] CreateVpcEndpoint with a subnet that does not exist: the endpoint API's spelling.
-pub fn endpoint_subnet_not_found(op: &str, id: &str) -> AwsError {
-    err(
-        "InvalidSubnetId.NotFound",
-        op,
-        format!("The subnet ID '{id}' does not exist"),
-    )
-}
-
 /// [V] an endpoint service the region does not offer
 /// (terraform-aws-modules/terraform-aws-vpc#481).
 pub fn endpoint_service_not_found(op: &str, service_name: &str) -> AwsError {

@@ -1077,7 +1077,7 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
     let specs = tag_specs(inv)?;
     let w = &cx.world;
     let Some(vpc) = w.vpcs.get(&vpc_id) else {
-        return Err(errors::endpoint_vpc_not_found(op, &vpc_id).into());
+        return Err(errors::vpc_not_found(op, &vpc_id).into());
     };
     let known = service_name
         .strip_prefix(&format!("com.amazonaws.{}.", w.region))
@@ -1113,7 +1113,7 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
             .and_then(|e| e.prefix_list.clone());
         for r in &tables {
             let Some(t) = w.route_tables.get(r) else {
-                return Err(errors::endpoint_route_table_not_found(op, r).into());
+                return Err(errors::route_table_not_found(op, r).into());
             };
             if t.vpc_id != vpc_id {
                 return Err(errors::endpoint_route_table_other_vpc(op, r, &vpc_id).into());
@@ -1186,7 +1186,7 @@ fn create_vpc_endpoint(cx: &mut Change, inv: &Input) -> Result<Value, CommandErr
     let mut zones: BTreeSet<&str> = BTreeSet::new();
     for s in &subnets {
         let Some(sub) = w.subnets.get(s) else {
-            return Err(errors::endpoint_subnet_not_found(op, s).into());
+            return Err(errors::subnet_not_found(op, s).into());
         };
         if sub.vpc_id != vpc_id {
             return Err(errors::endpoint_subnet_other_vpc(op, s, &vpc_id).into());
@@ -2575,7 +2575,16 @@ mod tests {
         );
         assert_eq!(
             refused(&mut inst, "ec2 create-vpc-endpoint --vpc-id vpc-0123456789abcdef0 --service-name com.amazonaws.us-east-1.s3"),
-            aws_text("InvalidVpcId.NotFound", op, "The Vpc Id 'vpc-0123456789abcdef0' does not exist")
+            aws_text("InvalidVpcID.NotFound", op, "The vpc ID 'vpc-0123456789abcdef0' does not exist")
+        );
+        // Missing route tables and subnets read as every other EC2 operation has them.
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --service-name com.amazonaws.us-east-1.dynamodb --route-table-ids rtb-0123456789abcdef0")),
+            aws_text("InvalidRouteTableID.NotFound", op, "The routeTable ID 'rtb-0123456789abcdef0' does not exist")
+        );
+        assert_eq!(
+            refused(&mut inst, &format!("ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.logs --subnet-ids subnet-0123456789abcdef0")),
+            aws_text("InvalidSubnetID.NotFound", op, "The subnet ID 'subnet-0123456789abcdef0' does not exist")
         );
     }
 
