@@ -1,13 +1,14 @@
 //! AWS operations, independent of how they are typed or carried: the
 //! operation catalogue (every read and write, its members and help), the
 //! requests built from it, the [`Account`] that evaluates them, and AWS's
-//! error shapes. The simulator ([`sim`]) is the first account.
+//! error shapes and texts (the catalogue in [`errors`]). The simulator ([`sim`]) is the first account.
 //!
 //! Nothing here knows AWS CLI syntax (that is [`crate::awscli`]); a read
 //! request cannot reach a write: reads take the account by shared reference.
 
 pub mod account;
 pub mod catalogue;
+pub mod errors;
 pub mod input;
 pub mod sim;
 

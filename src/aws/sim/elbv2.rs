@@ -5,16 +5,11 @@
 //! the order of the botocore shapes.
 
 use super::misc::cli_time;
-use super::read::not_found;
-use super::{ArgError, AwsError, CommandError, Input};
+use super::{ArgError, CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
+use crate::aws::errors;
 use crate::world::{LoadBalancer, TargetGroup, World};
 use serde_json::{json, Map, Value};
-
-/// [C] DescribeTargetGroups with unknown ARNs.
-const TG_MISSING: &str = "One or more target groups not found";
-/// [I] by analogy with the target group text.
-const LB_MISSING: &str = "One or more load balancers not found";
 
 /// Route 53 hosted zone of Application Load Balancers, per region [V: ELB endpoints table].
 fn hosted_zone(region: &str) -> &'static str {
@@ -59,12 +54,6 @@ fn lb_json(w: &World, lb: &LoadBalancer) -> Value {
     })
 }
 
-/// Names the CLI could not find, as Java prints a list (`[a, b]`).
-fn bracketed(names: &[&String]) -> String {
-    let v: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
-    format!("[{}]", v.join(", "))
-}
-
 /// `elbv2 describe-load-balancers`.
 fn describe_load_balancers(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "DescribeLoadBalancers";
@@ -72,18 +61,12 @@ fn describe_load_balancers(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandE
     let names = inv.values("Names")?;
     let w = ctx.world;
     if arns.is_some() && names.is_some() {
-        // [I]
-        return Err(AwsError::new(
-            "ValidationError",
-            op,
-            "Load balancer names and load balancer ARNs cannot be specified at the same time",
-        )
-        .into());
+        return Err(errors::load_balancer_names_and_arns(op).into());
     }
     let lbs: Vec<&LoadBalancer> = match (&arns, &names) {
         (Some(arns), _) => {
             if arns.iter().any(|a| !w.load_balancers.contains_key(a)) {
-                return Err(not_found("LoadBalancerNotFound", op, LB_MISSING));
+                return Err(errors::load_balancers_not_found(op).into());
             }
             arns.iter().map(|a| &w.load_balancers[a]).collect()
         }
@@ -93,12 +76,7 @@ fn describe_load_balancers(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandE
                 .filter(|n| !w.load_balancers.values().any(|lb| &lb.name == *n))
                 .collect();
             if !missing.is_empty() {
-                // [C]
-                return Err(not_found(
-                    "LoadBalancerNotFound",
-                    op,
-                    format!("Load balancers '{}' not found", bracketed(&missing)),
-                ));
+                return Err(errors::load_balancer_names_not_found(op, &missing).into());
             }
             w.load_balancers
                 .values()
@@ -147,17 +125,11 @@ fn describe_target_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandEr
         .filter(|x| **x)
         .count();
     if given > 1 {
-        // [I]
-        return Err(AwsError::new(
-            "ValidationError",
-            op,
-            "Only one of target group ARNs, target group names, or a load balancer ARN can be specified",
-        )
-        .into());
+        return Err(errors::target_group_selectors(op).into());
     }
     let tgs: Vec<&TargetGroup> = if let Some(arns) = &arns {
         if arns.iter().any(|a| !w.target_groups.contains_key(a)) {
-            return Err(not_found("TargetGroupNotFound", op, TG_MISSING));
+            return Err(errors::target_groups_not_found(op).into());
         }
         arns.iter().map(|a| &w.target_groups[a]).collect()
     } else if let Some(names) = &names {
@@ -166,12 +138,7 @@ fn describe_target_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandEr
             .filter(|n| !w.target_groups.values().any(|t| &t.name == *n))
             .collect();
         if !missing.is_empty() {
-            // [I] worded like the load balancer names error [C].
-            return Err(not_found(
-                "TargetGroupNotFound",
-                op,
-                format!("Target groups '{}' not found", bracketed(&missing)),
-            ));
+            return Err(errors::target_group_names_not_found(op, &missing).into());
         }
         w.target_groups
             .values()
@@ -179,7 +146,7 @@ fn describe_target_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandEr
             .collect()
     } else if let Some(lb) = &lb {
         if !w.load_balancers.contains_key(lb) {
-            return Err(not_found("LoadBalancerNotFound", op, LB_MISSING));
+            return Err(errors::load_balancers_not_found(op).into());
         }
         w.target_groups
             .values()
@@ -218,7 +185,7 @@ fn describe_target_health(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandEr
         }
     };
     let Some(tg) = ctx.world.target_groups.get(&arn) else {
-        return Err(not_found("TargetGroupNotFound", op, TG_MISSING));
+        return Err(errors::target_groups_not_found(op).into());
     };
     let hc_port = |port: u16| {
         if tg.health_check.port == "traffic-port" {

@@ -7,32 +7,25 @@
 //! URL-encoded policy documents into JSON objects.
 
 use super::misc::cli_time_secs;
-use super::read::not_found;
-use super::{AwsError, CommandError, Input};
+use super::{CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
+use crate::aws::errors::{self, Validation};
 use crate::world::{evaluate, Decision, ManagedPolicy, PolicyDocument, Role, Statements, World};
 use serde_json::{json, Map, Value};
 
 fn role<'a>(w: &'a World, name: &str, op: &str) -> Result<&'a Role, CommandError> {
-    // [C] NoSuchEntity, as the CLI shows IAM's error code.
-    w.roles.get(name).ok_or_else(|| {
-        not_found(
-            "NoSuchEntity",
-            op,
-            format!("The role with name {name} cannot be found."),
-        )
-    })
+    w.roles
+        .get(name)
+        .ok_or_else(|| errors::role_not_found(op, name).into())
 }
 
 fn policy<'a>(w: &'a World, arn: &str, op: &str) -> Result<&'a ManagedPolicy, CommandError> {
     if !arn.starts_with("arn:aws:iam::") || !arn.contains(":policy/") {
-        // [I]
-        return Err(AwsError::new("InvalidInput", op, format!("ARN {arn} is not valid.")).into());
+        return Err(errors::policy_arn_invalid(op, arn).into());
     }
-    // [C]
     w.policies
         .get(arn)
-        .ok_or_else(|| not_found("NoSuchEntity", op, format!("Policy {arn} was not found.")))
+        .ok_or_else(|| errors::policy_not_found(op, arn).into())
 }
 
 fn doc_json(d: &PolicyDocument) -> Value {
@@ -176,12 +169,7 @@ fn get_role_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let pname = inv.required("PolicyName")?;
     let r = role(ctx.world, &name, op)?;
     let Some(doc) = r.inline.get(&pname) else {
-        // [C]
-        return Err(not_found(
-            "NoSuchEntity",
-            op,
-            format!("The role policy with name {pname} cannot be found."),
-        ));
+        return Err(errors::role_policy_not_found(op, &pname).into());
     };
     Ok(json!({
         "RoleName": r.name,
@@ -204,12 +192,7 @@ fn get_policy_version(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError>
     let version = inv.required("VersionId")?;
     let p = policy(ctx.world, &arn, op)?;
     if version != p.version {
-        // [I]
-        return Err(not_found(
-            "NoSuchEntity",
-            op,
-            format!("Policy {arn} version {version} does not exist or is not attachable."),
-        ));
+        return Err(errors::policy_version_not_found(op, &arn, &version).into());
     }
     Ok(json!({
         "PolicyVersion": {
@@ -228,7 +211,14 @@ fn list_policies(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let only_attached = inv.switch("OnlyAttached")?.unwrap_or(false);
     let prefix = inv.value("PathPrefix")?;
     if !["All", "AWS", "Local"].contains(&scope.as_str()) {
-        return Err(AwsError::new("ValidationError", op, format!("1 validation error detected: Value '{scope}' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")).into());
+        return Err(errors::not_in_enum(
+            Validation::Iam,
+            op,
+            &scope,
+            "scope",
+            &["All", "AWS", "Local"],
+        )
+        .into());
     }
     let w = ctx.world;
     let mut list: Vec<&ManagedPolicy> = w
@@ -376,32 +366,13 @@ fn simulate_principal_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comman
     let r = match w.role_by_arn(&arn) {
         Some(r) => r,
         None if arn.contains(":role/") => {
-            // [C] as GetRole words it (also for a role of another account).
-            return Err(not_found(
-                "NoSuchEntity",
-                op,
-                format!("The role with name {name} cannot be found."),
-            ));
+            return Err(errors::role_not_found(op, name).into());
         }
         None if arn.contains(":user/") => {
-            // [I] the account has no IAM users.
-            return Err(not_found(
-                "NoSuchEntity",
-                op,
-                format!("The user with name {name} cannot be found."),
-            ));
+            return Err(errors::user_not_found(op, name).into());
         }
         None => {
-            // [I]
-            return Err(AwsError::new(
-                "InvalidInput",
-                op,
-                format!(
-                    "Invalid ARN: {arn}. Pass the ARN of a role, such as {}.",
-                    w.role_arn("<name>")
-                ),
-            )
-            .into());
+            return Err(errors::principal_arn_invalid(op, &arn, &w.role_arn("<name>")).into());
         }
     };
     let explicit = resources.is_some();

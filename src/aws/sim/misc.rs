@@ -5,9 +5,10 @@
 //!
 //! Nothing here reveals a secret or parameter value: only metadata.
 
-use super::read::{not_found, timestamp};
-use super::{ArgError, AwsError, CommandError, Input};
+use super::read::timestamp;
+use super::{ArgError, CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
+use crate::aws::errors::{self, Validation};
 use crate::time::{Millis, MINUTE};
 use crate::world::{Image, Task, World};
 use serde_json::{json, Map, Value};
@@ -55,18 +56,18 @@ pub(super) fn int_flag(inv: &Input, name: &str) -> Result<Option<i64>, ArgError>
 
 /// A range check worded as AWS's request validation words it.
 pub(super) fn check_range(
+    service: Validation,
     op: &str,
-    code: &str,
     field: &str,
     v: i64,
     lo: i64,
     hi: i64,
 ) -> Result<(), CommandError> {
     if v < lo {
-        return Err(AwsError::new(code, op, format!("1 validation error detected: Value '{v}' at '{field}' failed to satisfy constraint: Member must have value greater than or equal to {lo}")).into());
+        return Err(errors::below_minimum(service, op, field, v, lo).into());
     }
     if v > hi {
-        return Err(AwsError::new(code, op, format!("1 validation error detected: Value '{v}' at '{field}' failed to satisfy constraint: Member must have value less than or equal to {hi}")).into());
+        return Err(errors::above_maximum(service, op, field, v, hi).into());
     }
     Ok(())
 }
@@ -124,16 +125,9 @@ fn describe_repositories(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandErr
     Ok(json!({ "repositories": list }))
 }
 
-/// RepositoryNotFoundException [C].
+/// RepositoryNotFoundException, naming the account's registry.
 fn repo_missing(w: &World, name: &str, op: &str) -> CommandError {
-    not_found(
-        "RepositoryNotFoundException",
-        op,
-        format!(
-            "The repository with name '{name}' does not exist in the registry with id '{}'",
-            w.account
-        ),
-    )
+    errors::repository_not_found(op, name, &w.account).into()
 }
 
 /// Media types ECR reports for an image manifest.
@@ -162,8 +156,14 @@ fn describe_images(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
         .unwrap_or("ANY")
         .to_string();
     if !["TAGGED", "UNTAGGED", "ANY"].contains(&tag_status.as_str()) {
-        // [I] the enum validation text.
-        return Err(AwsError::new("InvalidParameterException", op, format!("1 validation error detected: Value '{tag_status}' at 'filter.tagStatus' failed to satisfy constraint: Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]")).into());
+        return Err(errors::not_in_enum(
+            Validation::Ecr,
+            op,
+            &tag_status,
+            "filter.tagStatus",
+            &["TAGGED", "UNTAGGED", "ANY"],
+        )
+        .into());
     }
     let mut images: Vec<&Image> = Vec::new();
     if ids.is_empty() {
@@ -193,18 +193,9 @@ fn describe_images(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
                     }
                 }
                 None => {
-                    // [C] the brace form with 'null' for the part not given.
-                    return Err(not_found(
-                        "ImageNotFoundException",
-                        op,
-                        format!(
-                            "The image with imageId {{imageDigest:'{}', imageTag:'{}'}} does not exist within the repository with name '{}' in the registry with id '{}'",
-                            digest.unwrap_or("null"),
-                            tag.unwrap_or("null"),
-                            repo.name,
-                            w.account
-                        ),
-                    ));
+                    return Err(
+                        errors::image_not_found(op, digest, tag, &repo.name, &w.account).into(),
+                    );
                 }
             }
         }
@@ -272,12 +263,7 @@ fn describe_secret(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
         })
     });
     let Some(s) = s else {
-        // [C]
-        return Err(not_found(
-            "ResourceNotFoundException",
-            "DescribeSecret",
-            "Secrets Manager can't find the specified secret.",
-        ));
+        return Err(errors::secret_not_found("DescribeSecret").into());
     };
     let h = stable_hash(&[&s.arn, "version"]);
     let h2 = stable_hash(&[&s.arn, "version", "2"]);
@@ -323,16 +309,10 @@ fn describe_parameters(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError
     let filters = structures(inv, "Filters")?;
     let max = int_flag(inv, "MaxResults")?;
     if !pfilters.is_empty() && !filters.is_empty() {
-        // [I]
-        return Err(AwsError::new(
-            "ValidationException",
-            op,
-            "You can use either Filters or ParameterFilters in a single request.",
-        )
-        .into());
+        return Err(errors::parameter_filters_and_filters(op).into());
     }
     if let Some(m) = max {
-        check_range(op, "ValidationException", "maxResults", m, 1, 50)?;
+        check_range(Validation::Ssm, op, "maxResults", m, 1, 50)?;
     }
     // (key, option, values)
     let mut conds: Vec<(String, String, Vec<String>)> = Vec::new();
@@ -348,8 +328,7 @@ fn describe_parameters(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError
             .to_string();
         let valid = ["Path", "Name", "Type", "KeyId", "Tier", "Label", "DataType"];
         if !valid.contains(&key.as_str()) && !key.starts_with("tag:") {
-            // [I]
-            return Err(AwsError::new("InvalidFilterKey", op, format!("The following filter key is not valid: {key}. Valid filter keys include: [Path, Name, Type, KeyId, Tier, Label, DataType].")).into());
+            return Err(errors::parameter_filter_key_invalid(op, &key, &valid).into());
         }
         let default = if key == "Path" { "OneLevel" } else { "Equals" };
         let option = f
@@ -364,16 +343,7 @@ fn describe_parameters(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError
             _ => &["Equals"],
         };
         if !allowed.contains(&option.as_str()) {
-            // [I]
-            return Err(AwsError::new(
-                "InvalidFilterOption",
-                op,
-                format!(
-                    "The following filter option is not valid: {option}. Valid options include: [{}].",
-                    allowed.join(", ")
-                ),
-            )
-            .into());
+            return Err(errors::parameter_filter_option_invalid(op, &option, allowed).into());
         }
         conds.push((key, option, string_list(f.get("Values"))));
     }
@@ -384,8 +354,14 @@ fn describe_parameters(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError
             .unwrap_or("")
             .to_string();
         if !["Name", "Type", "KeyId"].contains(&key.as_str()) {
-            // [I]
-            return Err(AwsError::new("ValidationException", op, format!("1 validation error detected: Value '{key}' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [Name, Type, KeyId]")).into());
+            return Err(errors::not_in_enum(
+                Validation::Ssm,
+                op,
+                &key,
+                "filters.1.member.key",
+                &["Name", "Type", "KeyId"],
+            )
+            .into());
         }
         conds.push((key, "Equals".into(), string_list(f.get("Values"))));
     }
@@ -461,41 +437,26 @@ fn get_metric_statistics(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandErr
             "invalid literal for int() with base 10: '{period}'"
         ))
     })?;
-    let bad_value =
-        |m: String| -> CommandError { AwsError::new("InvalidParameterValue", op, m).into() };
-    let bad_combo =
-        |m: String| -> CommandError { AwsError::new("InvalidParameterCombination", op, m).into() };
     if stats.is_empty() {
-        // [I]
-        return Err(bad_combo(
-            "Must specify either Statistics or ExtendedStatistics.".into(),
-        ));
+        return Err(errors::statistics_missing(op).into());
     }
     for (i, s) in stats.iter().enumerate() {
         if !STATISTICS.contains(&s.as_str()) {
-            // [I]
-            return Err(bad_value(format!("The parameter Statistics.member.{} must be a value in the set [ Maximum, Minimum, Average, SampleCount, Sum ].", i + 1)));
+            return Err(errors::statistic_invalid(op, i + 1).into());
         }
     }
     if period <= 0 || period % 60 != 0 {
-        // [I] standard-resolution metrics take multiples of 60 seconds.
-        return Err(bad_value(
-            "The parameter Period must be a multiple of 60.".into(),
-        ));
+        return Err(errors::period_invalid(op).into());
     }
     if start >= end {
-        // [I]
-        return Err(bad_value(
-            "The parameter StartTime must be less than the parameter EndTime.".into(),
-        ));
+        return Err(errors::start_not_before_end(op).into());
     }
     let period_ms = period * 1000;
     // Start times within 15 days are rounded down to the minute [V: API reference].
     let first = start - start.rem_euclid(MINUTE);
     let buckets = (end - first + period_ms - 1) / period_ms;
     if buckets > 1440 {
-        // [C]
-        return Err(bad_combo(format!("You have requested up to {} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", thousands(buckets))));
+        return Err(errors::too_many_datapoints(op, buckets).into());
     }
     let mut dmap: Vec<(String, String)> = Vec::new();
     for d in &dims {
@@ -583,18 +544,6 @@ fn get_metric_statistics(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandErr
     }
     // CloudWatch returns datapoints in no particular order; the game sorts them by time.
     Ok(json!({ "Label": label, "Datapoints": points }))
-}
-
-fn thousands(n: i64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A task's utilization (percent) for the minute starting at `m`, if it ran in it.

@@ -1,7 +1,7 @@
-//! Helpers shared by the simulator's read operations (filters, timestamps,
-//! not-found errors) and the `sts` operations.
+//! Helpers shared by the simulator's read operations (filters, timestamps)
+//! and the `sts` operations.
 
-use super::{ArgError, AwsError, CommandError, Input};
+use super::{ArgError, CommandError, Input};
 use crate::aws::catalogue::{Op, ReadCtx, ReadOp};
 use crate::time::Millis;
 use serde_json::{json, Value};
@@ -26,11 +26,6 @@ pub const STS: &[ReadOp] = &[Op {
     positional: None,
     run: get_caller_identity,
 }];
-
-/// A resource-not-found style error helper for operations.
-pub fn not_found(code: &str, op: &str, message: impl Into<String>) -> CommandError {
-    AwsError::new(code, op, message).into()
-}
 
 /// The `Filters` member (`--filters Name=a,Values=x,y Name=b,Values=z`) as pairs.
 pub fn filters(inv: &Input, member: &str) -> Result<Vec<(String, Vec<String>)>, CommandError> {

@@ -1,0 +1,144 @@
+//! ECR, Secrets Manager, Systems Manager and CloudWatch (the services
+//! `sim::misc` answers for).
+
+use super::{bracketed, err};
+use crate::aws::AwsError;
+
+// ---------------------------------------------------------------------------
+// ECR
+
+/// [C] a repository that does not exist.
+pub fn repository_not_found(op: &str, name: &str, registry: &str) -> AwsError {
+    err(
+        "RepositoryNotFoundException",
+        op,
+        format!(
+            "The repository with name '{name}' does not exist in the registry with id '{registry}'"
+        ),
+    )
+}
+
+/// [C] an image that does not exist: the brace form with 'null' for the part not given.
+pub fn image_not_found(
+    op: &str,
+    digest: Option<&str>,
+    tag: Option<&str>,
+    repository: &str,
+    registry: &str,
+) -> AwsError {
+    err(
+        "ImageNotFoundException",
+        op,
+        format!(
+            "The image with imageId {{imageDigest:'{}', imageTag:'{}'}} does not exist within the repository with name '{repository}' in the registry with id '{registry}'",
+            digest.unwrap_or("null"),
+            tag.unwrap_or("null"),
+        ),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Secrets Manager and Systems Manager
+
+/// [C] a secret that does not exist.
+pub fn secret_not_found(op: &str) -> AwsError {
+    err(
+        "ResourceNotFoundException",
+        op,
+        "Secrets Manager can't find the specified secret.",
+    )
+}
+
+/// [I] parameter filters and filters at once.
+pub fn parameter_filters_and_filters(op: &str) -> AwsError {
+    err(
+        "ValidationException",
+        op,
+        "You can use either Filters or ParameterFilters in a single request.",
+    )
+}
+
+/// [I] a parameter filter key DescribeParameters does not know.
+pub fn parameter_filter_key_invalid(op: &str, key: &str, valid: &[&str]) -> AwsError {
+    err(
+        "InvalidFilterKey",
+        op,
+        format!(
+            "The following filter key is not valid: {key}. Valid filter keys include: {}.",
+            bracketed(valid)
+        ),
+    )
+}
+
+/// [I] a parameter filter option the key does not take.
+pub fn parameter_filter_option_invalid(op: &str, option: &str, valid: &[&str]) -> AwsError {
+    err(
+        "InvalidFilterOption",
+        op,
+        format!(
+            "The following filter option is not valid: {option}. Valid options include: {}.",
+            bracketed(valid)
+        ),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// CloudWatch
+
+/// [I] GetMetricStatistics without statistics.
+pub fn statistics_missing(op: &str) -> AwsError {
+    err(
+        "InvalidParameterCombination",
+        op,
+        "Must specify either Statistics or ExtendedStatistics.",
+    )
+}
+
+/// [I] a statistic GetMetricStatistics does not know; `position` counts from 1.
+pub fn statistic_invalid(op: &str, position: usize) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        format!("The parameter Statistics.member.{position} must be a value in the set [ Maximum, Minimum, Average, SampleCount, Sum ]."),
+    )
+}
+
+/// [I] standard-resolution metrics take periods of multiples of 60 seconds.
+pub fn period_invalid(op: &str) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        "The parameter Period must be a multiple of 60.",
+    )
+}
+
+/// [I] a start time not before the end time.
+pub fn start_not_before_end(op: &str) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        "The parameter StartTime must be less than the parameter EndTime.",
+    )
+}
+
+/// `1,440`: a number with thousands separators.
+fn thousands(n: i64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// [C] more than 1,440 datapoints asked for.
+pub fn too_many_datapoints(op: &str, requested: i64) -> AwsError {
+    err(
+        "InvalidParameterCombination",
+        op,
+        format!("You have requested up to {} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", thousands(requested)),
+    )
+}

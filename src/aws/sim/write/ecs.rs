@@ -1,0 +1,296 @@
+//! ECS writes: RegisterTaskDefinition, UpdateService, StopTask, and the
+//! pieces the scenario builder shares (registering a task definition, reading
+//! a network configuration).
+
+use super::super::{ArgError, AwsError, CommandError, Input};
+use crate::aws::errors;
+use crate::engine::{taskdef, Change};
+use crate::world::{short_name, KeyValue, TaskDefinition, TaskDefinitionInput, World};
+use serde_json::{json, Value};
+
+/// Reads shorthand's untyped scalars by the model's types: `"30"` as 30 for the
+/// integer members of task definitions, `"true"` as true for the boolean ones.
+/// The task's own `cpu` and `memory` stay strings, as the API has them.
+fn coerce_scalars(v: Value) -> Value {
+    const INTS: &[&str] = &[
+        "sizeInGiB",
+        "containerPort",
+        "hostPort",
+        "cpu",
+        "memory",
+        "memoryReservation",
+        "interval",
+        "timeout",
+        "retries",
+        "startPeriod",
+        "stopTimeout",
+    ];
+    const BOOLS: &[&str] = &["essential", "readonlyRootFilesystem"];
+    fn inner(v: Value, key: Option<&str>) -> Value {
+        match v {
+            Value::String(s) => match key {
+                Some(k) if INTS.contains(&k) => s
+                    .parse::<i64>()
+                    .map(|n| json!(n))
+                    .unwrap_or(Value::String(s)),
+                Some(k) if BOOLS.contains(&k) && (s == "true" || s == "false") => {
+                    json!(s == "true")
+                }
+                _ => Value::String(s),
+            },
+            Value::Array(a) => Value::Array(a.into_iter().map(|x| inner(x, key)).collect()),
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .map(|(k, x)| {
+                        let y = inner(x, Some(&k));
+                        (k, y)
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    match v {
+        // Top level: only the nested members are converted.
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, x)| {
+                    let y = if k == "cpu" || k == "memory" {
+                        x
+                    } else {
+                        inner(x, None)
+                    };
+                    (k, y)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Registers a checked task definition as the next revision of its family.
+pub fn register(
+    world: &mut World,
+    def: TaskDefinitionInput,
+    now: i64,
+) -> Result<TaskDefinition, AwsError> {
+    let def = taskdef::check(def)?;
+    for arn in [&def.execution_role_arn, &def.task_role_arn]
+        .into_iter()
+        .flatten()
+    {
+        if !arn.starts_with("arn:aws:iam::") || !arn.contains(":role/") {
+            return Err(errors::task_role_arn_invalid("RegisterTaskDefinition", arn));
+        }
+    }
+    let rev = world.next_revision(&def.family);
+    let arn = world.arn("ecs", &format!("task-definition/{}:{rev}", def.family));
+    let td = TaskDefinition {
+        arn,
+        revision: rev,
+        status: "ACTIVE".into(),
+        registered_at: now,
+        def,
+    };
+    world.task_definitions.insert(
+        (td.def.family.clone(), rev),
+        std::sync::Arc::new(td.clone()),
+    );
+    world
+        .names
+        .insert(format!("td:{}", td.def.family), td.arn.clone());
+    Ok(td)
+}
+
+pub(super) fn register_task_definition(
+    cx: &mut Change,
+    inv: &Input,
+) -> Result<Value, CommandError> {
+    let op = "RegisterTaskDefinition";
+    let input = Value::Object(inv.members().clone());
+    // DescribeTaskDefinition output pasted back in carries read-only fields; the CLI rejects them too.
+    // Shorthand values arrive as strings; the CLI converts them by the model's
+    // types (`sizeInGiB=30`). Try as given, then with numbers and booleans read.
+    let def: TaskDefinitionInput = serde_json::from_value(input.clone())
+        .or_else(|e| serde_json::from_value(coerce_scalars(input.clone())).map_err(|_| e))
+        .map_err(|e| {
+            ArgError(format!(
+                "Parameter validation failed:\n{}",
+                e.to_string().replace(" at line 1 column", " (column")
+            ))
+        })?;
+    if def.family.is_empty() {
+        return Err(
+            ArgError("aws: error: the following arguments are required: --family".into()).into(),
+        );
+    }
+    let now = cx.now;
+    let td = register(cx.world, def, now).map_err(|mut e| {
+        e.operation = op.into();
+        e
+    })?;
+    Ok(
+        json!({"taskDefinition": {"taskDefinitionArn": td.arn, "family": td.def.family, "revision": td.revision, "status": td.status}}),
+    )
+}
+
+pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
+    let op = "UpdateService";
+    let cluster = inv.value("cluster")?.unwrap_or_else(|| "default".into());
+    let service = inv.required("service")?;
+    let td = inv.value("taskDefinition")?;
+    let desired = inv.value("desiredCount")?;
+    let force = inv.switch("forceNewDeployment")?.unwrap_or(false);
+    let net = inv.structure("networkConfiguration")?;
+    let cl = short_name(&cluster);
+    if !cx.world.clusters.contains_key(&cl) {
+        return Err(errors::cluster_not_found(op).into());
+    }
+    if cx.world.service(&cl, &service).is_none() {
+        return Err(errors::service_not_found(op).into());
+    }
+    let desired: Option<u32> = match desired {
+        None => None,
+        Some(d) => Some(
+            d.parse()
+                .map_err(|_| ArgError(format!("invalid literal for int() with base 10: '{d}'")))?,
+        ),
+    };
+    let td_arn = match td {
+        None => None,
+        Some(key) => match cx.world.task_definition(&key) {
+            Some(t) if t.status == "ACTIVE" => Some(t.arn.clone()),
+            Some(_) => return Err(errors::task_definition_inactive(op).into()),
+            None => return Err(errors::task_definition_not_found(op).into()),
+        },
+    };
+    let network = match net {
+        None => None,
+        Some(v) => Some(network_config(cx.world, &v, op)?),
+    };
+    let svc = cx
+        .world
+        .service_mut(&cl, &service)
+        .ok_or_else(|| errors::service_not_found(op))?;
+    let mut changed = force;
+    if let Some(arn) = td_arn {
+        changed |= svc.task_definition != arn;
+        svc.task_definition = arn;
+    }
+    if let Some(n) = network {
+        changed |= svc.network != n;
+        svc.network = n;
+    }
+    if let Some(d) = desired {
+        svc.desired_count = d;
+        if let Some(p) = svc.deployments.first_mut() {
+            p.desired_count = d;
+        }
+    }
+    let (name, arn) = (svc.name.clone(), svc.arn.clone());
+    if changed {
+        cx.new_deployment(&cl, &service);
+    }
+    let svc = cx
+        .world
+        .service(&cl, &service)
+        .ok_or_else(|| errors::service_not_found(op))?;
+    Ok(
+        json!({"service": {"serviceArn": arn, "serviceName": name, "taskDefinition": svc.task_definition, "desiredCount": svc.desired_count, "status": svc.status}}),
+    )
+}
+
+/// Reads an `awsvpcConfiguration` structure, checking the ids exist.
+pub fn network_config(
+    world: &World,
+    v: &Value,
+    op: &str,
+) -> Result<crate::world::NetworkConfig, CommandError> {
+    let aws = v.get("awsvpcConfiguration").ok_or_else(|| {
+        ArgError(
+            "Error parsing parameter '--network-configuration': missing awsvpcConfiguration".into(),
+        )
+    })?;
+    let list = |k: &str| -> Vec<String> {
+        aws.get(k)
+            .and_then(|x| x.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(|s| s.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let subnets = list("subnets");
+    let sgs = list("securityGroups");
+    if subnets.is_empty() {
+        return Err(errors::network_subnets_empty(op).into());
+    }
+    for s in &subnets {
+        if !world.subnets.contains_key(s) {
+            return Err(errors::network_subnet_not_found(op, s).into());
+        }
+    }
+    for g in &sgs {
+        if !world.security_groups.contains_key(g) {
+            return Err(errors::network_group_not_found(op, g).into());
+        }
+    }
+    let vpcs: std::collections::BTreeSet<&str> = subnets
+        .iter()
+        .filter_map(|s| world.subnets.get(s))
+        .map(|s| s.vpc_id.as_str())
+        .collect();
+    if vpcs.len() > 1 {
+        return Err(errors::network_subnets_other_vpcs(op).into());
+    }
+    let public = match aws.get("assignPublicIp").and_then(|x| x.as_str()) {
+        None | Some("DISABLED") => false,
+        Some("ENABLED") => true,
+        Some(o) => return Err(ArgError(format!("Invalid value for parameter assignPublicIp, value: {o}, valid values: ENABLED, DISABLED")).into()),
+    };
+    Ok(crate::world::NetworkConfig {
+        subnets,
+        security_groups: sgs,
+        assign_public_ip: public,
+    })
+}
+
+pub(super) fn stop_task(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
+    let op = "StopTask";
+    let cluster = short_name(&inv.value("cluster")?.unwrap_or_else(|| "default".into()));
+    let task = short_name(&inv.required("task")?);
+    let reason = inv.value("reason")?;
+    if !cx.world.clusters.contains_key(&cluster) {
+        return Err(errors::cluster_not_found(op).into());
+    }
+    if cx
+        .world
+        .tasks
+        .get(&task)
+        .is_none_or(|t| t.cluster != cluster)
+    {
+        return Err(errors::task_not_found(op).into());
+    }
+    let text = reason.unwrap_or_else(|| crate::engine::messages::STOPPED_BY_USER.to_string());
+    cx.stop_task(&task, text);
+    let arn = cx
+        .world
+        .tasks
+        .get(&task)
+        .map(|t| t.arn.clone())
+        .unwrap_or_default();
+    Ok(json!({"task": {"taskArn": arn, "desiredStatus": "STOPPED"}}))
+}
+
+/// Environment variables as `{name, value}` pairs from a `NAME=value` list.
+pub fn env_pairs(items: &[String]) -> Vec<KeyValue> {
+    items
+        .iter()
+        .filter_map(|s| s.split_once('='))
+        .map(|(n, v)| KeyValue {
+            name: n.into(),
+            value: v.into(),
+        })
+        .collect()
+}
