@@ -15,6 +15,14 @@ pub const MAX_QUERY_CHAIN: usize = 64;
 /// default [V: Amazon ECS service quotas].
 pub const MAX_DESIRED: u32 = 5_000;
 
+/// Routes in one route table: the VPC quota's default [V: Amazon VPC quotas,
+/// "Routes per route table", 50, adjustable up to 1,000].
+pub const MAX_ROUTES: usize = 50;
+
+/// Subnets in one VPC: the VPC quota's default [V: Amazon VPC quotas,
+/// "Subnets per VPC", 200].
+pub const MAX_SUBNETS: usize = 200;
+
 /// Longest pre-history (history before the first timeline entry, plus the
 /// timeline) an incident may have: two days of virtual time. ECS shows the
 /// last 100 service events and stopped tasks for about an hour, so older

@@ -239,6 +239,28 @@ pub fn route_already_exists(op: &str, cidr: impl Display) -> AwsError {
     )
 }
 
+/// CreateRoute past the routes-per-table quota. Code and meaning [V: EC2 API
+/// error codes, "RouteLimitExceeded"]; the message [I].
+pub fn route_limit_exceeded(op: &str, table: &str, limit: usize) -> AwsError {
+    err(
+        "RouteLimitExceeded",
+        op,
+        format!(
+            "The maximum number of routes ({limit}) for route table '{table}' has been reached."
+        ),
+    )
+}
+
+/// CreateSubnet past the subnets-per-VPC quota. Code and meaning [V: EC2 API
+/// error codes, "SubnetLimitExceeded"]; the message [I].
+pub fn subnet_limit_exceeded(op: &str, vpc: &str, limit: usize) -> AwsError {
+    err(
+        "SubnetLimitExceeded",
+        op,
+        format!("The maximum number of subnets ({limit}) for VPC '{vpc}' has been reached."),
+    )
+}
+
 /// [I] (no source recorded) ReplaceRoute for a destination the table does not route.
 pub fn route_to_replace_not_found(op: &str, cidr: impl Display) -> AwsError {
     err(

@@ -14,6 +14,26 @@ pub fn service_not_found(op: &str) -> AwsError {
     err("ServiceNotFoundException", op, "Service not found.")
 }
 
+/// [I] UpdateService with a desired count below zero (ECS refuses it with a
+/// client error; no capture of the wording).
+pub fn desired_count_negative(op: &str, n: i64) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        format!("desiredCount {n} is invalid: it must be 0 or more."),
+    )
+}
+
+/// UpdateService past the tasks-per-service quota [V: Amazon ECS service
+/// quotas, 5,000 tasks per service]; the message [I].
+pub fn desired_count_over_quota(op: &str, n: i64, limit: u32) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        format!("desiredCount {n} exceeds the limit of {limit} tasks per service."),
+    )
+}
+
 /// [I] DescribeServices with an empty list.
 pub fn services_empty(op: &str) -> AwsError {
     err("InvalidParameterException", op, "Services cannot be empty.")

@@ -63,6 +63,11 @@ pub(super) fn route(cx: &mut Change, inv: &Input, op: RouteOp) -> Result<Value, 
             if pos.is_some() {
                 return Err(errors::route_already_exists(opname, cidr).into());
             }
+            if table.routes.len() >= crate::limits::MAX_ROUTES {
+                return Err(
+                    errors::route_limit_exceeded(opname, &rtb, crate::limits::MAX_ROUTES).into(),
+                );
+            }
             table.routes.push(Route {
                 dest: RouteDest::Cidr(cidr),
                 target: target.unwrap_or(RouteTarget::Local),

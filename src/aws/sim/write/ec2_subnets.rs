@@ -46,6 +46,9 @@ pub(super) fn create_subnet(cx: &mut Change, inv: &Input) -> Result<Value, Comma
     let Some(vpc) = w.vpcs.get(&vpc_id) else {
         return Err(errors::vpc_not_found(op, &vpc_id).into());
     };
+    if w.subnets.values().filter(|s| s.vpc_id == vpc_id).count() >= crate::limits::MAX_SUBNETS {
+        return Err(errors::subnet_limit_exceeded(op, &vpc_id, crate::limits::MAX_SUBNETS).into());
+    }
     let name = name_tag(&specs, "subnet", op)?;
     let well_formed = block.split_once('/').is_some_and(|(ip, len)| {
         parse_ip(ip).is_some() && len.parse::<u8>().is_ok_and(|n| n <= 32)

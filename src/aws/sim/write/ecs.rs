@@ -151,10 +151,21 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
     }
     let desired: Option<u32> = match desired {
         None => None,
-        Some(d) => Some(
-            d.parse()
-                .map_err(|_| ArgError(format!("invalid literal for int() with base 10: '{d}'")))?,
-        ),
+        Some(d) => {
+            let n: i64 = d
+                .trim()
+                .parse()
+                .map_err(|_| ArgError(format!("invalid literal for int() with base 10: '{d}'")))?;
+            if n < 0 {
+                return Err(errors::desired_count_negative(op, n).into());
+            }
+            if n > i64::from(crate::limits::MAX_DESIRED) {
+                return Err(
+                    errors::desired_count_over_quota(op, n, crate::limits::MAX_DESIRED).into(),
+                );
+            }
+            Some(n as u32)
+        }
     };
     let td_arn = match td {
         None => None,

@@ -858,3 +858,81 @@ fn without_reachable_endpoints_the_deployment_stays_stuck() {
         );
     }
 }
+
+/// AWS's own limits, with AWS's codes: a refused command changes nothing.
+#[test]
+fn aws_quotas_bound_what_a_fix_can_create() {
+    let mut inst = instance(1);
+    let op = "UpdateService";
+    assert!(refused(
+        &mut inst,
+        "ecs update-service --cluster prod --service checkout --desired-count 100000"
+    )
+    .starts_with(&aws_text(
+        "InvalidParameterException",
+        op,
+        "desiredCount 100000 exceeds"
+    )));
+    assert!(refused(
+        &mut inst,
+        "ecs update-service --cluster prod --service checkout --desired-count -1"
+    )
+    .starts_with(&aws_text(
+        "InvalidParameterException",
+        op,
+        "desiredCount -1 is invalid"
+    )));
+    ok(
+        &mut inst,
+        "ecs update-service --cluster prod --service checkout --desired-count 5000",
+    );
+
+    // Routes: 50 a table.
+    let rtb = name(&inst, "rtb:private-a");
+    let have = inst.sim.world().route_tables[&rtb].routes.len();
+    let nat = name(&inst, &format!("nat:{}", "nat-a"));
+    for i in have..crate::limits::MAX_ROUTES {
+        ok(
+            &mut inst,
+            &format!("ec2 create-route --route-table-id {rtb} --destination-cidr-block 192.168.{i}.0/24 --nat-gateway-id {nat}"),
+        );
+    }
+    assert_eq!(
+        refused(
+            &mut inst,
+            &format!("ec2 create-route --route-table-id {rtb} --destination-cidr-block 192.169.0.0/24 --nat-gateway-id {nat}"),
+        ),
+        aws_text(
+            "RouteLimitExceeded",
+            "CreateRoute",
+            &format!("The maximum number of routes (50) for route table '{rtb}' has been reached.")
+        )
+    );
+
+    // Subnets: 200 a VPC.
+    let vpc = name(&inst, "vpc");
+    let have = inst
+        .sim
+        .world()
+        .subnets
+        .values()
+        .filter(|s| s.vpc_id == vpc)
+        .count();
+    for i in have..crate::limits::MAX_SUBNETS {
+        ok(
+            &mut inst,
+            &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.{}.{}/28 --availability-zone us-east-1a", 100 + i / 16, (i % 16) * 16),
+        );
+    }
+    assert_eq!(
+        refused(
+            &mut inst,
+            &format!("ec2 create-subnet --vpc-id {vpc} --cidr-block 10.40.250.0/28 --availability-zone us-east-1a"),
+        ),
+        aws_text(
+            "SubnetLimitExceeded",
+            "CreateSubnet",
+            &format!("The maximum number of subnets (200) for VPC '{vpc}' has been reached.")
+        )
+    );
+}
