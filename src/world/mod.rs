@@ -3,18 +3,22 @@
 //!
 //! The world owns state only. It knows nothing of time passing (the engine)
 //! or of the player (the REPL and grading); it offers lookups, id generation,
-//! IP accounting and invariant checks that every other part relies on.
+//! IP accounting and invariant checks that every other part relies on. It
+//! never imports the engine: the bookkeeping the engine keeps with each task
+//! is plain data declared here, in [`run`].
 
 pub mod ecs;
 pub mod iam;
 pub mod ids;
 pub mod net;
+pub mod run;
 pub mod services;
 
 pub use ecs::*;
 pub use iam::*;
 pub use ids::Rng;
 pub use net::*;
+pub use run::*;
 pub use services::*;
 
 use std::collections::BTreeMap;
