@@ -1202,7 +1202,16 @@ impl Sim {
     }
 
     fn register_targets(&mut self, id: &str) {
-        let Some(svc) = self.service_of(id).cloned() else {
+        // Only the names and load balancers: a service (its live set, its
+        // events) is too big to copy on every task step.
+        let Some((cluster, name, lbs)) = self.service_of(id).map(|s| {
+            let lbs: Vec<(String, u16)> = s
+                .load_balancers
+                .iter()
+                .map(|lb| (lb.target_group_arn.clone(), lb.container_port))
+                .collect();
+            (s.cluster.clone(), s.name.clone(), lbs)
+        }) else {
             return;
         };
         let Some(t) = self.world.tasks.get(id) else {
@@ -1215,12 +1224,12 @@ impl Sim {
             .unwrap_or_default();
         let az = t.az.clone();
         let mut regs = Vec::new();
-        for lb in &svc.load_balancers {
-            if let Some(tg) = self.world.target_groups.get_mut(&lb.target_group_arn) {
+        for (tg_arn, port) in lbs {
+            if let Some(tg) = self.world.target_groups.get_mut(&tg_arn) {
                 tg.targets.retain(|x| x.task_id != id);
                 tg.targets.push(crate::world::Target {
                     ip: ip.clone(),
-                    port: lb.container_port,
+                    port,
                     az: az.clone(),
                     task_id: id.to_string(),
                     state: "initial".into(),
@@ -1229,9 +1238,9 @@ impl Sim {
                     ok_streak: 0,
                     fail_streak: 0,
                 });
-                regs.push((lb.target_group_arn.clone(), lb.container_port));
-                let msg = m::registered_targets(&svc.name, 1, &lb.target_group_arn);
-                self.service_event(&svc.cluster, &svc.name, msg);
+                let msg = m::registered_targets(&name, 1, &tg_arn);
+                regs.push((tg_arn, port));
+                self.service_event(&cluster, &name, msg);
             }
         }
         if let Some(t) = self.world.tasks.get_mut(id) {
@@ -1300,17 +1309,24 @@ impl Sim {
                 next = Some(next.map_or(at, |n: i64| n.min(at)));
             }
         }
-        let svc = self.service_of(id).cloned();
-        if let (Some((tg_arn, port, desc)), Some(svc)) = (failed, svc.as_ref()) {
+        // (cluster, name, grace period): not the whole service.
+        let svc = self.service_of(id).map(|s| {
+            (
+                s.cluster.clone(),
+                s.name.clone(),
+                s.health_check_grace_period,
+            )
+        });
+        if let (Some((tg_arn, port, desc)), Some((cluster, name, grace))) = (failed, svc.as_ref()) {
             let started = self
                 .world
                 .tasks
                 .get(id)
                 .and_then(|t| t.started_at)
                 .unwrap_or(self.now);
-            if self.now >= started + svc.health_check_grace_period as i64 * SECOND {
-                let msg = m::target_unhealthy(&svc.name, id, port, &tg_arn, &desc);
-                self.service_event(&svc.cluster, &svc.name, msg);
+            if self.now >= started + *grace as i64 * SECOND {
+                let msg = m::target_unhealthy(name, id, port, &tg_arn, &desc);
+                self.service_event(cluster, name, msg);
                 self.stop_task(
                     id,
                     "ServiceSchedulerInitiated",
@@ -1323,8 +1339,8 @@ impl Sim {
                 return;
             }
         }
-        if let Some(svc) = svc {
-            self.poke_service(&svc.cluster, &svc.name, self.now);
+        if let Some((cluster, name, _)) = svc {
+            self.poke_service(&cluster, &name, self.now);
         }
         if let Some(at) = next {
             self.arm_elb(id, at);
