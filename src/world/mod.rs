@@ -240,15 +240,21 @@ impl World {
         };
         used.insert(ip);
         let id = self.rng.ec2_id("eni");
-        let mac = format!(
-            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-            0x0a | (self.rng.below(16) as u8) << 4 & 0xf0,
-            self.rng.below(256),
-            self.rng.below(256),
-            self.rng.below(256),
-            self.rng.below(256),
-            self.rng.below(256)
-        );
+        // `0a:..` style, locally administered: `{:02x}` of six octets, the first `x a`.
+        let mut mac = String::with_capacity(17);
+        for i in 0..6 {
+            let octet = if i == 0 {
+                0x0a | (self.rng.below(16) as u8) << 4 & 0xf0
+            } else {
+                self.rng.below(256) as u8
+            };
+            if i > 0 {
+                mac.push(':');
+            }
+            for nibble in [octet >> 4, octet & 0xf] {
+                mac.push(char::from_digit(nibble as u32, 16).unwrap_or('0'));
+            }
+        }
         self.enis.insert(
             id.clone(),
             NetworkInterface {
