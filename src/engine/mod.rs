@@ -15,7 +15,6 @@ mod tasks;
 
 use crate::time::{Millis, SECOND};
 use crate::world::World;
-use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
@@ -40,12 +39,42 @@ impl StopCause {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 enum Ev {
     Task(Arc<str>, u64),
     Elb(Arc<str>, u64),
-    Service(String, String),
+    /// A scheduler pass over (cluster, service); boxed to keep queue entries small.
+    Service(Box<(String, String)>),
     Prune(Arc<str>),
+}
+
+/// A queued happening. Ordered by due time, then by the order it was
+/// scheduled in (unique), reversed so that the heap yields the earliest first.
+#[derive(Debug, Clone)]
+struct Due {
+    at: Millis,
+    seq: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+
+impl Eq for Due {}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
 }
 
 /// The simulation: a world, a virtual clock, and what is due to happen.
@@ -54,7 +83,7 @@ pub struct Sim {
     /// The account being simulated.
     pub world: World,
     now: Millis,
-    queue: BinaryHeap<Reverse<(Millis, u64, Ev)>>,
+    queue: BinaryHeap<Due>,
     seq: u64,
     /// Every state change, in order (for determinism checks and the author view).
     pub trace: Vec<(Millis, String)>,
@@ -91,7 +120,11 @@ impl Sim {
 
     fn schedule(&mut self, at: Millis, ev: Ev) {
         self.seq += 1;
-        self.queue.push(Reverse((at.max(self.now), self.seq, ev)));
+        self.queue.push(Due {
+            at: at.max(self.now),
+            seq: self.seq,
+            ev,
+        });
     }
 
     fn note(&mut self, text: impl FnOnce() -> String) {
@@ -103,11 +136,11 @@ impl Sim {
 
     /// Runs everything due up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Millis) -> Result<(), String> {
-        while let Some(Reverse((at, _, _))) = self.queue.peek() {
-            if *at > t {
+        while let Some(due) = self.queue.peek() {
+            if due.at > t {
                 break;
             }
-            let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+            let Some(Due { at, ev, .. }) = self.queue.pop() else {
                 break;
             };
             self.now = at;
@@ -120,9 +153,9 @@ impl Sim {
                     self.processed[1] += 1;
                     self.elb_event(&id, token)
                 }
-                Ev::Service(c, s) => {
+                Ev::Service(key) => {
                     self.processed[2] += 1;
-                    self.service_tick(&c, &s)
+                    self.service_tick(&key.0, &key.1)
                 }
                 Ev::Prune(id) => {
                     self.world.tasks.swap_remove(id.as_ref());

@@ -62,7 +62,8 @@ impl Sim {
             return;
         }
         svc.sched.tick_at = Some(at);
-        self.schedule(at, Ev::Service(cluster.to_string(), service.to_string()));
+        let key = Box::new((cluster.to_string(), service.to_string()));
+        self.schedule(at, Ev::Service(key));
     }
 
     /// Starts a new deployment of the service's current task definition and
@@ -276,10 +277,17 @@ impl Sim {
         let desired = svc.desired_count;
         let config = svc.deployment_config;
         let next_launch_at = svc.sched.next_launch_at;
+        // One pass over the live tasks (a service may have thousands): what
+        // the pass decides from, and the live tasks per Availability Zone a
+        // launch spreads over, good as long as nothing was stopped meanwhile.
+        let mut per_az = self.zones_of(&primary.network.subnets);
         // (task id, of the primary deployment, healthy, last status)
         let live: Vec<(std::sync::Arc<str>, bool, bool, TaskStatus)> = self
             .live_tasks(cluster, service)
             .map(|t| {
+                if let Some(z) = per_az.iter_mut().find(|z| z.0 == t.az) {
+                    z.1 += 1;
+                }
                 (
                     // The shared handle: no copy of the id per task per pass.
                     t.run.handle.clone().unwrap_or_else(|| t.id.as_str().into()),
@@ -289,6 +297,8 @@ impl Sim {
                 )
             })
             .collect();
+        let any_old = live.iter().any(|t| !t.1);
+        let mut stopped_any = false;
         let primary_live: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
             live.iter().filter(|t| t.1).collect();
         let primary_healthy = primary_live.iter().filter(|t| t.2).count() as u32;
@@ -311,6 +321,7 @@ impl Sim {
                 );
             }
             if !ids.is_empty() {
+                stopped_any = true;
                 self.service_event(cluster, service, m::stopped_running_tasks(service, &ids));
             }
             total_live -= n as u32;
@@ -331,6 +342,7 @@ impl Sim {
             }
         }
         let mut stopped_old_running = Vec::new();
+        stopped_any |= !stopped_old.is_empty();
         for id in &stopped_old {
             let running = self
                 .world
@@ -362,23 +374,34 @@ impl Sim {
         let want = desired.saturating_sub(primary_count);
         let room = max_total.saturating_sub(total_live);
         let n = want.min(room);
+        // How many tasks the launch created, when it did nothing else.
+        let mut launched = Some(0);
         if n > 0 && primary.rollout_state != RolloutState::Failed {
             if now < next_launch_at {
                 self.poke_service(cluster, service, next_launch_at);
             } else {
-                self.launch(cluster, service, &primary, n);
+                let per_az = (!stopped_any).then_some(per_az.as_slice());
+                launched = self.launch(cluster, service, &primary, n, per_az);
             }
         }
 
         // Deployment completion and steady state.
         let (mut live_old, mut primary_live_now) = (false, 0u32);
         let mut old_counts: std::collections::BTreeMap<String, u32> = Default::default();
-        for t in self.live_tasks(cluster, service) {
-            if t.started_by == primary.id {
-                primary_live_now += 1;
-            } else {
-                live_old = true;
-                *old_counts.entry(t.started_by.clone()).or_default() += 1;
+        match launched {
+            // Only the primary's tasks, and only added to: no need to look again.
+            Some(started) if !stopped_any && !any_old => {
+                primary_live_now = (primary_live.len() + started) as u32;
+            }
+            _ => {
+                for t in self.live_tasks(cluster, service) {
+                    if t.started_by == primary.id {
+                        primary_live_now += 1;
+                    } else {
+                        live_old = true;
+                        *old_counts.entry(t.started_by.clone()).or_default() += 1;
+                    }
+                }
             }
         }
         let mut events = Vec::new();
@@ -440,10 +463,37 @@ impl Sim {
         }
     }
 
-    fn launch(&mut self, cluster: &str, service: &str, dep: &Deployment, n: u32) {
+    /// The distinct Availability Zones of `subnets`, each with a count of 0.
+    fn zones_of(&self, subnets: &[String]) -> Vec<(String, usize)> {
+        let mut zones: Vec<(String, usize)> = Vec::new();
+        for s in subnets {
+            if let Some(sub) = self.world.subnets.get(s) {
+                if !zones.iter().any(|z| z.0 == sub.az) {
+                    zones.push((sub.az.clone(), 0));
+                }
+            }
+        }
+        zones
+    }
+
+    /// Launches up to `n` tasks of `dep`. `per_az` is the service's live tasks
+    /// per zone of `dep`'s subnets, when the caller counted them already.
+    /// Returns how many tasks were created, or None when the launch failed
+    /// (and counted a failure, which may have rolled the service back).
+    fn launch(
+        &mut self,
+        cluster: &str,
+        service: &str,
+        dep: &Deployment,
+        n: u32,
+        per_az: Option<&[(String, usize)]>,
+    ) -> Option<usize> {
         // Execution and task roles must be assumable by ecs-tasks, or no task is created.
-        let td = self.world.task_definition(&dep.task_definition).cloned();
-        let Some(td) = td else { return };
+        let td = self
+            .world
+            .task_definition_shared(&dep.task_definition)
+            .cloned();
+        let Some(td) = td else { return Some(0) };
         for role_arn in [&td.def.execution_role_arn, &td.def.task_role_arn]
             .into_iter()
             .flatten()
@@ -466,48 +516,57 @@ impl Sim {
                     .map(|s| s.sched.next_launch_at)
                     .unwrap_or(self.now);
                 self.poke_service(cluster, service, next);
-                return;
+                return None;
             }
         }
         // Spread over Availability Zones: each task goes to the AZ with the
         // fewest live tasks of the service, ties by chance.
-        let mut per_subnet: Vec<(String, usize)> = dep
+        let counted;
+        let per_az = match per_az {
+            Some(c) => c,
+            None => {
+                let mut zones = self.zones_of(&dep.network.subnets);
+                for t in self.live_tasks(cluster, service) {
+                    if let Some(z) = zones.iter_mut().find(|z| z.0 == t.az) {
+                        z.1 += 1;
+                    }
+                }
+                counted = zones;
+                &counted
+            }
+        };
+        // (subnet, its AZ, live tasks in that AZ)
+        let mut per_subnet: Vec<(String, String, usize)> = dep
             .network
             .subnets
             .iter()
             .filter_map(|s| {
                 let az = &self.world.subnets.get(s)?.az;
-                let n = self
-                    .live_tasks(cluster, service)
-                    .filter(|t| &t.az == az)
-                    .count();
-                Some((s.clone(), n))
+                let n = per_az.iter().find(|z| &z.0 == az).map_or(0, |z| z.1);
+                Some((s.clone(), az.clone(), n))
             })
             .collect();
         let mut started = Vec::new();
         for _ in 0..n {
-            let Some(min) = per_subnet.iter().map(|c| c.1).min() else {
+            let Some(min) = per_subnet.iter().map(|c| c.2).min() else {
                 break;
             };
             let tied: Vec<usize> = (0..per_subnet.len())
-                .filter(|i| per_subnet[*i].1 == min)
+                .filter(|i| per_subnet[*i].2 == min)
                 .collect();
             let Some(&pick) = self.world.rng.pick(&tied) else {
                 break;
             };
-            let subnet = per_subnet[pick].0.clone();
-            let az = self.world.subnets.get(&subnet).map(|s| s.az.clone());
-            for c in per_subnet.iter_mut() {
-                if self.world.subnets.get(&c.0).map(|s| &s.az) == az.as_ref() {
-                    c.1 += 1;
-                }
+            let (subnet, az) = (per_subnet[pick].0.clone(), per_subnet[pick].1.clone());
+            for c in per_subnet.iter_mut().filter(|c| c.1 == az) {
+                c.2 += 1;
             }
-            if let Some(id) = self.create_task(cluster, service, dep, &subnet) {
+            if let Some(id) = self.create_task(cluster, service, dep, &td, &subnet) {
                 started.push(id);
             }
         }
         if started.is_empty() {
-            return;
+            return Some(0);
         }
         if let Some(svc) = self.world.service_mut(cluster, service) {
             svc.sched.launch_failure = None;
@@ -523,5 +582,6 @@ impl Sim {
             m::started_tasks(service, &started)
         };
         self.service_event(cluster, service, msg);
+        Some(started.len())
     }
 }

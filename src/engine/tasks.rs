@@ -9,8 +9,8 @@ use super::network::{reach, Endpoint, Origin};
 use super::{Ev, Sim, Step, StopCause, STOPPED_TASK_RETENTION};
 use crate::time::{Millis, SECOND};
 use crate::world::{
-    ip_to_string, parse_ip, Attachment, Container, Decision, EniOwner, LogEvent, LogStream, Task,
-    TaskStatus,
+    concat, ip_to_string, parse_ip, Attachment, Container, Decision, EniOwner, LogEvent, LogStream,
+    Task, TaskStatus,
 };
 
 /// [I] ENI creation after the task is accepted.
@@ -52,7 +52,10 @@ pub(crate) fn parse_image(registry: &str, image: &str) -> ImageRef {
             _ => (s.to_string(), "latest".to_string()),
         }
     };
-    if let Some(rest) = image.strip_prefix(&format!("{registry}/")) {
+    if let Some(rest) = image
+        .strip_prefix(registry)
+        .and_then(|r| r.strip_prefix('/'))
+    {
         let (repo, tag) = split_tag(rest);
         ImageRef::Ecr { repo, tag }
     } else {
@@ -106,12 +109,9 @@ impl Sim {
         cluster: &str,
         service: &str,
         dep: &crate::world::Deployment,
+        td: &std::sync::Arc<crate::world::TaskDefinition>,
         subnet_id: &str,
     ) -> Option<String> {
-        let td = self
-            .world
-            .task_definition_shared(&dep.task_definition)?
-            .clone();
         let (deployment, security_groups, assign_public_ip) = (
             dep.id.as_str(),
             dep.network.security_groups.clone(),
@@ -124,7 +124,9 @@ impl Sim {
             .get(subnet_id)
             .map(|s| s.az.clone())
             .unwrap_or_default();
-        let arn = self.world.arn("ecs", &format!("task/{cluster}/{id}"));
+        let arn = self
+            .world
+            .arn("ecs", &concat(&["task/", cluster, "/", &id]));
         let containers = td
             .def
             .container_definitions
@@ -133,9 +135,10 @@ impl Sim {
                 let runtime = self.world.rng.uuid();
                 Container {
                     name: c.name.clone(),
-                    arn: self
-                        .world
-                        .arn("ecs", &format!("container/{cluster}/{id}/{runtime}")),
+                    arn: self.world.arn(
+                        "ecs",
+                        &concat(&["container/", cluster, "/", &id, "/", &runtime]),
+                    ),
                     image: c.image.clone(),
                     image_digest: None,
                     runtime_id: None,
@@ -238,12 +241,15 @@ impl Sim {
             t.security_groups.clone(),
             t.assign_public_ip,
         );
-        let desc = format!(
-            "arn:aws:ecs:{}:{}:attachment/{}",
-            self.world.region,
-            self.world.account,
-            self.world.rng.uuid()
-        );
+        let attachment = self.world.rng.uuid();
+        let desc = concat(&[
+            "arn:aws:ecs:",
+            &self.world.region,
+            ":",
+            &self.world.account,
+            ":attachment/",
+            &attachment,
+        ]);
         match self.world.create_eni(
             &subnet,
             EniOwner::Task(id.to_string()),
@@ -290,7 +296,7 @@ impl Sim {
                         subnet_id: subnet.clone(),
                         eni_id,
                         mac,
-                        private_dns: format!("ip-{}.{dns_suffix}", ip_s.replace('.', "-")),
+                        private_dns: concat(&["ip-", &ip_s.replace('.', "-"), ".", &dns_suffix]),
                         private_ip: ip_s,
                     });
                 }
@@ -313,20 +319,6 @@ impl Sim {
         self.goto(id, Step::Auth, now);
     }
 
-    fn origin_of(&self, t: &Task) -> (String, Vec<String>, bool, u32) {
-        let ip = t
-            .attachment
-            .as_ref()
-            .and_then(|a| parse_ip(&a.private_ip))
-            .unwrap_or(0);
-        (
-            t.subnet_id.clone(),
-            t.security_groups.clone(),
-            t.assign_public_ip,
-            ip,
-        )
-    }
-
     /// Checks a network path; on failure the step waits out the SDK's timeout
     /// (re-checking then, in case the world was fixed meanwhile).
     /// Returns Ok(true) to proceed, Ok(false) when waiting, Err(cause) when it failed.
@@ -334,7 +326,6 @@ impl Sim {
         let Some(t) = self.world.tasks.get(id) else {
             return Ok(false);
         };
-        let (subnet, sgs, public, ip) = self.origin_of(t);
         // A wait belongs to one endpoint: a step that checks several (ECR's
         // registry, then S3 for the layers) must not restart another's wait.
         let wait_since = t
@@ -342,12 +333,22 @@ impl Sim {
             .wait_since
             .filter(|_| t.run.wait_for.as_ref() == Some(&ep));
         let origin = Origin {
-            subnet_id: &subnet,
-            security_groups: &sgs,
-            public_ip: public,
-            private_ip: ip,
+            subnet_id: &t.subnet_id,
+            security_groups: &t.security_groups,
+            public_ip: t.assign_public_ip,
+            private_ip: t
+                .attachment
+                .as_ref()
+                .and_then(|a| parse_ip(&a.private_ip))
+                .unwrap_or(0),
         };
-        match reach(&self.world, &origin, &ep) {
+        let verdict = reach(&self.world, &origin, &ep);
+        // The subnet is named only when the wait has run out.
+        let subnet = match (&verdict, wait_since) {
+            (Err(_), Some(since)) if self.now >= since + timeout => t.subnet_id.clone(),
+            _ => String::new(),
+        };
+        match verdict {
             Ok(_) => {
                 if let Some(t) = self.world.tasks.get_mut(id) {
                     if t.run.wait_for.as_ref() == Some(&ep) {
@@ -1642,7 +1643,13 @@ impl Sim {
             t.run.token += 1;
         }
         self.set_status(id, TaskStatus::Stopped);
-        self.schedule(now + STOPPED_TASK_RETENTION, Ev::Prune(id.into()));
+        let handle = self
+            .world
+            .tasks
+            .get(id)
+            .and_then(|t| t.run.handle.clone())
+            .unwrap_or_else(|| id.into());
+        self.schedule(now + STOPPED_TASK_RETENTION, Ev::Prune(handle));
         let svc = self
             .service_of(id)
             .map(|s| (s.cluster.clone(), s.name.clone()));

@@ -129,7 +129,16 @@ impl World {
 
     /// `arn:aws:<service>:<region>:<acct>:<rest>`.
     pub fn arn(&self, service: &str, rest: &str) -> String {
-        format!("arn:aws:{service}:{}:{}:{rest}", self.region, self.account)
+        concat(&[
+            "arn:aws:",
+            service,
+            ":",
+            &self.region,
+            ":",
+            &self.account,
+            ":",
+            rest,
+        ])
     }
 
     /// Role ARN for a role name.
@@ -139,7 +148,7 @@ impl World {
 
     /// The ECR registry host of this account.
     pub fn registry(&self) -> String {
-        format!("{}.dkr.ecr.{}.amazonaws.com", self.account, self.region)
+        concat(&[&self.account, ".dkr.ecr.", &self.region, ".amazonaws.com"])
     }
 
     /// Resolves a scenario name (`subnet:private-a`) to its id.
@@ -424,6 +433,16 @@ impl World {
         }
         Ok(())
     }
+}
+
+/// The pieces one after the other, in a string of exactly their length (what
+/// `format!` of plain strings gives, without growing its buffer piece by piece).
+pub fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
 }
 
 /// The last path element of an ARN, or the name itself (`.../prod` -> `prod`).
