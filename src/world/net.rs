@@ -75,20 +75,22 @@ pub fn ip_to_string(ip: u32) -> String {
 
 /// Parses a dotted-quad address.
 pub fn parse_ip(s: &str) -> Option<u32> {
-    let mut v: u32 = 0;
-    let mut parts = 0;
-    for p in s.split('.') {
-        parts += 1;
-        if parts > 4 || p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+    // By hand: the engine reads a task's address on every network check.
+    let (mut v, mut part, mut digits, mut dots) = (0u32, 0u32, 0, 0);
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' if digits < 3 => {
+                part = part * 10 + (b - b'0') as u32;
+                digits += 1;
+            }
+            b'.' if digits > 0 && part <= 255 && dots < 3 => {
+                v = (v << 8) | part;
+                (part, digits, dots) = (0, 0, dots + 1);
+            }
+            _ => return None,
         }
-        let n = p.bytes().fold(0u32, |n, b| n * 10 + (b - b'0') as u32);
-        if n > 255 {
-            return None;
-        }
-        v = (v << 8) | n;
     }
-    (parts == 4).then_some(v)
+    (dots == 3 && digits > 0 && part <= 255).then_some((v << 8) | part)
 }
 
 impl FromStr for Cidr {
