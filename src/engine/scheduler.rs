@@ -277,40 +277,49 @@ impl Sim {
         let desired = svc.desired_count;
         let config = svc.deployment_config;
         let next_launch_at = svc.sched.next_launch_at;
-        // One pass over the live tasks (a service may have thousands): what
-        // the pass decides from, and the live tasks per Availability Zone a
-        // launch spreads over, good as long as nothing was stopped meanwhile.
+        // One pass over the live tasks (a service may have thousands) counts
+        // what the pass decides from, and the live tasks per Availability
+        // Zone a launch spreads over (good as long as nothing is stopped
+        // meanwhile). Their ids are collected only when some must be stopped.
         let mut per_az = self.zones_of(&primary.network.subnets);
+        let (mut live_n, mut primary_n, mut primary_healthy, mut healthy_total) = (0u32, 0, 0, 0);
+        for t in self.live_tasks(cluster, service) {
+            if let Some(z) = per_az.iter_mut().find(|z| z.0 == t.az) {
+                z.1 += 1;
+            }
+            let (of_primary, healthy) = (t.started_by == primary.id, self.healthy(t));
+            live_n += 1;
+            primary_n += u32::from(of_primary);
+            primary_healthy += u32::from(of_primary && healthy);
+            healthy_total += u32::from(healthy);
+        }
+        let any_old = primary_n < live_n;
         // (task id, of the primary deployment, healthy, last status)
-        let live: Vec<(std::sync::Arc<str>, bool, bool, TaskStatus)> = self
-            .live_tasks(cluster, service)
-            .map(|t| {
-                if let Some(z) = per_az.iter_mut().find(|z| z.0 == t.az) {
-                    z.1 += 1;
-                }
-                (
-                    // The shared handle: no copy of the id per task per pass.
-                    t.run.handle.clone().unwrap_or_else(|| t.id.as_str().into()),
-                    t.started_by == primary.id,
-                    self.healthy(t),
-                    t.last_status,
-                )
-            })
-            .collect();
-        let any_old = live.iter().any(|t| !t.1);
+        let live: Vec<(std::sync::Arc<str>, bool, bool, TaskStatus)> =
+            if any_old || primary_n > desired {
+                self.live_tasks(cluster, service)
+                    .map(|t| {
+                        (
+                            // The shared handle: no copy of the id per task.
+                            t.run.handle.clone().unwrap_or_else(|| t.id.as_str().into()),
+                            t.started_by == primary.id,
+                            self.healthy(t),
+                            t.last_status,
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
         let mut stopped_any = false;
-        let primary_live: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
-            live.iter().filter(|t| t.1).collect();
-        let primary_healthy = primary_live.iter().filter(|t| t.2).count() as u32;
-        let mut total_live = live.len() as u32;
-        let mut healthy_total = live.iter().filter(|t| t.2).count() as u32;
+        let mut total_live = live_n;
 
         // Scale in: the primary has more than desired.
-        if primary_live.len() as u32 > desired {
+        if primary_n > desired {
             let mut extra: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
-                primary_live.clone();
+                live.iter().filter(|t| t.1).collect();
             extra.sort_by_key(|t| (t.2, t.3 == TaskStatus::Running));
-            let n = primary_live.len() - desired as usize;
+            let n = (primary_n - desired) as usize;
             let ids: Vec<String> = extra.iter().take(n).map(|t| t.0.to_string()).collect();
             for id in &ids {
                 self.stop_task(
@@ -370,7 +379,7 @@ impl Sim {
 
         // Launch toward the desired count.
         let max_total = ((desired * config.maximum_percent) / 100).max(desired.min(1));
-        let primary_count = (primary_live.len() as u32).min(desired);
+        let primary_count = primary_n.min(desired);
         let want = desired.saturating_sub(primary_count);
         let room = max_total.saturating_sub(total_live);
         let n = want.min(room);
@@ -391,7 +400,7 @@ impl Sim {
         match launched {
             // Only the primary's tasks, and only added to: no need to look again.
             Some(started) if !stopped_any && !any_old => {
-                primary_live_now = (primary_live.len() + started) as u32;
+                primary_live_now = primary_n + started as u32;
             }
             _ => {
                 for t in self.live_tasks(cluster, service) {
