@@ -194,8 +194,19 @@ impl PolicyDocument {
 /// `*` and `?` wildcard match, as IAM does for actions (case-insensitive) and
 /// resources (case-sensitive).
 pub fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    // (A text starting with `*` takes the long way: that star is matched literally first.)
+    if pattern == "*" && !text.starts_with('*') {
+        return true;
+    }
     // ASCII (every IAM action and ARN in practice): bytes are characters, no copies.
     if pattern.is_ascii() && text.is_ascii() {
+        if !pattern.contains(['*', '?']) {
+            return if ignore_case {
+                pattern.eq_ignore_ascii_case(text)
+            } else {
+                pattern == text
+            };
+        }
         let fold = |b: u8| {
             if ignore_case {
                 b.to_ascii_lowercase()

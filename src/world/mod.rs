@@ -317,7 +317,14 @@ impl World {
     /// Evaluates `action` on `resource` for the role with ARN `role_arn`.
     pub fn role_allows(&self, role_arn: &str, action: &str, resource: &str) -> Decision {
         match self.role_by_arn(role_arn) {
-            Some(role) => evaluate(self.role_documents(role), action, resource),
+            Some(role) => {
+                // The documents in `role_documents` order, without collecting them.
+                let attached = role
+                    .attached
+                    .iter()
+                    .filter_map(|arn| self.policies.get(arn).map(|p| &p.document));
+                evaluate(attached.chain(role.inline.values()), action, resource)
+            }
             None => Decision::ImplicitDeny,
         }
     }
