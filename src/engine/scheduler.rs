@@ -555,6 +555,8 @@ impl Sim {
                 Some((s.clone(), az.clone(), n))
             })
             .collect();
+        // Room for them all at once (a service of thousands starts thousands).
+        self.world.tasks.reserve(n as usize);
         let mut started = Vec::new();
         for _ in 0..n {
             let Some(min) = per_subnet.iter().map(|c| c.2).min() else {

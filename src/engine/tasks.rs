@@ -77,10 +77,8 @@ impl Sim {
         let Some(t) = self.world.tasks.get_mut(id) else {
             return;
         };
-        t.run.token += 1;
-        let token = t.run.token;
-        let h = t.run.handle.get_or_insert_with(|| id.into()).clone();
-        self.schedule(at, Ev::Task(h, token));
+        let ev = next_step_event(t);
+        self.schedule(at, ev);
     }
 
     pub(super) fn arm_elb(&mut self, id: &str, at: Millis) {
@@ -224,12 +222,14 @@ impl Sim {
     }
 
     fn goto(&mut self, id: &str, step: Step, at: Millis) {
-        if let Some(t) = self.world.tasks.get_mut(id) {
-            t.run.step = step;
-            t.run.wait_since = None;
-            t.run.wait_for = None;
-        }
-        self.arm_task(id, at);
+        let Some(t) = self.world.tasks.get_mut(id) else {
+            return;
+        };
+        t.run.step = step;
+        t.run.wait_since = None;
+        t.run.wait_for = None;
+        let ev = next_step_event(t);
+        self.schedule(at, ev);
     }
 
     fn step_provision(&mut self, id: &str) {
@@ -836,19 +836,20 @@ impl Sim {
         let Some(t) = self.world.tasks.get(id) else {
             return;
         };
-        if t.started_at.is_none() {
+        let first = t.started_at.is_none();
+        let svc = self.load_balancers_of(id);
+        if first {
             self.start_containers(id);
-            let has_lb = self
-                .service_of(id)
-                .is_some_and(|s| !s.load_balancers.is_empty());
-            if has_lb {
+            if svc.as_ref().is_some_and(|s| !s.lbs.is_empty()) {
                 self.set_status(id, TaskStatus::Activating);
                 let d = self.rand(ACTIVATE);
                 self.arm_task(id, self.now + d);
                 return;
             }
         }
-        self.register_targets(id);
+        if let Some(svc) = svc.filter(|s| !s.lbs.is_empty()) {
+            self.register_targets(id, &svc.cluster, &svc.name, svc.lbs);
+        }
         self.set_status(id, TaskStatus::Running);
         if let Some(t) = self.world.tasks.get_mut(id) {
             t.run.step = Step::Running;
@@ -895,7 +896,7 @@ impl Sim {
             let Some((pname, platforms, is_index)) = profile_name else {
                 continue;
             };
-            let Some(profile) = self.world.profiles.get(&pname).cloned() else {
+            let Some(profile) = self.world.profiles.get(&pname) else {
                 continue;
             };
             let stream = c.awslogs().map(|o| {
@@ -957,7 +958,7 @@ impl Sim {
                         at + 200,
                     ));
                 } else if let Some((call, line)) =
-                    self.denied_app_call(&profile, td.def.task_role_arn.as_deref(), id)
+                    self.denied_app_call(profile, td.def.task_role_arn.as_deref(), id)
                 {
                     // The application's own AWS calls use the task role; a denial is fatal at start.
                     for l in profile.logs.iter().filter(|l| l.after.0 < call.after.0) {
@@ -1105,7 +1106,7 @@ impl Sim {
 
     /// Schedules the next thing a running task will do by itself.
     fn plan_running(&mut self, id: &str) {
-        let Some(t) = self.world.tasks.get(id) else {
+        let Some(t) = self.world.tasks.get_mut(id) else {
             return;
         };
         let next = [
@@ -1117,7 +1118,8 @@ impl Sim {
         .flatten()
         .min();
         if let Some(at) = next {
-            self.arm_task(id, at);
+            let ev = next_step_event(t);
+            self.schedule(at, ev);
         }
     }
 
@@ -1202,19 +1204,21 @@ impl Sim {
         self.plan_running(id);
     }
 
-    fn register_targets(&mut self, id: &str) {
-        // Only the names and load balancers: a service (its live set, its
-        // events) is too big to copy on every task step.
-        let Some((cluster, name, lbs)) = self.service_of(id).map(|s| {
-            let lbs: Vec<(String, u16)> = s
+    /// The task's service and its load balancers. Only these: a service (its
+    /// live set, its events) is too big to copy on every task step.
+    fn load_balancers_of(&self, id: &str) -> Option<ServiceLbs> {
+        self.service_of(id).map(|s| ServiceLbs {
+            cluster: s.cluster.clone(),
+            name: s.name.clone(),
+            lbs: s
                 .load_balancers
                 .iter()
                 .map(|lb| (lb.target_group_arn.clone(), lb.container_port))
-                .collect();
-            (s.cluster.clone(), s.name.clone(), lbs)
-        }) else {
-            return;
-        };
+                .collect(),
+        })
+    }
+
+    fn register_targets(&mut self, id: &str, cluster: &str, name: &str, lbs: Vec<(String, u16)>) {
         let Some(t) = self.world.tasks.get(id) else {
             return;
         };
@@ -1239,9 +1243,9 @@ impl Sim {
                     ok_streak: 0,
                     fail_streak: 0,
                 });
-                let msg = m::registered_targets(&name, 1, &tg_arn);
+                let msg = m::registered_targets(name, 1, &tg_arn);
                 regs.push((tg_arn, port));
-                self.service_event(&cluster, &name, msg);
+                self.service_event(cluster, name, msg);
             }
         }
         if let Some(t) = self.world.tasks.get_mut(id) {
@@ -1658,6 +1662,24 @@ impl Sim {
             self.poke_service(&c, &s, now);
         }
     }
+}
+
+/// A task's service (cluster, name) and its load balancers (target group, container port).
+struct ServiceLbs {
+    cluster: String,
+    name: String,
+    lbs: Vec<(String, u16)>,
+}
+
+/// The task's next step event: a new token (older events become stale), with
+/// the task's shared id.
+fn next_step_event(t: &mut Task) -> Ev {
+    t.run.token += 1;
+    let h = match &t.run.handle {
+        Some(h) => h.clone(),
+        None => t.run.handle.insert(t.id.as_str().into()).clone(),
+    };
+    Ev::Task(h, t.run.token)
 }
 
 fn t_cluster(world: &crate::world::World, id: &str) -> String {
