@@ -285,7 +285,7 @@ impl Sim {
                 let dns_suffix = if region == "us-east-1" {
                     "ec2.internal".to_string()
                 } else {
-                    format!("{region}.compute.internal")
+                    concat(&[&region, ".compute.internal"])
                 };
                 let ip_s = ip_to_string(ip);
                 let att_id = self.world.rng.uuid();
@@ -656,10 +656,16 @@ impl Sim {
                 &c.name,
                 id,
             );
-            let stream_arn = format!(
-                "arn:aws:logs:{region}:{}:log-group:{group}:log-stream:{stream}",
-                self.world.account
-            );
+            let stream_arn = concat(&[
+                "arn:aws:logs:",
+                &region,
+                ":",
+                &self.world.account,
+                ":log-group:",
+                &group,
+                ":log-stream:",
+                &stream,
+            ]);
             let decision = self
                 .world
                 .role_allows(&role_arn, "logs:CreateLogStream", &stream_arn);
@@ -1036,12 +1042,10 @@ impl Sim {
             None => return,
         };
         t.started_at = Some(now);
+        let runtime = (1_000_000_000u64 + (now as u64 % 9_000_000_000)).to_string();
         for c in t.containers.iter_mut() {
             c.last_status = "RUNNING".into();
-            c.runtime_id = Some(format!(
-                "{id}-{}",
-                1_000_000_000u64 + (now as u64 % 9_000_000_000)
-            ));
+            c.runtime_id = Some(concat(&[id, "-", &runtime]));
         }
         t.run.ready_at = Some(ready_at);
         t.run.exit = exit;
@@ -1693,8 +1697,8 @@ fn t_cluster(world: &crate::world::World, id: &str) -> String {
 /// `<prefix>/<container-name>/<task-id>` [V] §5.
 pub fn stream_name(prefix: Option<&str>, container: &str, task_id: &str) -> String {
     match prefix {
-        Some(p) if !p.is_empty() => format!("{p}/{container}/{task_id}"),
-        _ => format!("{container}/{task_id}"),
+        Some(p) if !p.is_empty() => concat(&[p, "/", container, "/", task_id]),
+        _ => concat(&[container, "/", task_id]),
     }
 }
 

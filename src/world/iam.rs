@@ -194,18 +194,18 @@ impl PolicyDocument {
 /// `*` and `?` wildcard match, as IAM does for actions (case-insensitive) and
 /// resources (case-sensitive).
 pub fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    // (A text starting with `*` takes the long way: that star is matched literally first.)
-    if pattern == "*" && !text.starts_with('*') {
-        return true;
+    let wild = pattern.bytes().any(|b| b == b'*' || b == b'?');
+    if !wild && !ignore_case {
+        return pattern == text;
     }
     // ASCII (every IAM action and ARN in practice): bytes are characters, no copies.
     if pattern.is_ascii() && text.is_ascii() {
-        if !pattern.contains(['*', '?']) {
-            return if ignore_case {
-                pattern.eq_ignore_ascii_case(text)
-            } else {
-                pattern == text
-            };
+        if !wild {
+            return pattern.eq_ignore_ascii_case(text);
+        }
+        // (A text starting with `*` takes the walk: it matches that star literally first.)
+        if pattern == "*" && !text.starts_with('*') {
+            return true;
         }
         let fold = |b: u8| {
             if ignore_case {
@@ -482,7 +482,8 @@ mod tests {
             pi == p.len()
         }
         let patterns = [
-            "*", "*a", "a*", "a?c", "ECR:get*", "*:*:x", "**", "", "?", "*b*a", "a*b?c*",
+            "*", "*a", "a*", "a?c", "ECR:get*", "*:*:x", "**", "", "?", "*b*a", "a*b?c*", "abc",
+            "ÄB", "ä?",
         ];
         let texts = [
             "",
@@ -496,6 +497,8 @@ mod tests {
             "AbC",
             "b*a",
             "aXbYcZ",
+            "äb",
+            "ÄB",
         ];
         for p in patterns {
             for t in texts {
