@@ -119,39 +119,52 @@ impl Sim {
 
     /// Failure accounting and events when a service's task begins to stop.
     pub(super) fn on_task_stopping(&mut self, id: &str) {
+        /// What a stop means for the service.
+        enum Failure {
+            /// Not a failure (the scheduler or a person stopped it).
+            None,
+            /// It never started: the event says why (the text is made while the task is at hand).
+            ToStart(String),
+            /// Health checks failed: the next launch says it replaced it.
+            Unhealthy,
+            /// It ran, then stopped by itself.
+            Stopped,
+        }
         let Some(t) = self.world.tasks.get(id) else {
             return;
         };
         let Some(service) = t.service.clone() else {
             return;
         };
-        let cluster = t.cluster.clone();
-        let dep_id = t.started_by.clone();
-        let reason = t.stopped_reason.clone().unwrap_or_default();
-        let cause = t.stop_cause.clone();
-        let now = self.now;
-        let failure = match &cause {
-            None | Some(StopCause::Scheduler) | Some(StopCause::User) => false,
-            Some(_) => true,
+        let failure = match &t.stop_cause {
+            None | Some(StopCause::Scheduler) | Some(StopCause::User) => Failure::None,
+            Some(c) if c.failed_to_start() => {
+                let reason = t.stopped_reason.as_deref().unwrap_or_default();
+                Failure::ToStart(m::unable_to_place(&service, reason))
+            }
+            Some(StopCause::ElbHealth { .. }) | Some(StopCause::ContainerHealth { .. }) => {
+                Failure::Unhealthy
+            }
+            Some(_) => Failure::Stopped,
         };
-        if failure {
-            let to_start = cause.as_ref().is_some_and(|c| c.failed_to_start());
-            if to_start {
-                self.service_event(&cluster, &service, m::unable_to_place(&service, &reason));
-            } else if matches!(
-                cause,
-                Some(StopCause::ElbHealth { .. }) | Some(StopCause::ContainerHealth { .. })
-            ) {
+        let cluster = t.cluster.clone();
+        let dep_id = (!matches!(failure, Failure::None)).then(|| t.started_by.clone());
+        let now = self.now;
+        match failure {
+            Failure::None => {}
+            Failure::ToStart(event) => self.service_event(&cluster, &service, event),
+            Failure::Unhealthy => {
                 if let Some(svc) = self.world.service_mut(&cluster, &service) {
                     svc.sched.unhealthy_to_replace += 1;
                 }
-            } else {
-                self.service_event(
-                    &cluster,
-                    &service,
-                    m::stopped_running_tasks(&service, &[id.to_string()]),
-                );
             }
+            Failure::Stopped => self.service_event(
+                &cluster,
+                &service,
+                m::stopped_running_tasks(&service, &[id.to_string()]),
+            ),
+        }
+        if let Some(dep_id) = dep_id {
             self.count_failure(&cluster, &service, Some(&dep_id));
         }
         self.poke_service(&cluster, &service, now);
