@@ -4,20 +4,37 @@
 //! [V] verbatim from AWS docs or models, [C] verbatim from real output,
 //! [I] inferred (no capture; kept plausible and consistent with the others).
 
+use crate::world::concat;
+
+// The texts written for every task (events, stopped reasons) are built with
+// `concat` and `task_list` rather than `format!`: a crash-looping service
+// writes them by the ten thousand, and `format!` grows its buffer piece by piece.
+
 /// Service name as ECS prints it in events: `(service web)`.
 fn svc(name: &str) -> String {
-    format!("(service {name})")
+    concat(&["(service ", name, ")"])
+}
+
+/// `(task a) (task b)` appended to `out`.
+fn task_list(out: &mut String, task_ids: &[String]) {
+    out.reserve(task_ids.iter().map(|t| t.len() + 8).sum());
+    for (i, t) in task_ids.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str("(task ");
+        out.push_str(t);
+        out.push(')');
+    }
 }
 
 /// [C] §0 `(service X) has started N tasks: (task a) (task b).`
 pub fn started_tasks(service: &str, task_ids: &[String]) -> String {
-    let list: Vec<String> = task_ids.iter().map(|t| format!("(task {t})")).collect();
-    format!(
-        "{} has started {} tasks: {}.",
-        svc(service),
-        task_ids.len(),
-        list.join(" ")
-    )
+    let n = task_ids.len().to_string();
+    let mut s = concat(&["(service ", service, ") has started ", &n, " tasks: "]);
+    task_list(&mut s, task_ids);
+    s.push('.');
+    s
 }
 
 /// [C] §Further faults: replacement after an unhealthy stop.
@@ -32,22 +49,28 @@ pub fn started_tasks_replaced_unhealthy(
 
 /// [C] §4 `(service X) has stopped N running tasks: (task <id>).`
 pub fn stopped_running_tasks(service: &str, task_ids: &[String]) -> String {
-    let list: Vec<String> = task_ids.iter().map(|t| format!("(task {t})")).collect();
-    format!(
-        "{} has stopped {} running tasks: {}.",
-        svc(service),
-        task_ids.len(),
-        list.join(" ")
-    )
+    let n = task_ids.len().to_string();
+    let mut s = concat(&[
+        "(service ",
+        service,
+        ") has stopped ",
+        &n,
+        " running tasks: ",
+    ]);
+    task_list(&mut s, task_ids);
+    s.push('.');
+    s
 }
 
 /// [C] §0 `(service X) was unable to place a task. Reason: <stoppedReason>.`
 pub fn unable_to_place(service: &str, reason: &str) -> String {
-    format!(
-        "{} was unable to place a task. Reason: {}.",
-        svc(service),
-        reason.trim_end_matches('.')
-    )
+    concat(&[
+        "(service ",
+        service,
+        ") was unable to place a task. Reason: ",
+        reason.trim_end_matches('.'),
+        ".",
+    ])
 }
 
 /// [C] §0 after repeated failures.
@@ -95,18 +118,30 @@ pub fn rolling_back(service: &str, deployment: &str) -> String {
 
 /// [C] §Further faults.
 pub fn registered_targets(service: &str, n: usize, tg_arn: &str) -> String {
-    format!(
-        "{} registered {n} targets in (target-group {tg_arn})",
-        svc(service)
-    )
+    let n = n.to_string();
+    concat(&[
+        "(service ",
+        service,
+        ") registered ",
+        &n,
+        " targets in (target-group ",
+        tg_arn,
+        ")",
+    ])
 }
 
 /// [C] §Further faults.
 pub fn deregistered_targets(service: &str, n: usize, tg_arn: &str) -> String {
-    format!(
-        "{} deregistered {n} targets in (target-group {tg_arn})",
-        svc(service)
-    )
+    let n = n.to_string();
+    concat(&[
+        "(service ",
+        service,
+        ") deregistered ",
+        &n,
+        " targets in (target-group ",
+        tg_arn,
+        ")",
+    ])
 }
 
 /// [C] §Further faults; the reason text is the target's description.
@@ -168,7 +203,11 @@ pub const ROLLOUT_CIRCUIT_BREAKER: &str = "ECS deployment circuit breaker: tasks
 
 /// [C] §0 scheduler stop during a deployment or scale-in.
 pub fn scaling_activity(deployment: &str) -> String {
-    format!("Scaling activity initiated by (deployment {deployment})")
+    concat(&[
+        "Scaling activity initiated by (deployment ",
+        deployment,
+        ")",
+    ])
 }
 
 /// [C] §0.
@@ -200,7 +239,7 @@ pub fn no_free_ip_public(subnet: &str) -> String {
 
 /// [C] §1 ECR auth through no network path.
 pub fn ecr_auth_timeout(region: &str, ip: &str) -> String {
-    format!("ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR: There is a connection issue between the task and Amazon ECR. Check your task network configuration. operation error ECR: GetAuthorizationToken, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post \"https://api.ecr.{region}.amazonaws.com/\": dial tcp {ip}:443: i/o timeout")
+    concat(&["ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR: There is a connection issue between the task and Amazon ECR. Check your task network configuration. operation error ECR: GetAuthorizationToken, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post \"https://api.ecr.", region, ".amazonaws.com/\": dial tcp ", ip, ":443: i/o timeout"])
 }
 
 /// [C] §1 Secrets Manager through no network path.
@@ -243,7 +282,14 @@ fn denial(principal: &str, action: &str, resource: &str, explicit: bool) -> Stri
 
 /// `arn:aws:sts::<acct>:assumed-role/<Role>/<taskid>` [C] §3.
 pub fn assumed_role(account: &str, role: &str, task_id: &str) -> String {
-    format!("arn:aws:sts::{account}:assumed-role/{role}/{task_id}")
+    concat(&[
+        "arn:aws:sts::",
+        account,
+        ":assumed-role/",
+        role,
+        "/",
+        task_id,
+    ])
 }
 
 /// [C] §3 missing ecr:GetAuthorizationToken.

@@ -15,64 +15,13 @@ mod tasks;
 
 use crate::time::{Millis, SECOND};
 use crate::world::World;
-use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+pub use crate::world::run::{Step, StopCause, TaskRun};
 pub use network::{Blocked, Endpoint};
 
-/// Why a task stopped, as data (the text is in `stoppedReason`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopCause {
-    /// No free address in the subnet.
-    NoFreeIp { subnet: String },
-    /// A call from the task's ENI timed out.
-    Unreachable {
-        endpoint: Endpoint,
-        subnet: String,
-        blocked: Blocked,
-    },
-    /// The execution role was denied an action.
-    IamDenied {
-        role: String,
-        action: String,
-        resource: String,
-    },
-    /// A referenced secret or parameter does not exist.
-    SecretMissing { name: String },
-    /// The awslogs group does not exist.
-    LogGroupMissing { group: String },
-    /// `awslogs-region` missing.
-    LogRegionMissing,
-    /// Repository or tag not found.
-    ImageNotFound { repository: String, tag: String },
-    /// Image index lacks the task's platform.
-    PlatformMismatch { platform: String },
-    /// Image does not fit ephemeral storage.
-    NoSpace,
-    /// A container exceeded its memory limit.
-    OutOfMemory { container: String, limit_mib: u32 },
-    /// A single-arch image for the other CPU architecture.
-    ExecFormat { container: String },
-    /// The app exited for a missing environment variable.
-    MissingEnv { container: String, name: String },
-    /// The app exited because its task role may not make an AWS call it needs.
-    AppAccessDenied { container: String, action: String },
-    /// No task could be created: the role cannot be assumed by ecs-tasks.
-    RoleNotAssumable { role: String },
-    /// ELB health checks failed.
-    ElbHealth {
-        target_group: String,
-        reason: String,
-    },
-    /// Container health checks failed.
-    ContainerHealth { container: String },
-    /// The scheduler stopped it (deployment, scale-in).
-    Scheduler,
-    /// A person stopped it.
-    User,
-}
-
+// The per-task data lives in the world (`world/run.rs`); what it means is decided here.
 impl StopCause {
     /// Whether this cause means the task never started.
     pub fn failed_to_start(&self) -> bool {
@@ -90,78 +39,42 @@ impl StopCause {
     }
 }
 
-/// Where a task is in its life, for the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Step {
-    /// Creating the ENI.
-    #[default]
-    Provision,
-    /// Attaching the ENI.
-    Attach,
-    /// Fetching the ECR auth token.
-    Auth,
-    /// Fetching secrets.
-    Secrets,
-    /// Validating the log driver.
-    Logs,
-    /// Pulling images.
-    Pull,
-    /// Registering targets.
-    Activate,
-    /// Containers running.
-    Running,
-    /// Draining from target groups.
-    Deactivate,
-    /// Containers stopping.
-    Stopping,
-    /// ENI being deleted.
-    Deprovision,
-    /// Stopped.
-    Done,
-}
-
-/// Engine bookkeeping carried by each task.
-#[derive(Debug, Clone, Default)]
-pub struct TaskRun {
-    /// Current step.
-    pub step: Step,
-    /// Token of the step event that is current (older ones are stale).
-    pub token: u64,
-    /// Token of the current ELB health-check event.
-    pub elb_token: u64,
-    /// When a network wait began (the SDK retries until its timeout).
-    pub wait_since: Option<Millis>,
-    /// The endpoint that wait is for.
-    pub wait_for: Option<Endpoint>,
-    /// When the app answers on its port.
-    pub ready_at: Option<Millis>,
-    /// Target groups registered in, with the port.
-    pub targets: Vec<(String, u16)>,
-    /// A planned container exit: (container index, exit code, reason, cause, at).
-    pub exit: Option<(usize, i32, Option<String>, StopCause, Millis)>,
-    /// A planned container health verdict: (container index, healthy, at).
-    pub health: Option<(usize, bool, Millis)>,
-    /// Profile log lines still to write: (at, stream group, stream, line).
-    pub pending_logs: Vec<(Millis, String, String, String)>,
-
-    /// A failure already decided that fires at the next step event (IAM answers after a short delay).
-    pub pending_failure: Option<(String, StopCause)>,
-    /// Whether any container has a health check (the task is healthy only once it passes).
-    pub container_checks: bool,
-    /// Memory use over uptime of each container that runs a profile: (container index, curve, hard limit MiB).
-    pub memory: Vec<(usize, crate::world::MemoryCurve, u32)>,
-    /// The task definition it runs (registered revisions never change).
-    pub td: Option<Arc<crate::world::TaskDefinition>>,
-    /// The task id, shared by the events queued for it.
-    pub handle: Option<Arc<str>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 enum Ev {
     Task(Arc<str>, u64),
     Elb(Arc<str>, u64),
-    Service(String, String),
+    /// A scheduler pass over (cluster, service); boxed to keep queue entries small.
+    Service(Box<(String, String)>),
     Prune(Arc<str>),
+}
+
+/// A queued happening. Ordered by due time, then by the order it was
+/// scheduled in (unique), reversed so that the heap yields the earliest first.
+#[derive(Debug, Clone)]
+struct Due {
+    at: Millis,
+    seq: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+
+impl Eq for Due {}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
 }
 
 /// The simulation: a world, a virtual clock, and what is due to happen.
@@ -171,7 +84,7 @@ pub struct Sim {
     /// through [`Sim::change`] (or by the engine itself).
     world: World,
     now: Millis,
-    queue: BinaryHeap<Reverse<(Millis, u64, Ev)>>,
+    queue: BinaryHeap<Due>,
     seq: u64,
     /// Every state change, in order (for determinism checks and the author view).
     pub trace: Vec<(Millis, String)>,
@@ -280,7 +193,11 @@ impl Sim {
 
     fn schedule(&mut self, at: Millis, ev: Ev) {
         self.seq += 1;
-        self.queue.push(Reverse((at.max(self.now), self.seq, ev)));
+        self.queue.push(Due {
+            at: at.max(self.now),
+            seq: self.seq,
+            ev,
+        });
     }
 
     fn note(&mut self, text: impl FnOnce() -> String) {
@@ -292,11 +209,11 @@ impl Sim {
 
     /// Runs everything due up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Millis) -> Result<(), String> {
-        while let Some(Reverse((at, _, _))) = self.queue.peek() {
-            if *at > t {
+        while let Some(due) = self.queue.peek() {
+            if due.at > t {
                 break;
             }
-            let Some(Reverse((at, _, ev))) = self.queue.pop() else {
+            let Some(Due { at, ev, .. }) = self.queue.pop() else {
                 break;
             };
             self.now = at;
@@ -309,9 +226,9 @@ impl Sim {
                     self.processed[1] += 1;
                     self.elb_event(&id, token)
                 }
-                Ev::Service(c, s) => {
+                Ev::Service(key) => {
                     self.processed[2] += 1;
-                    self.service_tick(&c, &s)
+                    self.service_tick(&key.0, &key.1)
                 }
                 Ev::Prune(id) => {
                     self.world.tasks.swap_remove(id.as_ref());

@@ -3,27 +3,10 @@
 //! or an internet gateway with a public IP; security-group egress on 443 and
 //! the endpoint's own ingress.
 
+pub use crate::world::run::{Blocked, Endpoint};
 use crate::world::{Cidr, EndpointKind, RouteDest, RouteTarget, SgRule, World};
 
-/// An AWS service a task's agent must reach while it starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Endpoint {
-    /// `api.ecr.<region>.amazonaws.com` (GetAuthorizationToken).
-    EcrApi,
-    /// `<acct>.dkr.ecr.<region>.amazonaws.com` (manifests).
-    EcrDkr,
-    /// S3, where ECR keeps image layers.
-    S3,
-    /// CloudWatch Logs.
-    Logs,
-    /// Secrets Manager.
-    SecretsManager,
-    /// SSM Parameter Store.
-    Ssm,
-    /// A public registry outside AWS (Docker Hub).
-    Internet,
-}
-
+// `Endpoint` and `Blocked` are task data kept by the world (`world/run.rs`).
 impl Endpoint {
     /// Short VPC-endpoint service name (`ecr.api`, `s3`, ...).
     pub fn vpce_service(&self) -> Option<&'static str> {
@@ -77,23 +60,6 @@ pub enum Path {
     Nat(String),
     /// Straight out of an internet gateway with a public IP.
     InternetGateway(String),
-}
-
-/// Why a connection timed out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Blocked {
-    /// The subnet's route table has no route toward the destination.
-    NoRoute { route_table: Option<String> },
-    /// A default route to an internet gateway, but the task has no public IP.
-    NoPublicIp { route_table: String },
-    /// The NAT gateway cannot forward (deleted, or its subnet has no internet route).
-    NatBroken { nat: String },
-    /// The route points at an internet gateway that is not attached.
-    IgwDetached { igw: String },
-    /// The task's security groups allow no egress on 443 to the destination.
-    EgressDenied,
-    /// The interface endpoint's security groups do not admit 443 from the task.
-    EndpointIngressDenied { endpoint: String },
 }
 
 /// An address outside every VPC, standing for "the internet" in rule matching.

@@ -62,7 +62,8 @@ impl Sim {
             return;
         }
         svc.sched.tick_at = Some(at);
-        self.schedule(at, Ev::Service(cluster.to_string(), service.to_string()));
+        let key = Box::new((cluster.to_string(), service.to_string()));
+        self.schedule(at, Ev::Service(key));
     }
 
     /// Starts a new deployment of the service's current task definition and
@@ -118,39 +119,52 @@ impl Sim {
 
     /// Failure accounting and events when a service's task begins to stop.
     pub(super) fn on_task_stopping(&mut self, id: &str) {
+        /// What a stop means for the service.
+        enum Failure {
+            /// Not a failure (the scheduler or a person stopped it).
+            None,
+            /// It never started: the event says why (the text is made while the task is at hand).
+            ToStart(String),
+            /// Health checks failed: the next launch says it replaced it.
+            Unhealthy,
+            /// It ran, then stopped by itself.
+            Stopped,
+        }
         let Some(t) = self.world.tasks.get(id) else {
             return;
         };
         let Some(service) = t.service.clone() else {
             return;
         };
-        let cluster = t.cluster.clone();
-        let dep_id = t.started_by.clone();
-        let reason = t.stopped_reason.clone().unwrap_or_default();
-        let cause = t.stop_cause.clone();
-        let now = self.now;
-        let failure = match &cause {
-            None | Some(StopCause::Scheduler) | Some(StopCause::User) => false,
-            Some(_) => true,
+        let failure = match &t.stop_cause {
+            None | Some(StopCause::Scheduler) | Some(StopCause::User) => Failure::None,
+            Some(c) if c.failed_to_start() => {
+                let reason = t.stopped_reason.as_deref().unwrap_or_default();
+                Failure::ToStart(m::unable_to_place(&service, reason))
+            }
+            Some(StopCause::ElbHealth { .. }) | Some(StopCause::ContainerHealth { .. }) => {
+                Failure::Unhealthy
+            }
+            Some(_) => Failure::Stopped,
         };
-        if failure {
-            let to_start = cause.as_ref().is_some_and(|c| c.failed_to_start());
-            if to_start {
-                self.service_event(&cluster, &service, m::unable_to_place(&service, &reason));
-            } else if matches!(
-                cause,
-                Some(StopCause::ElbHealth { .. }) | Some(StopCause::ContainerHealth { .. })
-            ) {
+        let cluster = t.cluster.clone();
+        let dep_id = (!matches!(failure, Failure::None)).then(|| t.started_by.clone());
+        let now = self.now;
+        match failure {
+            Failure::None => {}
+            Failure::ToStart(event) => self.service_event(&cluster, &service, event),
+            Failure::Unhealthy => {
                 if let Some(svc) = self.world.service_mut(&cluster, &service) {
                     svc.sched.unhealthy_to_replace += 1;
                 }
-            } else {
-                self.service_event(
-                    &cluster,
-                    &service,
-                    m::stopped_running_tasks(&service, &[id.to_string()]),
-                );
             }
+            Failure::Stopped => self.service_event(
+                &cluster,
+                &service,
+                m::stopped_running_tasks(&service, &[id.to_string()]),
+            ),
+        }
+        if let Some(dep_id) = dep_id {
             self.count_failure(&cluster, &service, Some(&dep_id));
         }
         self.poke_service(&cluster, &service, now);
@@ -276,31 +290,49 @@ impl Sim {
         let desired = svc.desired_count;
         let config = svc.deployment_config;
         let next_launch_at = svc.sched.next_launch_at;
+        // One pass over the live tasks (a service may have thousands) counts
+        // what the pass decides from, and the live tasks per Availability
+        // Zone a launch spreads over (good as long as nothing is stopped
+        // meanwhile). Their ids are collected only when some must be stopped.
+        let mut per_az = self.zones_of(&primary.network.subnets);
+        let (mut live_n, mut primary_n, mut primary_healthy, mut healthy_total) = (0u32, 0, 0, 0);
+        for t in self.live_tasks(cluster, service) {
+            if let Some(z) = per_az.iter_mut().find(|z| z.0 == t.az) {
+                z.1 += 1;
+            }
+            let (of_primary, healthy) = (t.started_by == primary.id, self.healthy(t));
+            live_n += 1;
+            primary_n += u32::from(of_primary);
+            primary_healthy += u32::from(of_primary && healthy);
+            healthy_total += u32::from(healthy);
+        }
+        let any_old = primary_n < live_n;
         // (task id, of the primary deployment, healthy, last status)
-        let live: Vec<(std::sync::Arc<str>, bool, bool, TaskStatus)> = self
-            .live_tasks(cluster, service)
-            .map(|t| {
-                (
-                    // The shared handle: no copy of the id per task per pass.
-                    t.run.handle.clone().unwrap_or_else(|| t.id.as_str().into()),
-                    t.started_by == primary.id,
-                    self.healthy(t),
-                    t.last_status,
-                )
-            })
-            .collect();
-        let primary_live: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
-            live.iter().filter(|t| t.1).collect();
-        let primary_healthy = primary_live.iter().filter(|t| t.2).count() as u32;
-        let mut total_live = live.len() as u32;
-        let mut healthy_total = live.iter().filter(|t| t.2).count() as u32;
+        let live: Vec<(std::sync::Arc<str>, bool, bool, TaskStatus)> =
+            if any_old || primary_n > desired {
+                self.live_tasks(cluster, service)
+                    .map(|t| {
+                        (
+                            // The shared handle: no copy of the id per task.
+                            t.run.handle.clone().unwrap_or_else(|| t.id.as_str().into()),
+                            t.started_by == primary.id,
+                            self.healthy(t),
+                            t.last_status,
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        let mut stopped_any = false;
+        let mut total_live = live_n;
 
         // Scale in: the primary has more than desired.
-        if primary_live.len() as u32 > desired {
+        if primary_n > desired {
             let mut extra: Vec<&(std::sync::Arc<str>, bool, bool, TaskStatus)> =
-                primary_live.clone();
+                live.iter().filter(|t| t.1).collect();
             extra.sort_by_key(|t| (t.2, t.3 == TaskStatus::Running));
-            let n = primary_live.len() - desired as usize;
+            let n = (primary_n - desired) as usize;
             let ids: Vec<String> = extra.iter().take(n).map(|t| t.0.to_string()).collect();
             for id in &ids {
                 self.stop_task(
@@ -311,6 +343,7 @@ impl Sim {
                 );
             }
             if !ids.is_empty() {
+                stopped_any = true;
                 self.service_event(cluster, service, m::stopped_running_tasks(service, &ids));
             }
             total_live -= n as u32;
@@ -331,6 +364,7 @@ impl Sim {
             }
         }
         let mut stopped_old_running = Vec::new();
+        stopped_any |= !stopped_old.is_empty();
         for id in &stopped_old {
             let running = self
                 .world
@@ -358,27 +392,38 @@ impl Sim {
 
         // Launch toward the desired count.
         let max_total = ((desired * config.maximum_percent) / 100).max(desired.min(1));
-        let primary_count = (primary_live.len() as u32).min(desired);
+        let primary_count = primary_n.min(desired);
         let want = desired.saturating_sub(primary_count);
         let room = max_total.saturating_sub(total_live);
         let n = want.min(room);
+        // How many tasks the launch created, when it did nothing else.
+        let mut launched = Some(0);
         if n > 0 && primary.rollout_state != RolloutState::Failed {
             if now < next_launch_at {
                 self.poke_service(cluster, service, next_launch_at);
             } else {
-                self.launch(cluster, service, &primary, n);
+                let per_az = (!stopped_any).then_some(per_az.as_slice());
+                launched = self.launch(cluster, service, &primary, n, per_az);
             }
         }
 
         // Deployment completion and steady state.
         let (mut live_old, mut primary_live_now) = (false, 0u32);
         let mut old_counts: std::collections::BTreeMap<String, u32> = Default::default();
-        for t in self.live_tasks(cluster, service) {
-            if t.started_by == primary.id {
-                primary_live_now += 1;
-            } else {
-                live_old = true;
-                *old_counts.entry(t.started_by.clone()).or_default() += 1;
+        match launched {
+            // Only the primary's tasks, and only added to: no need to look again.
+            Some(started) if !stopped_any && !any_old => {
+                primary_live_now = primary_n + started as u32;
+            }
+            _ => {
+                for t in self.live_tasks(cluster, service) {
+                    if t.started_by == primary.id {
+                        primary_live_now += 1;
+                    } else {
+                        live_old = true;
+                        *old_counts.entry(t.started_by.clone()).or_default() += 1;
+                    }
+                }
             }
         }
         let mut events = Vec::new();
@@ -440,10 +485,37 @@ impl Sim {
         }
     }
 
-    fn launch(&mut self, cluster: &str, service: &str, dep: &Deployment, n: u32) {
+    /// The distinct Availability Zones of `subnets`, each with a count of 0.
+    fn zones_of(&self, subnets: &[String]) -> Vec<(String, usize)> {
+        let mut zones: Vec<(String, usize)> = Vec::new();
+        for s in subnets {
+            if let Some(sub) = self.world.subnets.get(s) {
+                if !zones.iter().any(|z| z.0 == sub.az) {
+                    zones.push((sub.az.clone(), 0));
+                }
+            }
+        }
+        zones
+    }
+
+    /// Launches up to `n` tasks of `dep`. `per_az` is the service's live tasks
+    /// per zone of `dep`'s subnets, when the caller counted them already.
+    /// Returns how many tasks were created, or None when the launch failed
+    /// (and counted a failure, which may have rolled the service back).
+    fn launch(
+        &mut self,
+        cluster: &str,
+        service: &str,
+        dep: &Deployment,
+        n: u32,
+        per_az: Option<&[(String, usize)]>,
+    ) -> Option<usize> {
         // Execution and task roles must be assumable by ecs-tasks, or no task is created.
-        let td = self.world.task_definition(&dep.task_definition).cloned();
-        let Some(td) = td else { return };
+        let td = self
+            .world
+            .task_definition_shared(&dep.task_definition)
+            .cloned();
+        let Some(td) = td else { return Some(0) };
         for role_arn in [&td.def.execution_role_arn, &td.def.task_role_arn]
             .into_iter()
             .flatten()
@@ -466,48 +538,59 @@ impl Sim {
                     .map(|s| s.sched.next_launch_at)
                     .unwrap_or(self.now);
                 self.poke_service(cluster, service, next);
-                return;
+                return None;
             }
         }
         // Spread over Availability Zones: each task goes to the AZ with the
         // fewest live tasks of the service, ties by chance.
-        let mut per_subnet: Vec<(String, usize)> = dep
+        let counted;
+        let per_az = match per_az {
+            Some(c) => c,
+            None => {
+                let mut zones = self.zones_of(&dep.network.subnets);
+                for t in self.live_tasks(cluster, service) {
+                    if let Some(z) = zones.iter_mut().find(|z| z.0 == t.az) {
+                        z.1 += 1;
+                    }
+                }
+                counted = zones;
+                &counted
+            }
+        };
+        // (subnet, its AZ, live tasks in that AZ)
+        let mut per_subnet: Vec<(String, String, usize)> = dep
             .network
             .subnets
             .iter()
             .filter_map(|s| {
                 let az = &self.world.subnets.get(s)?.az;
-                let n = self
-                    .live_tasks(cluster, service)
-                    .filter(|t| &t.az == az)
-                    .count();
-                Some((s.clone(), n))
+                let n = per_az.iter().find(|z| &z.0 == az).map_or(0, |z| z.1);
+                Some((s.clone(), az.clone(), n))
             })
             .collect();
+        // Room for them all at once (a service of thousands starts thousands).
+        self.world.tasks.reserve(n as usize);
         let mut started = Vec::new();
         for _ in 0..n {
-            let Some(min) = per_subnet.iter().map(|c| c.1).min() else {
+            let Some(min) = per_subnet.iter().map(|c| c.2).min() else {
                 break;
             };
             let tied: Vec<usize> = (0..per_subnet.len())
-                .filter(|i| per_subnet[*i].1 == min)
+                .filter(|i| per_subnet[*i].2 == min)
                 .collect();
             let Some(&pick) = self.world.rng.pick(&tied) else {
                 break;
             };
-            let subnet = per_subnet[pick].0.clone();
-            let az = self.world.subnets.get(&subnet).map(|s| s.az.clone());
-            for c in per_subnet.iter_mut() {
-                if self.world.subnets.get(&c.0).map(|s| &s.az) == az.as_ref() {
-                    c.1 += 1;
-                }
+            let (subnet, az) = (per_subnet[pick].0.clone(), per_subnet[pick].1.clone());
+            for c in per_subnet.iter_mut().filter(|c| c.1 == az) {
+                c.2 += 1;
             }
-            if let Some(id) = self.create_task(cluster, service, dep, &subnet) {
+            if let Some(id) = self.create_task(cluster, service, dep, &td, &subnet) {
                 started.push(id);
             }
         }
         if started.is_empty() {
-            return;
+            return Some(0);
         }
         if let Some(svc) = self.world.service_mut(cluster, service) {
             svc.sched.launch_failure = None;
@@ -523,5 +606,6 @@ impl Sim {
             m::started_tasks(service, &started)
         };
         self.service_event(cluster, service, msg);
+        Some(started.len())
     }
 }

@@ -9,8 +9,8 @@ use super::network::{reach, Endpoint, Origin};
 use super::{Ev, Sim, Step, StopCause, STOPPED_TASK_RETENTION};
 use crate::time::{Millis, SECOND};
 use crate::world::{
-    ip_to_string, parse_ip, Attachment, Container, Decision, EniOwner, LogEvent, LogStream, Task,
-    TaskStatus,
+    concat, ip_to_string, parse_ip, Attachment, Container, Decision, EniOwner, LogEvent, LogStream,
+    Task, TaskStatus,
 };
 
 /// [I] ENI creation after the task is accepted.
@@ -52,7 +52,10 @@ pub(crate) fn parse_image(registry: &str, image: &str) -> ImageRef {
             _ => (s.to_string(), "latest".to_string()),
         }
     };
-    if let Some(rest) = image.strip_prefix(&format!("{registry}/")) {
+    if let Some(rest) = image
+        .strip_prefix(registry)
+        .and_then(|r| r.strip_prefix('/'))
+    {
         let (repo, tag) = split_tag(rest);
         ImageRef::Ecr { repo, tag }
     } else {
@@ -74,10 +77,8 @@ impl Sim {
         let Some(t) = self.world.tasks.get_mut(id) else {
             return;
         };
-        t.run.token += 1;
-        let token = t.run.token;
-        let h = t.run.handle.get_or_insert_with(|| id.into()).clone();
-        self.schedule(at, Ev::Task(h, token));
+        let ev = next_step_event(t);
+        self.schedule(at, ev);
     }
 
     pub(super) fn arm_elb(&mut self, id: &str, at: Millis) {
@@ -106,12 +107,9 @@ impl Sim {
         cluster: &str,
         service: &str,
         dep: &crate::world::Deployment,
+        td: &std::sync::Arc<crate::world::TaskDefinition>,
         subnet_id: &str,
     ) -> Option<String> {
-        let td = self
-            .world
-            .task_definition_shared(&dep.task_definition)?
-            .clone();
         let (deployment, security_groups, assign_public_ip) = (
             dep.id.as_str(),
             dep.network.security_groups.clone(),
@@ -124,7 +122,9 @@ impl Sim {
             .get(subnet_id)
             .map(|s| s.az.clone())
             .unwrap_or_default();
-        let arn = self.world.arn("ecs", &format!("task/{cluster}/{id}"));
+        let arn = self
+            .world
+            .arn("ecs", &concat(&["task/", cluster, "/", &id]));
         let containers = td
             .def
             .container_definitions
@@ -133,9 +133,10 @@ impl Sim {
                 let runtime = self.world.rng.uuid();
                 Container {
                     name: c.name.clone(),
-                    arn: self
-                        .world
-                        .arn("ecs", &format!("container/{cluster}/{id}/{runtime}")),
+                    arn: self.world.arn(
+                        "ecs",
+                        &concat(&["container/", cluster, "/", &id, "/", &runtime]),
+                    ),
                     image: c.image.clone(),
                     image_digest: None,
                     runtime_id: None,
@@ -221,12 +222,14 @@ impl Sim {
     }
 
     fn goto(&mut self, id: &str, step: Step, at: Millis) {
-        if let Some(t) = self.world.tasks.get_mut(id) {
-            t.run.step = step;
-            t.run.wait_since = None;
-            t.run.wait_for = None;
-        }
-        self.arm_task(id, at);
+        let Some(t) = self.world.tasks.get_mut(id) else {
+            return;
+        };
+        t.run.step = step;
+        t.run.wait_since = None;
+        t.run.wait_for = None;
+        let ev = next_step_event(t);
+        self.schedule(at, ev);
     }
 
     fn step_provision(&mut self, id: &str) {
@@ -238,12 +241,15 @@ impl Sim {
             t.security_groups.clone(),
             t.assign_public_ip,
         );
-        let desc = format!(
-            "arn:aws:ecs:{}:{}:attachment/{}",
-            self.world.region,
-            self.world.account,
-            self.world.rng.uuid()
-        );
+        let attachment = self.world.rng.uuid();
+        let desc = concat(&[
+            "arn:aws:ecs:",
+            &self.world.region,
+            ":",
+            &self.world.account,
+            ":attachment/",
+            &attachment,
+        ]);
         match self.world.create_eni(
             &subnet,
             EniOwner::Task(id.to_string()),
@@ -279,7 +285,7 @@ impl Sim {
                 let dns_suffix = if region == "us-east-1" {
                     "ec2.internal".to_string()
                 } else {
-                    format!("{region}.compute.internal")
+                    concat(&[&region, ".compute.internal"])
                 };
                 let ip_s = ip_to_string(ip);
                 let att_id = self.world.rng.uuid();
@@ -290,7 +296,7 @@ impl Sim {
                         subnet_id: subnet.clone(),
                         eni_id,
                         mac,
-                        private_dns: format!("ip-{}.{dns_suffix}", ip_s.replace('.', "-")),
+                        private_dns: concat(&["ip-", &ip_s.replace('.', "-"), ".", &dns_suffix]),
                         private_ip: ip_s,
                     });
                 }
@@ -313,20 +319,6 @@ impl Sim {
         self.goto(id, Step::Auth, now);
     }
 
-    fn origin_of(&self, t: &Task) -> (String, Vec<String>, bool, u32) {
-        let ip = t
-            .attachment
-            .as_ref()
-            .and_then(|a| parse_ip(&a.private_ip))
-            .unwrap_or(0);
-        (
-            t.subnet_id.clone(),
-            t.security_groups.clone(),
-            t.assign_public_ip,
-            ip,
-        )
-    }
-
     /// Checks a network path; on failure the step waits out the SDK's timeout
     /// (re-checking then, in case the world was fixed meanwhile).
     /// Returns Ok(true) to proceed, Ok(false) when waiting, Err(cause) when it failed.
@@ -334,7 +326,6 @@ impl Sim {
         let Some(t) = self.world.tasks.get(id) else {
             return Ok(false);
         };
-        let (subnet, sgs, public, ip) = self.origin_of(t);
         // A wait belongs to one endpoint: a step that checks several (ECR's
         // registry, then S3 for the layers) must not restart another's wait.
         let wait_since = t
@@ -342,12 +333,22 @@ impl Sim {
             .wait_since
             .filter(|_| t.run.wait_for.as_ref() == Some(&ep));
         let origin = Origin {
-            subnet_id: &subnet,
-            security_groups: &sgs,
-            public_ip: public,
-            private_ip: ip,
+            subnet_id: &t.subnet_id,
+            security_groups: &t.security_groups,
+            public_ip: t.assign_public_ip,
+            private_ip: t
+                .attachment
+                .as_ref()
+                .and_then(|a| parse_ip(&a.private_ip))
+                .unwrap_or(0),
         };
-        match reach(&self.world, &origin, &ep) {
+        let verdict = reach(&self.world, &origin, &ep);
+        // The subnet is named only when the wait has run out.
+        let subnet = match (&verdict, wait_since) {
+            (Err(_), Some(since)) if self.now >= since + timeout => t.subnet_id.clone(),
+            _ => String::new(),
+        };
+        match verdict {
             Ok(_) => {
                 if let Some(t) = self.world.tasks.get_mut(id) {
                     if t.run.wait_for.as_ref() == Some(&ep) {
@@ -655,10 +656,16 @@ impl Sim {
                 &c.name,
                 id,
             );
-            let stream_arn = format!(
-                "arn:aws:logs:{region}:{}:log-group:{group}:log-stream:{stream}",
-                self.world.account
-            );
+            let stream_arn = concat(&[
+                "arn:aws:logs:",
+                &region,
+                ":",
+                &self.world.account,
+                ":log-group:",
+                &group,
+                ":log-stream:",
+                &stream,
+            ]);
             let decision = self
                 .world
                 .role_allows(&role_arn, "logs:CreateLogStream", &stream_arn);
@@ -835,19 +842,20 @@ impl Sim {
         let Some(t) = self.world.tasks.get(id) else {
             return;
         };
-        if t.started_at.is_none() {
+        let first = t.started_at.is_none();
+        let svc = self.load_balancers_of(id);
+        if first {
             self.start_containers(id);
-            let has_lb = self
-                .service_of(id)
-                .is_some_and(|s| !s.load_balancers.is_empty());
-            if has_lb {
+            if svc.as_ref().is_some_and(|s| !s.lbs.is_empty()) {
                 self.set_status(id, TaskStatus::Activating);
                 let d = self.rand(ACTIVATE);
                 self.arm_task(id, self.now + d);
                 return;
             }
         }
-        self.register_targets(id);
+        if let Some(svc) = svc.filter(|s| !s.lbs.is_empty()) {
+            self.register_targets(id, &svc.cluster, &svc.name, svc.lbs);
+        }
         self.set_status(id, TaskStatus::Running);
         if let Some(t) = self.world.tasks.get_mut(id) {
             t.run.step = Step::Running;
@@ -894,7 +902,7 @@ impl Sim {
             let Some((pname, platforms, is_index)) = profile_name else {
                 continue;
             };
-            let Some(profile) = self.world.profiles.get(&pname).cloned() else {
+            let Some(profile) = self.world.profiles.get(&pname) else {
                 continue;
             };
             let stream = c.awslogs().map(|o| {
@@ -956,7 +964,7 @@ impl Sim {
                         at + 200,
                     ));
                 } else if let Some((call, line)) =
-                    self.denied_app_call(&profile, td.def.task_role_arn.as_deref(), id)
+                    self.denied_app_call(profile, td.def.task_role_arn.as_deref(), id)
                 {
                     // The application's own AWS calls use the task role; a denial is fatal at start.
                     for l in profile.logs.iter().filter(|l| l.after.0 < call.after.0) {
@@ -1034,12 +1042,10 @@ impl Sim {
             None => return,
         };
         t.started_at = Some(now);
+        let runtime = (1_000_000_000u64 + (now as u64 % 9_000_000_000)).to_string();
         for c in t.containers.iter_mut() {
             c.last_status = "RUNNING".into();
-            c.runtime_id = Some(format!(
-                "{id}-{}",
-                1_000_000_000u64 + (now as u64 % 9_000_000_000)
-            ));
+            c.runtime_id = Some(concat(&[id, "-", &runtime]));
         }
         t.run.ready_at = Some(ready_at);
         t.run.exit = exit;
@@ -1104,7 +1110,7 @@ impl Sim {
 
     /// Schedules the next thing a running task will do by itself.
     fn plan_running(&mut self, id: &str) {
-        let Some(t) = self.world.tasks.get(id) else {
+        let Some(t) = self.world.tasks.get_mut(id) else {
             return;
         };
         let next = [
@@ -1116,7 +1122,8 @@ impl Sim {
         .flatten()
         .min();
         if let Some(at) = next {
-            self.arm_task(id, at);
+            let ev = next_step_event(t);
+            self.schedule(at, ev);
         }
     }
 
@@ -1201,10 +1208,21 @@ impl Sim {
         self.plan_running(id);
     }
 
-    fn register_targets(&mut self, id: &str) {
-        let Some(svc) = self.service_of(id).cloned() else {
-            return;
-        };
+    /// The task's service and its load balancers. Only these: a service (its
+    /// live set, its events) is too big to copy on every task step.
+    fn load_balancers_of(&self, id: &str) -> Option<ServiceLbs> {
+        self.service_of(id).map(|s| ServiceLbs {
+            cluster: s.cluster.clone(),
+            name: s.name.clone(),
+            lbs: s
+                .load_balancers
+                .iter()
+                .map(|lb| (lb.target_group_arn.clone(), lb.container_port))
+                .collect(),
+        })
+    }
+
+    fn register_targets(&mut self, id: &str, cluster: &str, name: &str, lbs: Vec<(String, u16)>) {
         let Some(t) = self.world.tasks.get(id) else {
             return;
         };
@@ -1215,12 +1233,12 @@ impl Sim {
             .unwrap_or_default();
         let az = t.az.clone();
         let mut regs = Vec::new();
-        for lb in &svc.load_balancers {
-            if let Some(tg) = self.world.target_groups.get_mut(&lb.target_group_arn) {
+        for (tg_arn, port) in lbs {
+            if let Some(tg) = self.world.target_groups.get_mut(&tg_arn) {
                 tg.targets.retain(|x| x.task_id != id);
                 tg.targets.push(crate::world::Target {
                     ip: ip.clone(),
-                    port: lb.container_port,
+                    port,
                     az: az.clone(),
                     task_id: id.to_string(),
                     state: "initial".into(),
@@ -1229,9 +1247,9 @@ impl Sim {
                     ok_streak: 0,
                     fail_streak: 0,
                 });
-                regs.push((lb.target_group_arn.clone(), lb.container_port));
-                let msg = m::registered_targets(&svc.name, 1, &lb.target_group_arn);
-                self.service_event(&svc.cluster, &svc.name, msg);
+                let msg = m::registered_targets(name, 1, &tg_arn);
+                regs.push((tg_arn, port));
+                self.service_event(cluster, name, msg);
             }
         }
         if let Some(t) = self.world.tasks.get_mut(id) {
@@ -1300,17 +1318,24 @@ impl Sim {
                 next = Some(next.map_or(at, |n: i64| n.min(at)));
             }
         }
-        let svc = self.service_of(id).cloned();
-        if let (Some((tg_arn, port, desc)), Some(svc)) = (failed, svc.as_ref()) {
+        // (cluster, name, grace period): not the whole service.
+        let svc = self.service_of(id).map(|s| {
+            (
+                s.cluster.clone(),
+                s.name.clone(),
+                s.health_check_grace_period,
+            )
+        });
+        if let (Some((tg_arn, port, desc)), Some((cluster, name, grace))) = (failed, svc.as_ref()) {
             let started = self
                 .world
                 .tasks
                 .get(id)
                 .and_then(|t| t.started_at)
                 .unwrap_or(self.now);
-            if self.now >= started + svc.health_check_grace_period as i64 * SECOND {
-                let msg = m::target_unhealthy(&svc.name, id, port, &tg_arn, &desc);
-                self.service_event(&svc.cluster, &svc.name, msg);
+            if self.now >= started + *grace as i64 * SECOND {
+                let msg = m::target_unhealthy(name, id, port, &tg_arn, &desc);
+                self.service_event(cluster, name, msg);
                 self.stop_task(
                     id,
                     "ServiceSchedulerInitiated",
@@ -1323,8 +1348,8 @@ impl Sim {
                 return;
             }
         }
-        if let Some(svc) = svc {
-            self.poke_service(&svc.cluster, &svc.name, self.now);
+        if let Some((cluster, name, _)) = svc {
+            self.poke_service(&cluster, &name, self.now);
         }
         if let Some(at) = next {
             self.arm_elb(id, at);
@@ -1626,7 +1651,13 @@ impl Sim {
             t.run.token += 1;
         }
         self.set_status(id, TaskStatus::Stopped);
-        self.schedule(now + STOPPED_TASK_RETENTION, Ev::Prune(id.into()));
+        let handle = self
+            .world
+            .tasks
+            .get(id)
+            .and_then(|t| t.run.handle.clone())
+            .unwrap_or_else(|| id.into());
+        self.schedule(now + STOPPED_TASK_RETENTION, Ev::Prune(handle));
         let svc = self
             .service_of(id)
             .map(|s| (s.cluster.clone(), s.name.clone()));
@@ -1635,6 +1666,24 @@ impl Sim {
             self.poke_service(&c, &s, now);
         }
     }
+}
+
+/// A task's service (cluster, name) and its load balancers (target group, container port).
+struct ServiceLbs {
+    cluster: String,
+    name: String,
+    lbs: Vec<(String, u16)>,
+}
+
+/// The task's next step event: a new token (older events become stale), with
+/// the task's shared id.
+fn next_step_event(t: &mut Task) -> Ev {
+    t.run.token += 1;
+    let h = match &t.run.handle {
+        Some(h) => h.clone(),
+        None => t.run.handle.insert(t.id.as_str().into()).clone(),
+    };
+    Ev::Task(h, t.run.token)
 }
 
 fn t_cluster(world: &crate::world::World, id: &str) -> String {
@@ -1648,8 +1697,8 @@ fn t_cluster(world: &crate::world::World, id: &str) -> String {
 /// `<prefix>/<container-name>/<task-id>` [V] §5.
 pub fn stream_name(prefix: Option<&str>, container: &str, task_id: &str) -> String {
     match prefix {
-        Some(p) if !p.is_empty() => format!("{p}/{container}/{task_id}"),
-        _ => format!("{container}/{task_id}"),
+        Some(p) if !p.is_empty() => concat(&[p, "/", container, "/", task_id]),
+        _ => concat(&[container, "/", task_id]),
     }
 }
 

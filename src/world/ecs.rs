@@ -422,7 +422,7 @@ pub struct SchedulerState {
     /// Tasks stopped for failing health checks, not yet replaced.
     pub unhealthy_to_replace: usize,
     /// Why the last launch attempt created no task, if it did not.
-    pub launch_failure: Option<crate::engine::StopCause>,
+    pub launch_failure: Option<super::run::StopCause>,
     /// Task definition and network of the last deployment that completed (what a rollback returns to).
     pub last_completed: Option<(String, NetworkConfig)>,
     /// Ids of the service's tasks whose desired status is RUNNING.
@@ -616,9 +616,9 @@ pub struct Task {
     /// Version counter (bumped on each change).
     pub version: u32,
     /// Why the task stopped, as structured data (for validation and grading).
-    pub stop_cause: Option<crate::engine::StopCause>,
+    pub stop_cause: Option<super::run::StopCause>,
     /// Engine bookkeeping.
-    pub run: crate::engine::TaskRun,
+    pub run: super::run::TaskRun,
 }
 
 impl Task {

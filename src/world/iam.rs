@@ -17,9 +17,14 @@ pub enum OneOrMany {
 impl OneOrMany {
     /// The values as a slice-like list.
     pub fn to_vec(&self) -> Vec<String> {
+        self.as_slice().to_vec()
+    }
+
+    /// The values, borrowed.
+    pub fn as_slice(&self) -> &[String] {
         match self {
-            OneOrMany::One(s) => vec![s.clone()],
-            OneOrMany::Many(v) => v.clone(),
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
         }
     }
 }
@@ -111,9 +116,14 @@ fn default_version() -> String {
 impl PolicyDocument {
     /// The statements as a list.
     pub fn statements(&self) -> Vec<&Statement> {
+        self.statement_slice().iter().collect()
+    }
+
+    /// The statements, borrowed.
+    pub fn statement_slice(&self) -> &[Statement] {
         match &self.statement {
-            Statements::One(s) => vec![s.as_ref()],
-            Statements::Many(v) => v.iter().collect(),
+            Statements::One(s) => std::slice::from_ref(s.as_ref()),
+            Statements::Many(v) => v,
         }
     }
 
@@ -184,6 +194,30 @@ impl PolicyDocument {
 /// `*` and `?` wildcard match, as IAM does for actions (case-insensitive) and
 /// resources (case-sensitive).
 pub fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let wild = pattern.bytes().any(|b| b == b'*' || b == b'?');
+    if !wild && !ignore_case {
+        return pattern == text;
+    }
+    // ASCII (every IAM action and ARN in practice): bytes are characters, no copies.
+    if pattern.is_ascii() && text.is_ascii() {
+        if !wild {
+            return pattern.eq_ignore_ascii_case(text);
+        }
+        // (A text starting with `*` takes the walk: it matches that star literally first.)
+        if pattern == "*" && !text.starts_with('*') {
+            return true;
+        }
+        let fold = |b: u8| {
+            if ignore_case {
+                b.to_ascii_lowercase()
+            } else {
+                b
+            }
+        };
+        return glob_match_by(pattern.as_bytes(), text.as_bytes(), |p, t| {
+            p == b'?' || fold(p) == fold(t)
+        });
+    }
     let (p, t): (Vec<char>, Vec<char>) = if ignore_case {
         (
             pattern.to_lowercase().chars().collect(),
@@ -192,13 +226,25 @@ pub fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
     } else {
         (pattern.chars().collect(), text.chars().collect())
     };
+    glob_match_by(&p, &t, |p, t| p == '?' || p == t)
+}
+
+/// The `*`/`?` matcher over characters (or bytes); `hit` says whether a
+/// pattern element matches a text element as it stands (`?`, or equal),
+/// tried before `*` is taken as a wildcard.
+fn glob_match_by<C: Copy + PartialEq + From<u8>>(
+    p: &[C],
+    t: &[C],
+    hit: impl Fn(C, C) -> bool,
+) -> bool {
+    let any = C::from(b'*');
     let (mut pi, mut ti) = (0usize, 0usize);
     let (mut star, mut mark) = (None::<usize>, 0usize);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && hit(p[pi], t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -210,7 +256,7 @@ pub fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == any {
         pi += 1;
     }
     pi == p.len()
@@ -348,10 +394,10 @@ pub fn evaluate<'a>(
 ) -> Decision {
     let mut allowed = false;
     for doc in docs {
-        for st in doc.statements() {
+        for st in doc.statement_slice() {
             let action_hit = match (&st.action, &st.not_action) {
-                (Some(a), _) => a.to_vec().iter().any(|p| glob_match(p, action, true)),
-                (None, Some(na)) => !na.to_vec().iter().any(|p| glob_match(p, action, true)),
+                (Some(a), _) => a.as_slice().iter().any(|p| glob_match(p, action, true)),
+                (None, Some(na)) => !na.as_slice().iter().any(|p| glob_match(p, action, true)),
                 (None, None) => false,
             };
             if !action_hit {
@@ -360,7 +406,7 @@ pub fn evaluate<'a>(
             let resource_hit = st
                 .resource
                 .as_ref()
-                .map(|r| r.to_vec().iter().any(|p| glob_match(p, resource, false)))
+                .map(|r| r.as_slice().iter().any(|p| glob_match(p, resource, false)))
                 .unwrap_or(false);
             if !resource_hit {
                 continue;
@@ -398,6 +444,71 @@ mod tests {
             false
         ));
         assert!(glob_match("a?c", "abc", false));
+    }
+
+    #[test]
+    fn ascii_and_unicode_matching_agree() {
+        // The matcher as first written, over lowercased characters.
+        fn by_chars(pattern: &str, text: &str, ignore_case: bool) -> bool {
+            let (p, t): (Vec<char>, Vec<char>) = if ignore_case {
+                (
+                    pattern.to_lowercase().chars().collect(),
+                    text.to_lowercase().chars().collect(),
+                )
+            } else {
+                (pattern.chars().collect(), text.chars().collect())
+            };
+            let (mut pi, mut ti) = (0usize, 0usize);
+            let (mut star, mut mark) = (None::<usize>, 0usize);
+            while ti < t.len() {
+                if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+                    pi += 1;
+                    ti += 1;
+                } else if pi < p.len() && p[pi] == '*' {
+                    star = Some(pi);
+                    mark = ti;
+                    pi += 1;
+                } else if let Some(s) = star {
+                    pi = s + 1;
+                    mark += 1;
+                    ti = mark;
+                } else {
+                    return false;
+                }
+            }
+            while pi < p.len() && p[pi] == '*' {
+                pi += 1;
+            }
+            pi == p.len()
+        }
+        let patterns = [
+            "*", "*a", "a*", "a?c", "ECR:get*", "*:*:x", "**", "", "?", "*b*a", "a*b?c*", "abc",
+            "ÄB", "ä?",
+        ];
+        let texts = [
+            "",
+            "a",
+            "abc",
+            "*b a",
+            "ecr:GetAuthorizationToken",
+            "x:y:x",
+            "*",
+            "ab?c",
+            "AbC",
+            "b*a",
+            "aXbYcZ",
+            "äb",
+            "ÄB",
+        ];
+        for p in patterns {
+            for t in texts {
+                for ic in [false, true] {
+                    assert_eq!(glob_match(p, t, ic), by_chars(p, t, ic), "{p:?} {t:?} {ic}");
+                }
+            }
+        }
+        assert!(!glob_match("*a", "*b a", false));
+        assert!(glob_match("ä*", "Äpfel", true));
     }
 
     #[test]

@@ -47,18 +47,22 @@ impl Rng {
 
     /// `len` lowercase hex digits.
     pub fn hex(&mut self, len: usize) -> String {
+        let mut s = String::with_capacity(len);
+        self.push_hex(&mut s, len);
+        s
+    }
+
+    /// Appends `len` lowercase hex digits to `out` (what [`Rng::hex`] returns).
+    fn push_hex(&mut self, out: &mut String, len: usize) {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut s = Vec::with_capacity(len);
-        while s.len() < len {
+        let mut left = len;
+        while left > 0 {
             let v = self.next_u64();
-            for i in 0..16 {
-                if s.len() == len {
-                    break;
-                }
-                s.push(DIGITS[((v >> (i * 4)) & 0xf) as usize]);
+            for i in 0..16.min(left) {
+                out.push(DIGITS[((v >> (i * 4)) & 0xf) as usize] as char);
             }
+            left -= 16.min(left);
         }
-        String::from_utf8(s).unwrap_or_default()
     }
 
     /// `len` decimal digits, the first one non-zero.
@@ -77,7 +81,11 @@ impl Rng {
 
     /// An EC2-style id: `prefix-` and 17 hex digits (`subnet-0a1b...`).
     pub fn ec2_id(&mut self, prefix: &str) -> String {
-        format!("{prefix}-0{}", self.hex(16))
+        let mut s = String::with_capacity(prefix.len() + 18);
+        s.push_str(prefix);
+        s.push_str("-0");
+        self.push_hex(&mut s, 16);
+        s
     }
 
     /// An ECS task id: 32 hex digits.
@@ -92,15 +100,13 @@ impl Rng {
 
     /// A request id in UUID form, as AWS prints in error texts.
     pub fn uuid(&mut self) -> String {
-        let h = self.hex(32);
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        // 32 hex digits grouped 8-4-4-4-12 (built in place: ids are made by the thousand).
+        let mut h = String::with_capacity(36);
+        self.push_hex(&mut h, 32);
+        for at in [8, 13, 18, 23] {
+            h.insert(at, '-');
+        }
+        h
     }
 
     /// Picks one element of `items` (None when empty).
@@ -148,6 +154,18 @@ mod tests {
         let d = r.deployment_id();
         assert_eq!(d.len(), "ecs-svc/".len() + 19);
         assert_eq!(r.uuid().len(), 36);
+        let (mut a, mut b) = (Rng::new(3), Rng::new(3));
+        let h = a.hex(32);
+        let want = format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        );
+        assert_eq!(b.uuid(), want);
+        assert_eq!(Rng::new(4).hex(20).len(), 20);
         assert_eq!(r.choose_indices(5, 2).len(), 2);
         assert_eq!(r.choose_indices(1, 3), vec![0]);
     }

@@ -3,18 +3,22 @@
 //!
 //! The world owns state only. It knows nothing of time passing (the engine)
 //! or of the player (the REPL and grading); it offers lookups, id generation,
-//! IP accounting and invariant checks that every other part relies on.
+//! IP accounting and invariant checks that every other part relies on. It
+//! never imports the engine: the bookkeeping the engine keeps with each task
+//! is plain data declared here, in [`run`].
 
 pub mod ecs;
 pub mod iam;
 pub mod ids;
 pub mod net;
+pub mod run;
 pub mod services;
 
 pub use ecs::*;
 pub use iam::*;
 pub use ids::Rng;
 pub use net::*;
+pub use run::*;
 pub use services::*;
 
 use std::collections::BTreeMap;
@@ -48,7 +52,7 @@ pub struct World {
     /// Network interfaces by id (change them only through `create_eni` and `remove_eni`).
     pub enis: BTreeMap<String, NetworkInterface>,
     /// Addresses in use per subnet, kept with `enis`.
-    used_ips: BTreeMap<String, std::collections::BTreeSet<u32>>,
+    used_ips: BTreeMap<String, IpPool>,
     /// IAM roles by name.
     pub roles: BTreeMap<String, Role>,
     /// Managed policies by ARN.
@@ -125,7 +129,16 @@ impl World {
 
     /// `arn:aws:<service>:<region>:<acct>:<rest>`.
     pub fn arn(&self, service: &str, rest: &str) -> String {
-        format!("arn:aws:{service}:{}:{}:{rest}", self.region, self.account)
+        concat(&[
+            "arn:aws:",
+            service,
+            ":",
+            &self.region,
+            ":",
+            &self.account,
+            ":",
+            rest,
+        ])
     }
 
     /// Role ARN for a role name.
@@ -135,7 +148,7 @@ impl World {
 
     /// The ECR registry host of this account.
     pub fn registry(&self) -> String {
-        format!("{}.dkr.ecr.{}.amazonaws.com", self.account, self.region)
+        concat(&[&self.account, ".dkr.ecr.", &self.region, ".amazonaws.com"])
     }
 
     /// Resolves a scenario name (`subnet:private-a`) to its id.
@@ -212,39 +225,32 @@ impl World {
         security_groups: Vec<String>,
     ) -> Option<String> {
         let cidr = self.subnets.get(subnet_id)?.cidr;
-        let used = self.used_ips.entry(subnet_id.to_string()).or_default();
-        // The lowest free host address: the first gap in the sorted used set.
-        let mut ip = None;
-        let mut n = 0u64;
-        for u in used.iter() {
-            match cidr.host(n) {
-                Some(h) if h == *u => n += 1,
-                Some(h) if h < *u => break,
-                _ => {}
-            }
+        if !self.used_ips.contains_key(subnet_id) {
+            // Host addresses start after the four AWS reserves (`Cidr::host`).
+            let first = cidr.base.wrapping_add(4);
+            self.used_ips
+                .insert(subnet_id.to_string(), IpPool::new(first));
         }
-        if let Some(h) = cidr.host(n) {
-            if !used.contains(&h) {
-                ip = Some(h);
-            }
-        }
-        let ip = match ip {
-            Some(ip) => ip,
-            None => (0..cidr.usable())
-                .filter_map(|k| cidr.host(k))
-                .find(|h| !used.contains(h))?,
-        };
+        let used = self.used_ips.get_mut(subnet_id)?;
+        // The lowest free host address.
+        let ip = cidr.host(used.lowest_free())?;
         used.insert(ip);
         let id = self.rng.ec2_id("eni");
-        let mac = format!(
-            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-            0x0a | (self.rng.below(16) as u8) << 4 & 0xf0,
-            self.rng.below(256),
-            self.rng.below(256),
-            self.rng.below(256),
-            self.rng.below(256),
-            self.rng.below(256)
-        );
+        // `0a:..` style, locally administered: `{:02x}` of six octets, the first `x a`.
+        let mut mac = String::with_capacity(17);
+        for i in 0..6 {
+            let octet = if i == 0 {
+                0x0a | (self.rng.below(16) as u8) << 4 & 0xf0
+            } else {
+                self.rng.below(256) as u8
+            };
+            if i > 0 {
+                mac.push(':');
+            }
+            for nibble in [octet >> 4, octet & 0xf] {
+                mac.push(char::from_digit(nibble as u32, 16).unwrap_or('0'));
+            }
+        }
         self.enis.insert(
             id.clone(),
             NetworkInterface {
@@ -311,7 +317,14 @@ impl World {
     /// Evaluates `action` on `resource` for the role with ARN `role_arn`.
     pub fn role_allows(&self, role_arn: &str, action: &str, resource: &str) -> Decision {
         match self.role_by_arn(role_arn) {
-            Some(role) => evaluate(self.role_documents(role), action, resource),
+            Some(role) => {
+                // The documents in `role_documents` order, without collecting them.
+                let attached = role
+                    .attached
+                    .iter()
+                    .filter_map(|arn| self.policies.get(arn).map(|p| &p.document));
+                evaluate(attached.chain(role.inline.values()), action, resource)
+            }
             None => Decision::ImplicitDeny,
         }
     }
@@ -416,6 +429,89 @@ impl World {
     }
 }
 
+/// The addresses in use in one subnet: a bitmap over its host addresses, so
+/// that the lowest free one is found without walking every used one.
+#[derive(Clone)]
+struct IpPool {
+    /// The subnet's first host address (bit 0).
+    first: u32,
+    /// Bit `n` set: host address `first + n` is in use.
+    bits: Vec<u64>,
+    /// Set bits.
+    len: usize,
+}
+
+impl IpPool {
+    fn new(first: u32) -> IpPool {
+        IpPool {
+            first,
+            bits: Vec::new(),
+            len: 0,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Index of the lowest host address not in use (may be past the subnet's last).
+    fn lowest_free(&self) -> u64 {
+        match self.bits.iter().position(|w| *w != u64::MAX) {
+            Some(i) => i as u64 * 64 + self.bits[i].trailing_ones() as u64,
+            None => self.bits.len() as u64 * 64,
+        }
+    }
+
+    fn insert(&mut self, ip: u32) {
+        let n = ip.wrapping_sub(self.first) as usize;
+        if self.bits.len() <= n / 64 {
+            self.bits.resize(n / 64 + 1, 0);
+        }
+        let (w, b) = (&mut self.bits[n / 64], 1u64 << (n % 64));
+        if *w & b == 0 {
+            *w |= b;
+            self.len += 1;
+        }
+    }
+
+    fn remove(&mut self, ip: &u32) {
+        let n = ip.wrapping_sub(self.first) as usize;
+        if let Some(w) = self.bits.get_mut(n / 64) {
+            let b = 1u64 << (n % 64);
+            if *w & b != 0 {
+                *w &= !b;
+                self.len -= 1;
+            }
+        }
+    }
+
+    /// The addresses in use, ascending.
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.bits.iter().enumerate().flat_map(move |(i, w)| {
+            (0..64)
+                .filter(move |b| w & (1u64 << b) != 0)
+                .map(move |b| self.first.wrapping_add((i * 64 + b) as u32))
+        })
+    }
+}
+
+/// Printed as the set of addresses it holds.
+impl std::fmt::Debug for IpPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+/// The pieces one after the other, in a string of exactly their length (what
+/// `format!` of plain strings gives, without growing its buffer piece by piece).
+pub fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
 /// The last path element of an ARN, or the name itself (`.../prod` -> `prod`).
 fn short_ref(name_or_arn: &str) -> &str {
     if name_or_arn.starts_with("arn:") {
@@ -435,5 +531,65 @@ pub fn short_name(name_or_arn: &str) -> String {
             .to_string()
     } else {
         name_or_arn.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A world with one /28 subnet (11 usable addresses, the first 10.0.0.4).
+    fn small_subnet() -> (World, String) {
+        let mut w = World::new(1, "us-east-1");
+        let id = "subnet-0123".to_string();
+        w.subnets.insert(
+            id.clone(),
+            Subnet {
+                id: id.clone(),
+                name: "tiny".into(),
+                vpc_id: "vpc-1".into(),
+                az: "us-east-1a".into(),
+                az_id: "use1-az1".into(),
+                cidr: "10.0.0.0/28".parse().expect("cidr"),
+                map_public_ip_on_launch: false,
+            },
+        );
+        (w, id)
+    }
+
+    fn eni(w: &mut World, subnet: &str) -> Option<String> {
+        let owner = EniOwner::Task(w.rng.task_id());
+        w.create_eni(subnet, owner, String::new(), "interface", Vec::new())
+    }
+
+    #[test]
+    fn enis_take_the_lowest_free_address_until_the_subnet_is_full() {
+        let (mut w, subnet) = small_subnet();
+        let ids: Vec<String> = (0..11)
+            .map(|_| eni(&mut w, &subnet).expect("free"))
+            .collect();
+        let ips: Vec<String> = ids
+            .iter()
+            .map(|i| ip_to_string(w.enis[i].private_ip))
+            .collect();
+        assert_eq!(ips[0], "10.0.0.4");
+        assert_eq!(ips[10], "10.0.0.14");
+        assert_eq!(w.available_ips(&subnet), 0);
+        assert_eq!(
+            eni(&mut w, &subnet),
+            None,
+            "a full subnet hands out nothing"
+        );
+        // Freed addresses are handed out again, lowest first.
+        w.remove_eni(&ids[7]);
+        w.remove_eni(&ids[2]);
+        assert_eq!(w.available_ips(&subnet), 2);
+        let a = eni(&mut w, &subnet).expect("free");
+        let b = eni(&mut w, &subnet).expect("free");
+        assert_eq!(ip_to_string(w.enis[&a].private_ip), "10.0.0.6");
+        assert_eq!(ip_to_string(w.enis[&b].private_ip), "10.0.0.11");
+        assert!(w.check_invariants().is_ok());
+        let used = format!("{:?}", w.used_ips[&subnet]);
+        assert!(used.starts_with("{167772164, 167772165, "), "{used}");
     }
 }

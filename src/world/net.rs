@@ -57,28 +57,40 @@ impl Cidr {
 
 /// Dotted-quad form of an address.
 pub fn ip_to_string(ip: u32) -> String {
-    let b = ip.to_be_bytes();
-    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+    let mut s = String::with_capacity(15);
+    for (i, b) in ip.to_be_bytes().into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        if b >= 100 {
+            s.push((b'0' + b / 100) as char);
+        }
+        if b >= 10 {
+            s.push((b'0' + b / 10 % 10) as char);
+        }
+        s.push((b'0' + b % 10) as char);
+    }
+    s
 }
 
 /// Parses a dotted-quad address.
 pub fn parse_ip(s: &str) -> Option<u32> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() != 4 {
-        return None;
-    }
-    let mut v: u32 = 0;
-    for p in parts {
-        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+    // By hand: the engine reads a task's address on every network check.
+    let (mut v, mut part, mut digits, mut dots) = (0u32, 0u32, 0, 0);
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' if digits < 3 => {
+                part = part * 10 + (b - b'0') as u32;
+                digits += 1;
+            }
+            b'.' if digits > 0 && part <= 255 && dots < 3 => {
+                v = (v << 8) | part;
+                (part, digits, dots) = (0, 0, dots + 1);
+            }
+            _ => return None,
         }
-        let n: u32 = p.parse().ok()?;
-        if n > 255 {
-            return None;
-        }
-        v = (v << 8) | n;
     }
-    Some(v)
+    (dots == 3 && digits > 0 && part <= 255).then_some((v << 8) | part)
 }
 
 impl FromStr for Cidr {
@@ -407,4 +419,43 @@ pub fn az_id(region: &str, letter: &str) -> String {
         .map(|b| (b.saturating_sub(b'a') as u32) + 1)
         .unwrap_or(1);
     format!("{geo}{dir}{digit}-az{n}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_print_and_parse_as_dotted_quads() {
+        for ip in [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            255,
+            0x0a09_0004,
+            0xc0a8_6401,
+            u32::MAX,
+        ] {
+            let b = ip.to_be_bytes();
+            let text = format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]);
+            assert_eq!(ip_to_string(ip), text);
+            assert_eq!(parse_ip(&text), Some(ip));
+        }
+        for bad in [
+            "",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1.2.3.256",
+            "1..3.4",
+            "1.2.3.x",
+            "1.2.3.1000",
+            "+1.2.3.4",
+        ] {
+            assert_eq!(parse_ip(bad), None, "{bad}");
+        }
+        assert_eq!(parse_ip("010.001.000.009"), Some(0x0a01_0009));
+    }
 }
