@@ -121,7 +121,7 @@ fn start_up(env: &Environment, desired: u32) -> Sim {
         sim.run_for(5 * SECOND).expect("engine invariants hold");
     }
     let running = sim
-        .world
+        .world()
         .tasks
         .values()
         .filter(|t| t.last_status == faultline::world::TaskStatus::Running)
