@@ -39,3 +39,6 @@ mod properties;
 
 #[path = "cli/built_in.rs"]
 mod built_in;
+
+#[path = "cli/layers.rs"]
+mod layers;
