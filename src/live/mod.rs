@@ -2,17 +2,22 @@
 //! aws-config and the aws-sdk-* crates (cargo feature `live`). This part owns
 //! the real-account [`Reader`] ([`LiveAccount`]), which answers the
 //! catalogue's read operations with the AWS CLI's JSON shapes; the sandbox
-//! `guard` every mutation must pass; the write-ahead `journal` of undo
-//! records; and `inject`, which applies a scenario's fault steps and undoes
+//! `guard` every mutation must pass; the write-ahead [`journal`] of undo
+//! records; and [`inject`], which applies a scenario's fault steps and undoes
 //! them. It must not mutate anything the guard has not passed, and nothing
 //! reachable from a [`Reader`] writes: [`LiveAccount`] implements only
-//! `Reader`, and mutations live in `inject`, behind the guard and the
+//! `Reader`, and mutations live in [`inject`], behind the guard and the
 //! journal.
 //!
 //! The SDK is async; a [`LiveAccount`] owns a current-thread tokio runtime
 //! and blocks on it, so the rest of faultline stays synchronous.
 
-mod read;
+pub mod fingerprint;
+pub mod guard;
+pub mod inject;
+pub mod journal;
+pub mod plan;
+pub(crate) mod read;
 pub mod shape;
 #[allow(missing_docs)]
 mod shapes;

@@ -638,7 +638,7 @@ fn decode_documents(v: &mut Value) {
 }
 
 /// RFC 3986 percent-decoding (as Python's `unquote`, which the CLI uses).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut k = 0;

@@ -221,3 +221,469 @@ fn aws_errors_come_back_in_the_cli_words_and_unmapped_operations_are_named() {
         moto.actions()
     );
 }
+
+// ------------------------------------------------------------ inject / undo
+
+use super::fingerprint::fingerprint;
+use super::guard::{Guard, Policy};
+use super::inject::{undo, Injector, LiveFailure};
+use super::journal::{self, Entry, Journal, RunInfo};
+use super::moto::{is_read, REGION};
+use super::stack::Stack;
+use super::LiveAccount;
+use crate::scenario::{Mode, Scenario};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const ACCOUNT: &str = "123456789012";
+
+fn scenario(id: &str) -> Scenario {
+    Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{id}.yaml")))
+        .unwrap()
+}
+
+fn policy(accounts: &[&str]) -> Policy {
+    Policy {
+        allowed_accounts: accounts.iter().map(|s| s.to_string()).collect(),
+        region: REGION.into(),
+        stack: STACK.into(),
+    }
+}
+
+fn run_info(run: &str, id: &str, seed: u64) -> RunInfo {
+    RunInfo {
+        run: run.into(),
+        scenario: id.into(),
+        seed,
+        stack: STACK.into(),
+        account: ACCOUNT.into(),
+        region: REGION.into(),
+        started: journal::unix_now(),
+        expires: None,
+    }
+}
+
+/// Injects scenario `id` (seed `seed`) as run `run`, journaling in `dir`.
+fn inject(
+    live: &LiveAccount,
+    stack: &Stack,
+    dir: &Path,
+    run: &str,
+    id: &str,
+    seed: u64,
+) -> Result<PathBuf, LiveFailure> {
+    let guard = Guard::new(live, policy(&[ACCOUNT]));
+    let steps = super::plan::plan(&scenario(id), seed, stack, ACCOUNT, REGION)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let journal = Journal::create(dir, &run_info(run, id, seed))?;
+    let path = journal.path().to_path_buf();
+    let mut inj = Injector::new(live, &guard, journal, run);
+    for s in &steps {
+        inj.apply(s)?;
+    }
+    Ok(path)
+}
+
+fn undo_run(live: &LiveAccount, path: &Path) -> Vec<String> {
+    let guard = Guard::new(live, policy(&[ACCOUNT]));
+    undo(live, &guard, path)
+        .unwrap_or_else(|e| panic!("undo: {e}"))
+        .into_iter()
+        .map(|r| r.what)
+        .collect()
+}
+
+fn vars(id: &str, seed: u64) -> BTreeMap<String, String> {
+    scenario(id).instantiate(seed, Mode::Incident).unwrap().vars
+}
+
+/// Inject, look at what changed, undo, and compare the fingerprints.
+fn round_trip(id: &str, seed: u64, observe: impl Fn(&LiveAccount, &Stack)) {
+    let Some(moto) = Moto::start() else { return };
+    let live = moto.account();
+    let stack = sandbox(&live, STACK);
+    let before = fingerprint(&live, &stack).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = inject(&live, &stack, dir.path(), "run-1", id, seed).unwrap();
+    let during = fingerprint(&live, &stack).unwrap();
+    assert_ne!(before, during, "{id}: the injection changed nothing");
+    observe(&live, &stack);
+    let report = undo_run(&live, &path);
+    assert_eq!(
+        fingerprint(&live, &stack).unwrap(),
+        before,
+        "{id}: undo did not restore the baseline; it did: {report:?}"
+    );
+    assert!(matches!(
+        journal::read(&path).unwrap().last(),
+        Some(Entry::Undone { .. })
+    ));
+    // Undoing again finds everything in place and changes nothing.
+    let mutations = moto.actions().iter().filter(|a| !is_read(a)).count();
+    let again = undo_run(&live, &path);
+    assert!(
+        again.iter().all(|w| w.contains("already")
+            || w.starts_with("nothing")
+            || w.starts_with("no revision")),
+        "{again:?}"
+    );
+    assert_eq!(
+        moto.actions().iter().filter(|a| !is_read(a)).count(),
+        mutations,
+        "a second undo sent a mutation"
+    );
+    assert_eq!(fingerprint(&live, &stack).unwrap(), before);
+}
+
+#[test]
+fn nat_route_missing_injects_and_undoes() {
+    for seed in [0, 1] {
+        let zone = vars("nat-route-missing", seed)["zone"].clone();
+        round_trip("nat-route-missing", seed, |live, stack| {
+            let key = if zone == "a" {
+                "PrivateRouteTableA"
+            } else {
+                "PrivateRouteTableB"
+            };
+            let other = if zone == "a" {
+                "PrivateRouteTableB"
+            } else {
+                "PrivateRouteTableA"
+            };
+            let q = |k: &str| {
+                cli(
+                    live,
+                    &format!(
+                        "ec2 describe-route-tables --route-table-ids {} --query RouteTables[0].Routes[].DestinationCidrBlock --output text",
+                        stack.output(k).unwrap()
+                    ),
+                )
+            };
+            assert!(!q(key).contains("0.0.0.0/0"), "zone {zone}: {}", q(key));
+            assert!(
+                q(other).contains("0.0.0.0/0"),
+                "only one zone loses its route"
+            );
+        });
+    }
+}
+
+#[test]
+fn execution_role_permissions_injects_and_undoes() {
+    for seed in [0, 1] {
+        let v = vars("execution-role-permissions", seed);
+        round_trip("execution-role-permissions", seed, |live, _| {
+            let attached = cli(
+                live,
+                "iam list-attached-role-policies --role-name checkout-task-execution --query AttachedPolicies[].PolicyName --output text",
+            );
+            assert_eq!(
+                attached.trim(),
+                v["policy"],
+                "the managed policy is replaced"
+            );
+            let doc = read(
+                live,
+                &format!(
+                    "iam get-policy-version --policy-arn arn:aws:iam::{ACCOUNT}:policy/{} --version-id v1",
+                    v["policy"]
+                ),
+            );
+            let text = doc["PolicyVersion"]["Document"].to_string();
+            assert!(text.contains("ecr:BatchGetImage"), "{text}");
+            assert!(!text.contains(&format!("\"{}\"", v["missing"])), "{text}");
+        });
+    }
+}
+
+#[test]
+fn log_group_missing_injects_and_undoes() {
+    for seed in [0, 1] {
+        let group = vars("log-group-missing", seed)["group"].clone();
+        round_trip("log-group-missing", seed, |live, stack| {
+            let td = cli(
+                live,
+                "ecs describe-services --cluster prod --services checkout --query services[0].taskDefinition --output text",
+            );
+            assert_ne!(td.trim(), stack.output("TaskDefinitionArn").unwrap());
+            let v = read(
+                live,
+                &format!(
+                    "ecs describe-task-definition --task-definition {} --include TAGS",
+                    td.trim()
+                ),
+            );
+            assert_eq!(
+                v["taskDefinition"]["containerDefinitions"][0]["logConfiguration"]["options"]
+                    ["awslogs-group"],
+                group.as_str()
+            );
+            assert_eq!(
+                v["taskDefinition"]["cpu"], "256",
+                "the rest of the revision is kept"
+            );
+            assert!(v["tags"]
+                .as_array()
+                .unwrap()
+                .contains(&json!({"key": "faultline:run", "value": "run-1"})));
+            let groups = cli(
+                live,
+                "logs describe-log-groups --query logGroups[].logGroupName --output text",
+            );
+            assert!(
+                !groups.contains(group.as_str()),
+                "the group does not exist: {groups}"
+            );
+        });
+    }
+}
+
+// ------------------------------------------------------------ crash safety
+
+/// The child half of the crash tests: injects with the crash hook set, and
+/// dies. Does nothing unless the parent test started it.
+#[test]
+fn crash_child() {
+    let Ok(spec) = std::env::var("FAULTLINE_LIVE_CRASH_CHILD") else {
+        return;
+    };
+    let spec: Value = serde_json::from_str(&spec).unwrap();
+    let live = LiveAccount::connect(&super::ConnectOptions {
+        region: Some(REGION.into()),
+        profile: None,
+        endpoint_url: spec["url"].as_str().map(str::to_string),
+        static_credentials: Some(("testing".into(), "testing".into())),
+    })
+    .unwrap();
+    let stack: BTreeMap<String, String> = serde_json::from_value(spec["outputs"].clone()).unwrap();
+    let stack = Stack::from_outputs(STACK, stack);
+    let _ = inject(
+        &live,
+        &stack,
+        Path::new(spec["dir"].as_str().unwrap()),
+        spec["run"].as_str().unwrap(),
+        spec["scenario"].as_str().unwrap(),
+        spec["seed"].as_u64().unwrap(),
+    );
+    // Reaching here means the hook did not fire: the parent checks for that.
+}
+
+/// For every journal step n, and on each side of its request: a process
+/// that dies there leaves a journal from which undo restores the baseline.
+fn crash_at_every_step(id: &str, seed: u64) {
+    let Some(moto) = Moto::start() else { return };
+    let live = moto.account();
+    let stack = sandbox(&live, STACK);
+    let before = fingerprint(&live, &stack).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A clean run counts the steps.
+    let path = inject(&live, &stack, dir.path(), "count", id, seed).unwrap();
+    let total = journal::read(&path)
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e, Entry::Step { .. }))
+        .count();
+    undo_run(&live, &path);
+    assert_eq!(fingerprint(&live, &stack).unwrap(), before);
+    assert!(total >= 1);
+    for n in 1..=total {
+        for sent in [false, true] {
+            let run = format!("crash-{n}-{sent}");
+            let spec = json!({
+                "url": moto.url(), "outputs": stack.outputs, "dir": dir.path(),
+                "run": run, "scenario": id, "seed": seed,
+            });
+            let status = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "live::tests::crash_child",
+                    "--exact",
+                    "--nocapture",
+                    "--test-threads",
+                    "1",
+                ])
+                .env("FAULTLINE_LIVE_CRASH_CHILD", spec.to_string())
+                .env(
+                    super::inject::DIE_AFTER_VAR,
+                    format!("{n}{}", if sent { "+" } else { "" }),
+                )
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            use std::os::unix::process::ExitStatusExt;
+            assert_eq!(
+                status.signal(),
+                Some(6),
+                "{id}: the child did not abort at step {n} (sent: {sent}): {status}"
+            );
+            let path = dir.path().join(format!("{run}.jsonl"));
+            let entries = journal::read(&path).unwrap();
+            let last_step = entries
+                .iter()
+                .filter_map(|e| match e {
+                    Entry::Step { seq, .. } => Some(*seq),
+                    _ => None,
+                })
+                .max();
+            assert_eq!(last_step, Some(n), "{id}: the journal ends at step {n}");
+            assert_eq!(
+                entries.iter().any(|e| *e == Entry::Sent { seq: n }),
+                sent,
+                "{id}: step {n} is marked sent only when it was"
+            );
+            let report = undo_run(&live, &path);
+            assert_eq!(
+                fingerprint(&live, &stack).unwrap(),
+                before,
+                "{id}: after a crash at step {n} (sent: {sent}), undo did: {report:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn nat_route_missing_survives_a_crash_at_every_step() {
+    crash_at_every_step("nat-route-missing", 0);
+}
+
+#[test]
+fn execution_role_permissions_survives_a_crash_at_every_step() {
+    crash_at_every_step("execution-role-permissions", 1);
+}
+
+#[test]
+fn log_group_missing_survives_a_crash_at_every_step() {
+    crash_at_every_step("log-group-missing", 0);
+}
+
+// ------------------------------------------------------------------ guard
+
+#[test]
+fn the_guard_refuses_untagged_resources_other_accounts_and_other_regions() {
+    use super::inject::{Action, Step};
+    let Some(moto) = Moto::start() else { return };
+    let live = moto.account();
+    let stack = sandbox(&live, STACK);
+    // A route table outside the sandbox (no tag), and one of another sandbox.
+    let (untagged, other) = live.block_on(async {
+        let c = &live.clients;
+        let vpc = stack.output("VpcId").unwrap();
+        let mut ids = Vec::new();
+        for tag in [None, Some("someone-elses-sandbox")] {
+            let mut b = c.ec2.create_route_table().vpc_id(vpc);
+            if let Some(t) = tag {
+                b = b.tag_specifications(
+                    aws_sdk_ec2::types::TagSpecification::builder()
+                        .resource_type(aws_sdk_ec2::types::ResourceType::RouteTable)
+                        .tags(
+                            aws_sdk_ec2::types::Tag::builder()
+                                .key("faultline:sandbox")
+                                .value(t)
+                                .build(),
+                        )
+                        .build(),
+                );
+            }
+            let id = b
+                .send()
+                .await
+                .unwrap()
+                .route_table
+                .unwrap()
+                .route_table_id
+                .unwrap();
+            c.ec2
+                .create_route()
+                .route_table_id(&id)
+                .destination_cidr_block("0.0.0.0/0")
+                .gateway_id(stack.output("InternetGatewayId").unwrap())
+                .send()
+                .await
+                .unwrap();
+            ids.push(id);
+        }
+        (ids[0].clone(), ids[1].clone())
+    });
+    let before = fingerprint(&live, &stack).unwrap();
+    let recorded = moto.actions().len();
+    let delete = |rtb: &str| Step {
+        note: format!("delete the default route of {rtb}"),
+        action: Action::DeleteRoute {
+            route_table_id: rtb.to_string(),
+            destination_cidr_block: "0.0.0.0/0".into(),
+        },
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let attempt = |live: &LiveAccount, p: Policy, step: Step, run: &str| -> String {
+        let guard = Guard::new(live, p);
+        let j = Journal::create(dir.path(), &run_info(run, "guard", 0)).unwrap();
+        let path = j.path().to_path_buf();
+        let mut inj = Injector::new(live, &guard, j, run);
+        let e = match inj.apply(&step) {
+            Err(LiveFailure::Refused(r)) => r.to_string(),
+            other => panic!("{run}: expected a refusal, got {other:?}"),
+        };
+        assert_eq!(
+            journal::read(&path).unwrap().len(),
+            1,
+            "{run}: a refusal journals nothing"
+        );
+        e
+    };
+    let tagged = stack.output("PrivateRouteTableA").unwrap();
+
+    let e = attempt(&live, policy(&[ACCOUNT]), delete(&untagged), "untagged");
+    assert!(
+        e.contains(&format!(
+            "route table {untagged} does not carry the tag faultline:sandbox={STACK}"
+        )),
+        "{e}"
+    );
+    assert!(e.ends_with("Nothing was sent to AWS."), "{e}");
+    let e = attempt(&live, policy(&[ACCOUNT]), delete(&other), "other-sandbox");
+    assert!(
+        e.contains("belongs to sandbox someone-elses-sandbox"),
+        "{e}"
+    );
+    let e = attempt(
+        &live,
+        policy(&["111111111111"]),
+        delete(tagged),
+        "other-account",
+    );
+    assert!(
+        e.contains("account 123456789012 is not on the allow list (111111111111)"),
+        "{e}"
+    );
+    let e = attempt(&live, policy(&[]), delete(tagged), "no-allow-list");
+    assert!(e.contains("no account is allowed"), "{e}");
+    let west = moto.account_in("us-west-2");
+    let e = attempt(&west, policy(&[ACCOUNT]), delete(tagged), "other-region");
+    assert!(
+        e.contains("configured for region us-west-2, but the run is in us-east-1"),
+        "{e}"
+    );
+    // Undo goes through the guard too: a journal naming an untagged table is refused.
+    let guard = Guard::new(&live, policy(&[ACCOUNT]));
+    let mut j = Journal::create(dir.path(), &run_info("forged", "guard", 0)).unwrap();
+    j.step(
+        "forged",
+        super::journal::Undo::DeleteRoute {
+            route_table_id: untagged.clone(),
+            destination_cidr_block: "0.0.0.0/0".into(),
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        undo(&live, &guard, j.path()),
+        Err(LiveFailure::Refused(_))
+    ));
+
+    let after: Vec<String> = moto.actions()[recorded..].to_vec();
+    assert!(
+        after.iter().all(|a| is_read(a)),
+        "moto saw a mutating call: {after:?}"
+    );
+    assert!(!after.is_empty(), "the recording works");
+    assert_eq!(fingerprint(&live, &stack).unwrap(), before);
+}
