@@ -351,3 +351,26 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         out.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
     ))
 }
+
+/// A CloudFormation stack named like the sandbox whose outputs are the
+/// fixture's (moto cannot build the real template's tags; see above).
+pub fn cfn_stack(live: &LiveAccount, stack: &Stack) {
+    let mut outputs = serde_json::Map::new();
+    for (k, v) in &stack.outputs {
+        outputs.insert(k.clone(), serde_json::json!({ "Value": v }));
+    }
+    let template = serde_json::json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+        "Outputs": outputs,
+    });
+    live.block_on(
+        live.clients
+            .cfn
+            .create_stack()
+            .stack_name(&stack.name)
+            .template_body(template.to_string())
+            .send(),
+    )
+    .expect("moto creates the stack");
+}

@@ -97,6 +97,36 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// The resource the guard checks for this change.
+    pub fn target(&self) -> Target {
+        match self {
+            Action::DeleteRoute { route_table_id, .. } => {
+                Target::RouteTable(route_table_id.clone())
+            }
+            Action::DetachRolePolicy { role_name, .. }
+            | Action::AttachRolePolicy { role_name, .. }
+            | Action::PutRolePolicy { role_name, .. }
+            | Action::DeleteRolePolicy { role_name, .. } => Target::Role(role_name.clone()),
+            Action::CreatePolicy { name, .. } => Target::New {
+                kind: "policy",
+                name: name.clone(),
+            },
+            Action::CreateLogGroup { name } => Target::New {
+                kind: "log group",
+                name: name.clone(),
+            },
+            Action::Deploy {
+                cluster, service, ..
+            }
+            | Action::ForceDeployment { cluster, service } => Target::Service {
+                cluster: cluster.clone(),
+                service: service.clone(),
+            },
+        }
+    }
+}
+
 /// A step of a live run: what it is for, and the change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -1152,6 +1182,125 @@ fn restore(live: &LiveAccount, guard: &Guard, note: &str, u: &Undo) -> Result<St
     })
 }
 
+/// Restores the sandbox's baseline without a journal: the default routes
+/// of the stack's route tables, the execution role's managed policy, the
+/// service's task definition; and removes what runs created (policies,
+/// task definition revisions and log groups tagged `faultline:run`). Each
+/// change passes the guard and checks the current state first.
+pub fn reset(
+    live: &LiveAccount,
+    guard: &Guard,
+    stack: &super::stack::Stack,
+) -> Result<Vec<String>, LiveFailure> {
+    let out = |k: &str| stack.output(k).map(str::to_string).map_err(ArgError);
+    let mut plan: Vec<Undo> = Vec::new();
+    let nat = out("NatGatewayId")?;
+    for key in [
+        "PrivateRouteTableA",
+        "PrivateRouteTableB",
+        "ExhaustRouteTable",
+    ] {
+        plan.push(Undo::CreateRoute {
+            route_table_id: out(key)?,
+            destination_cidr_block: "0.0.0.0/0".into(),
+            target: ("NatGatewayId".into(), nat.clone()),
+        });
+    }
+    plan.push(Undo::CreateRoute {
+        route_table_id: out("PublicRouteTable")?,
+        destination_cidr_block: "0.0.0.0/0".into(),
+        target: ("GatewayId".into(), out("InternetGatewayId")?),
+    });
+    let exec = out("ExecutionRoleName")?;
+    plan.push(Undo::AttachRolePolicy {
+        role_name: exec.clone(),
+        policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy".into(),
+    });
+    let roles = [exec, out("TaskRoleName")?];
+    for arn in live.block_on(run_policies(live))? {
+        for role in &roles {
+            plan.push(Undo::DetachRolePolicy {
+                role_name: role.clone(),
+                policy_arn: arn.clone(),
+            });
+        }
+        plan.push(Undo::DeletePolicy { policy_arn: arn });
+    }
+    plan.push(Undo::RestoreService {
+        cluster: out("ClusterName")?,
+        service: out("ServiceName")?,
+        task_definition: out("TaskDefinitionArn")?,
+    });
+    plan.push(Undo::DeregisterRunRevisions {
+        family: out("TaskDefinitionFamily")?,
+        run: ANY_RUN.into(),
+    });
+    for name in live.block_on(run_log_groups(live))? {
+        plan.push(Undo::DeleteLogGroup { name });
+    }
+    let mut done = Vec::new();
+    for u in &plan {
+        done.push(restore(live, guard, "reset", u)?);
+    }
+    Ok(done)
+}
+
+/// Customer managed policies tagged with a run.
+async fn run_policies(live: &LiveAccount) -> Result<Vec<String>, CommandError> {
+    let c = &live.clients;
+    let list = c
+        .iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .send()
+        .await
+        .map_err(|e| sdk_error("ListPolicies", e))?;
+    let mut out = Vec::new();
+    for p in list.policies.unwrap_or_default() {
+        let Some(arn) = p.arn else { continue };
+        let tags = c
+            .iam
+            .list_policy_tags()
+            .policy_arn(&arn)
+            .send()
+            .await
+            .map_err(|e| sdk_error("ListPolicyTags", e))?;
+        if tags.tags.iter().any(|t| t.key == RUN_TAG) {
+            out.push(arn);
+        }
+    }
+    Ok(out)
+}
+
+/// Log groups tagged with a run.
+#[allow(deprecated)] // ListTagsLogGroup: moto and every region answer it.
+async fn run_log_groups(live: &LiveAccount) -> Result<Vec<String>, CommandError> {
+    let c = &live.clients;
+    let groups = c
+        .logs
+        .describe_log_groups()
+        .send()
+        .await
+        .map_err(|e| sdk_error("DescribeLogGroups", e))?;
+    let mut out = Vec::new();
+    for g in groups.log_groups.unwrap_or_default() {
+        let Some(name) = g.log_group_name else {
+            continue;
+        };
+        let tags = c
+            .logs
+            .list_tags_log_group()
+            .log_group_name(&name)
+            .send()
+            .await
+            .map_err(|e| sdk_error("ListTagsLogGroup", e))?;
+        if tags.tags.unwrap_or_default().contains_key(RUN_TAG) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
 /// The ARNs of the policies attached to a role.
 async fn attached(live: &LiveAccount, role: &str) -> Result<Vec<String>, CommandError> {
     let o = live
@@ -1169,7 +1318,10 @@ async fn attached(live: &LiveAccount, role: &str) -> Result<Vec<String>, Command
         .collect())
 }
 
-/// The ACTIVE revisions of `family` tagged `faultline:run=<run>`.
+/// The run id that matches every run (for `reset`).
+const ANY_RUN: &str = "*";
+
+/// The ACTIVE revisions of `family` tagged `faultline:run=<run>` (any run for [`ANY_RUN`]).
 async fn run_revisions(
     live: &LiveAccount,
     family: &str,
@@ -1194,11 +1346,9 @@ async fn run_revisions(
             .send()
             .await
             .map_err(|e| sdk_error("DescribeTaskDefinition", e))?;
-        let tagged = d
-            .tags
-            .unwrap_or_default()
-            .iter()
-            .any(|t| t.key.as_deref() == Some(RUN_TAG) && t.value.as_deref() == Some(run));
+        let tagged = d.tags.unwrap_or_default().iter().any(|t| {
+            t.key.as_deref() == Some(RUN_TAG) && (run == ANY_RUN || t.value.as_deref() == Some(run))
+        });
         if tagged {
             out.push(arn);
         }

@@ -12,6 +12,7 @@
 //! The SDK is async; a [`LiveAccount`] owns a current-thread tokio runtime
 //! and blocks on it, so the rest of faultline stays synchronous.
 
+pub mod cli;
 pub mod fingerprint;
 pub mod guard;
 pub mod inject;

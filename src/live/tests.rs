@@ -687,3 +687,136 @@ fn the_guard_refuses_untagged_resources_other_accounts_and_other_regions() {
     assert!(!after.is_empty(), "the recording works");
     assert_eq!(fingerprint(&live, &stack).unwrap(), before);
 }
+
+// ------------------------------------------------------- the live verbs
+
+#[test]
+fn live_check_start_status_undo_and_reset() {
+    use super::cli;
+    let Some(moto) = Moto::start() else { return };
+    let live = moto.account();
+    let stack = sandbox(&live, STACK);
+    super::fixture::cfn_stack(&live, &stack);
+    let before = fingerprint(&live, &stack).unwrap();
+    let allowed = vec![ACCOUNT.to_string()];
+    let all: Vec<Scenario> = super::plan::LIVE_SCENARIOS
+        .iter()
+        .map(|id| scenario(id))
+        .collect();
+
+    let table = cli::check(&live, &allowed, STACK, &all).unwrap_or_else(|e| panic!("{e}"));
+    assert!(table.starts_with("CHECK"), "{table}");
+    for id in super::plan::LIVE_SCENARIOS {
+        assert!(table.contains(&format!("scenario {id}")), "{table}");
+    }
+    assert!(!table.contains("FAIL"), "{table}");
+    assert!(
+        table.contains("not checked: IAM policy simulation"),
+        "{table}"
+    );
+    let e = cli::check(&live, &[], STACK, &all).unwrap_err();
+    assert_eq!(e.code(), 1);
+    assert!(
+        e.to_string()
+            .contains("account 123456789012 is not allowed (allowed: none)"),
+        "{e}"
+    );
+    let e = cli::check(&live, &allowed, "no-such-stack", &[]).unwrap_err();
+    assert!(e.to_string().contains("stack "), "{e}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    let opts = cli::StartOptions {
+        allowed: &allowed,
+        stack: STACK,
+        seed: 0,
+        expires: Some(3600),
+        journal_dir: dir.path(),
+    };
+    let text = cli::start(&live, &scenario("log-group-missing"), &opts, &mut |l| {
+        lines.push(l.to_string())
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains("logging conventions"), "the briefing: {text}");
+    assert!(text.contains("faultline live undo --run "), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("[1/1] ")), "{lines:?}");
+    assert_ne!(fingerprint(&live, &stack).unwrap(), before);
+    let now = journal::unix_now();
+    let st = cli::status(dir.path(), now).unwrap();
+    assert!(
+        st.contains("log-group-missing") && st.contains("active: 2 changes"),
+        "{st}"
+    );
+    assert!(!st.contains("EXPIRED"), "{st}");
+    let st = cli::status(dir.path(), now + 7200).unwrap();
+    assert!(
+        st.contains("EXPIRED: 2 changes still in place") && st.contains("!!! run "),
+        "{st}"
+    );
+
+    let e = cli::undo(&live, &[], dir.path(), None).unwrap_err();
+    assert!(e.to_string().contains("no account is allowed"), "{e}");
+    let report = cli::undo(&live, &allowed, dir.path(), None).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.contains("step 2: service checkout back on"),
+        "{report}"
+    );
+    assert_eq!(fingerprint(&live, &stack).unwrap(), before);
+    assert!(cli::status(dir.path(), now).unwrap().contains("undone"));
+    assert!(cli::undo(&live, &allowed, dir.path(), None)
+        .unwrap_err()
+        .to_string()
+        .contains("no run to undo"));
+
+    // Reset needs no journal: inject all three, forget the journals, reset.
+    let scratch = tempfile::tempdir().unwrap();
+    for (k, id) in super::plan::LIVE_SCENARIOS.iter().enumerate() {
+        inject(&live, &stack, scratch.path(), &format!("lost-{k}"), id, 0).unwrap();
+    }
+    assert_ne!(fingerprint(&live, &stack).unwrap(), before);
+    drop(scratch);
+    let out = cli::reset(&live, &allowed, STACK).unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.contains("restored route 0.0.0.0/0"), "{out}");
+    assert_eq!(fingerprint(&live, &stack).unwrap(), before, "{out}");
+}
+
+/// Child half of the endpoint test: connects without an explicit endpoint.
+#[test]
+fn endpoint_child() {
+    if std::env::var("FAULTLINE_LIVE_ENDPOINT_CHILD").is_err() {
+        return;
+    }
+    let live = LiveAccount::connect(&super::ConnectOptions {
+        region: Some(REGION.into()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(live.account_id().unwrap(), ACCOUNT);
+}
+
+#[test]
+fn aws_endpoint_url_from_the_environment_is_honoured() {
+    let Some(moto) = Moto::start() else { return };
+    let before = moto.actions().len();
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "live::tests::endpoint_child",
+            "--exact",
+            "--test-threads",
+            "1",
+        ])
+        .env("FAULTLINE_LIVE_ENDPOINT_CHILD", "1")
+        .env("AWS_ENDPOINT_URL", moto.url())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        moto.actions()[before..],
+        ["sts:GetCallerIdentity".to_string()]
+    );
+}
