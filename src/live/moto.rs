@@ -179,7 +179,7 @@ fn decode_base64(s: &str) -> String {
 /// Whether an action only reads.
 pub fn is_read(action: &str) -> bool {
     let op = action.rsplit(':').next().unwrap_or(action);
-    ["Describe", "List", "Get", "Simulate"]
+    ["Describe", "List", "Get", "Filter", "Simulate"]
         .iter()
         .any(|p| op.starts_with(p))
 }

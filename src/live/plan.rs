@@ -135,6 +135,24 @@ pub fn plan(
     Ok(steps)
 }
 
+/// Resolves a scenario line's placeholders (an investigation command, say)
+/// against the stack, the seed's variables and the account, as [`plan`] does.
+pub fn resolve(
+    text: &str,
+    stack: &Stack,
+    vars: &BTreeMap<String, String>,
+    account: &str,
+    region: &str,
+) -> Result<String, String> {
+    Binder {
+        stack,
+        vars,
+        account,
+        region,
+    }
+    .resolve(text)
+}
+
 /// The names inside `${policy:...}` placeholders of a line (unresolved inside).
 fn policy_names(line: &str) -> Vec<String> {
     let mut out = Vec::new();

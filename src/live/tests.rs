@@ -192,6 +192,32 @@ fn reads_answer_in_the_cli_shapes() {
 }
 
 #[test]
+fn live_reads_are_catalogue_reads_and_only_describe_list_get_filter() {
+    for (service, name) in super::LiveAccount::mapped_operations() {
+        let op = crate::aws::catalogue::find_read(service, name)
+            .unwrap_or_else(|| panic!("{service} {name} is not a read of the catalogue"));
+        assert!(
+            ["Describe", "List", "Get", "Filter"]
+                .iter()
+                .any(|p| op.api.starts_with(p)),
+            "{}",
+            op.api
+        );
+    }
+    // Every write of the catalogue is refused by the live read path before anything is sent.
+    for w in crate::aws::catalogue::writes() {
+        assert!(
+            super::LiveAccount::mapped_operations()
+                .iter()
+                .all(|(s, n)| (*s, *n) != (w.service, w.name)),
+            "{} {} is mapped as a read",
+            w.service,
+            w.name
+        );
+    }
+}
+
+#[test]
 fn aws_errors_come_back_in_the_cli_words_and_unmapped_operations_are_named() {
     let Some(moto) = Moto::start() else { return };
     let live = moto.account();
@@ -308,6 +334,22 @@ fn round_trip(id: &str, seed: u64, observe: impl Fn(&LiveAccount, &Stack)) {
     let during = fingerprint(&live, &stack).unwrap();
     assert_ne!(before, during, "{id}: the injection changed nothing");
     observe(&live, &stack);
+    // The scenario's investigation, played live, reads and changes nothing.
+    let recorded = moto.actions().len();
+    let vars = vars(id, seed);
+    let mut played = 0;
+    for line in &scenario(id).spec.investigation {
+        if line.contains("${stopped-task}") {
+            continue; // moto runs no task
+        }
+        let line = super::plan::resolve(line, &stack, &vars, ACCOUNT, REGION).unwrap();
+        crate::game::aws::run_read(&live, &line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        played += 1;
+    }
+    assert!(played >= 2, "{id}: played {played} investigation lines");
+    assert_eq!(fingerprint(&live, &stack).unwrap(), during);
+    let session = &moto.actions()[recorded..];
+    assert!(session.iter().all(|a| is_read(a)), "{session:?}");
     let report = undo_run(&live, &path);
     assert_eq!(
         fingerprint(&live, &stack).unwrap(),
