@@ -23,21 +23,31 @@ import sys
 
 REGISTRY = glob.glob(os.path.expanduser("~/.cargo/registry/src/*/"))
 
-# crate, version, roots (output structs and types), JSON protocol?
+
+def locked(name):
+    """The version of `name` in Cargo.lock (run from the repository root)."""
+    text = open("Cargo.lock").read()
+    m = re.search(r'\[\[package\]\]\nname = "' + re.escape(name) + r'"\nversion = "([^"]+)"', text)
+    if not m:
+        sys.exit(f"{name} is not in Cargo.lock")
+    return m.group(1)
+
+
+# crate, version (as locked), roots (output structs and types), JSON protocol?
 SERVICES = [
-    ("aws-sdk-ec2", "1.274.0", "ec2", False, [
+    ("aws-sdk-ec2", locked("aws-sdk-ec2"), "ec2", False, [
         "DescribeVpcsOutput", "DescribeSubnetsOutput", "DescribeRouteTablesOutput",
         "DescribeNatGatewaysOutput", "DescribeInternetGatewaysOutput",
         "DescribeSecurityGroupsOutput", "DescribeNetworkInterfacesOutput",
         "DescribeVpcEndpointsOutput",
     ]),
-    ("aws-sdk-iam", "1.133.0", "iam", False, [
+    ("aws-sdk-iam", locked("aws-sdk-iam"), "iam", False, [
         "GetRoleOutput", "ListAttachedRolePoliciesOutput", "ListRolePoliciesOutput",
         "GetRolePolicyOutput", "GetPolicyOutput", "GetPolicyVersionOutput",
         "ListPoliciesOutput",
     ]),
-    ("aws-sdk-sts", "1.124.0", "sts", False, ["GetCallerIdentityOutput"]),
-    ("aws-sdk-cloudwatchlogs", "1.162.0", "logs", True, [
+    ("aws-sdk-sts", locked("aws-sdk-sts"), "sts", False, ["GetCallerIdentityOutput"]),
+    ("aws-sdk-cloudwatchlogs", locked("aws-sdk-cloudwatchlogs"), "logs", True, [
         "DescribeLogGroupsOutput", "DescribeLogStreamsOutput", "GetLogEventsOutput",
         "FilterLogEventsOutput",
     ]),
