@@ -14,6 +14,8 @@ pub mod engine;
 pub mod error;
 pub mod game;
 pub mod limits;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod repl;
 pub mod scenario;
 pub mod suggest;

@@ -88,6 +88,162 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         seeds: u64,
     },
+    /// Live mode: the scenarios as real faults on a sandbox AWS account (infra/sandbox.yaml).
+    #[cfg(feature = "live")]
+    Live {
+        #[command(subcommand)]
+        command: LiveCommand,
+    },
+}
+
+/// How to reach the sandbox account.
+#[cfg(feature = "live")]
+#[derive(clap::Args)]
+struct Account {
+    /// AWS region (default: the environment's or the profile's).
+    #[arg(long)]
+    region: Option<String>,
+    /// Named AWS profile.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Allow changes to this account id (besides $XDG_CONFIG_HOME/faultline/allowed-accounts;
+    /// none is allowed by default).
+    #[arg(long = "allow-account", value_name = "ID")]
+    allow: Vec<String>,
+}
+
+#[cfg(feature = "live")]
+#[derive(Subcommand)]
+enum LiveCommand {
+    /// Preflight: credentials, allow list, the stack, each live scenario's resources and tags, cost.
+    Check {
+        /// The sandbox stack's name.
+        #[arg(long)]
+        stack: String,
+        /// Check only this scenario (default: every live scenario).
+        #[arg(long)]
+        scenario: Option<String>,
+        #[command(flatten)]
+        account: Account,
+    },
+    /// Inject a scenario's fault into the sandbox, each change journaled first.
+    Start {
+        /// Scenario id (see `faultline live check`).
+        id: String,
+        /// The sandbox stack's name.
+        #[arg(long)]
+        stack: String,
+        /// Seed of the variation (a random one is chosen and printed when absent).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Deadline after which `live status` flags the run (e.g. 2h).
+        #[arg(long, value_name = "DURATION")]
+        expires: Option<String>,
+        #[command(flatten)]
+        account: Account,
+    },
+    /// Revert everything a run changed, newest first (default: the newest run not undone).
+    Undo {
+        /// The run id (see `faultline live status`).
+        #[arg(long)]
+        run: Option<String>,
+        #[command(flatten)]
+        account: Account,
+    },
+    /// Restore the stack's baseline without a journal.
+    Reset {
+        /// The sandbox stack's name.
+        #[arg(long)]
+        stack: String,
+        #[command(flatten)]
+        account: Account,
+    },
+    /// List the runs, their age and deadline.
+    Status,
+}
+
+#[cfg(feature = "live")]
+fn live(
+    dir: &faultline::scenario::Library,
+    command: &LiveCommand,
+) -> Result<String, cli::CliError> {
+    use faultline::live::cli as live;
+    let progress = &mut |line: &str| eprintln!("{line}");
+    match command {
+        LiveCommand::Check {
+            stack,
+            scenario,
+            account,
+        } => {
+            let ids: Vec<&str> = match scenario {
+                Some(s) => vec![s.as_str()],
+                None => faultline::live::plan::LIVE_SCENARIOS.to_vec(),
+            };
+            let scenarios = ids
+                .iter()
+                .map(|id| cli::find(dir, id))
+                .collect::<Result<Vec<_>, _>>()?;
+            let acct = live::connect(account.region.as_deref(), account.profile.as_deref())?;
+            live::check(&acct, &live::allow_list(&account.allow)?, stack, &scenarios)
+        }
+        LiveCommand::Start {
+            id,
+            stack,
+            seed,
+            expires,
+            account,
+        } => {
+            let scenario = cli::find(dir, id)?;
+            let expires = match expires {
+                Some(e) => Some(
+                    faultline::time::Dur::parse(e)
+                        .map_err(|m| cli::CliError::Input(format!("--expires {e}: {m}")))?
+                        .0
+                        .max(0) as u64
+                        / 1000,
+                ),
+                None => None,
+            };
+            let seed = seed.unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() % 10_000)
+                    .unwrap_or(0)
+            });
+            let acct = live::connect(account.region.as_deref(), account.profile.as_deref())?;
+            let allowed = live::allow_list(&account.allow)?;
+            let journal_dir = live::journal_dir()?;
+            let opts = live::StartOptions {
+                allowed: &allowed,
+                stack,
+                seed,
+                expires,
+                journal_dir: &journal_dir,
+            };
+            live::start(&acct, &scenario, &opts, progress)
+        }
+        LiveCommand::Undo { run, account } => {
+            let journal_dir = live::journal_dir()?;
+            let region = match &account.region {
+                Some(r) => r.clone(),
+                None => live::run_region(&journal_dir, run.as_deref())?,
+            };
+            let acct = live::connect(Some(&region), account.profile.as_deref())?;
+            live::undo(
+                &acct,
+                &live::allow_list(&account.allow)?,
+                &journal_dir,
+                run.as_deref(),
+            )
+        }
+        LiveCommand::Reset { stack, account } => {
+            let acct = live::connect(account.region.as_deref(), account.profile.as_deref())?;
+            live::reset(&acct, &live::allow_list(&account.allow)?, stack)
+        }
+        LiveCommand::Status => {
+            live::status(&live::journal_dir()?, faultline::live::journal::unix_now())
+        }
+    }
 }
 
 fn main() {
@@ -126,6 +282,8 @@ fn main() {
         Command::Causes => Ok(cli::causes()),
         Command::Show { id, seed } => cli::show(&lib(), id, *seed),
         Command::Validate { paths, seeds } => cli::validate(&lib(), paths, *seeds),
+        #[cfg(feature = "live")]
+        Command::Live { command } => live(&lib(), command),
     };
     match result {
         Ok(text) => {

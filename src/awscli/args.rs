@@ -241,6 +241,7 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
     let mut p = Shorthand {
         s: t.as_bytes(),
         i: 0,
+        depth: 0,
     };
     let v = p.structure()?;
     if p.i != p.s.len() {
@@ -255,6 +256,8 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
 struct Shorthand<'a> {
     s: &'a [u8],
     i: usize,
+    /// Lists and structures open at this point (bounded: the parser recurses).
+    depth: usize,
 }
 
 impl Shorthand<'_> {
@@ -310,6 +313,22 @@ impl Shorthand<'_> {
     }
 
     fn value(&mut self) -> Result<Value, String> {
+        if matches!(self.peek(), Some(b'[' | b'{')) {
+            self.depth += 1;
+            if self.depth > crate::limits::MAX_NESTING {
+                return Err(format!(
+                    "nested more than {} levels deep",
+                    crate::limits::MAX_NESTING
+                ));
+            }
+            let v = self.nested();
+            self.depth -= 1;
+            return v;
+        }
+        self.nested()
+    }
+
+    fn nested(&mut self) -> Result<Value, String> {
         match self.peek() {
             Some(b'[') => {
                 self.i += 1;
@@ -375,6 +394,18 @@ impl Shorthand<'_> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn deep_shorthand_is_refused_not_a_stack_overflow() {
+        for v in [
+            format!("a={}{}", "{b=".repeat(20_000), "}".repeat(20_000)),
+            format!("a={}{}", "[".repeat(20_000), "]".repeat(20_000)),
+        ] {
+            let e = parse_value(&v).unwrap_err();
+            assert!(e.contains("nested more than 64 levels deep"), "{e}");
+        }
+        assert!(parse_value(&format!("a={}x{}", "[".repeat(60), "]".repeat(60))).is_ok());
+    }
 
     #[test]
     fn shorthand_network_configuration() {

@@ -103,6 +103,14 @@ fn line() -> impl Strategy<Value = String> {
         1 => prop_oneof![1usize..80, 1usize..5000].prop_map(|n| format!("ecs list-clusters --query '{}a'", "a.".repeat(n))),
         1 => (1usize..70, 1usize..70).prop_map(|(n, m)| format!("ecs list-clusters --query '{}{}@{}'", "a.".repeat(m), "[".repeat(n), "]".repeat(n))),
         1 => (1usize..200_000).prop_map(|n| format!("status {}", "x".repeat(n))),
+        1 => (prop_oneof![1usize..80, 1usize..20_000], any::<bool>()).prop_map(|(n, brace)| {
+            let (open, close) = if brace { ("{b=", "}") } else { ("[", "]") };
+            format!(
+                "fix ecs update-service --cluster prod --service checkout --network-configuration a={}x{}",
+                open.repeat(n),
+                close.repeat(n)
+            )
+        }),
         1 => "-?[0-9]{0,22}[a-z]{0,2}[0-9]{0,3}[smhd]?".prop_map(|d| format!("wait {d}")),
         1 => proptest::sample::select(vec!["hint", "status", "brief", "causes", "help", "help ecs update-service", "diagnose network.no-nat-route x", "submit"]).prop_map(str::to_string),
     ]
