@@ -15,7 +15,7 @@ mod tasks;
 
 use crate::time::{Millis, SECOND};
 use crate::world::World;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 pub use crate::world::run::{Step, StopCause, TaskRun};
@@ -85,6 +85,10 @@ pub struct Sim {
     world: World,
     now: Millis,
     queue: BinaryHeap<Due>,
+    /// Prunes of stopped tasks, kept apart from `queue`: the retention is
+    /// constant, so they fall due in the order they were scheduled, and a
+    /// crash-looping service would otherwise fill the heap with them.
+    prunes: VecDeque<Due>,
     seq: u64,
     /// Every state change, in order (for determinism checks and the author view).
     pub trace: Vec<(Millis, String)>,
@@ -141,6 +145,7 @@ impl Sim {
             world,
             now: start,
             queue: BinaryHeap::new(),
+            prunes: VecDeque::new(),
             seq: 0,
             trace: Vec::new(),
             trace_on: false,
@@ -193,11 +198,37 @@ impl Sim {
 
     fn schedule(&mut self, at: Millis, ev: Ev) {
         self.seq += 1;
-        self.queue.push(Due {
+        let due = Due {
             at: at.max(self.now),
             seq: self.seq,
             ev,
-        });
+        };
+        if matches!(due.ev, Ev::Prune(_)) && self.prunes.back().is_none_or(|p| p.at <= due.at) {
+            self.prunes.push_back(due);
+        } else {
+            self.queue.push(due);
+        }
+    }
+
+    /// Takes the next happening due at or before `t`: the earlier of the
+    /// heap's first and the oldest prune, by (due, seq).
+    fn next_due(&mut self, t: Millis) -> Option<Due> {
+        let heap = self.queue.peek().map(|d| (d.at, d.seq));
+        let prune = self.prunes.front().map(|d| (d.at, d.seq));
+        let take_prune = match (heap, prune) {
+            (Some(h), Some(p)) => p < h,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        let (at, _) = if take_prune { prune? } else { heap? };
+        if at > t {
+            return None;
+        }
+        if take_prune {
+            self.prunes.pop_front()
+        } else {
+            self.queue.pop()
+        }
     }
 
     fn note(&mut self, text: impl FnOnce() -> String) {
@@ -209,13 +240,7 @@ impl Sim {
 
     /// Runs everything due up to and including `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Millis) -> Result<(), String> {
-        while let Some(due) = self.queue.peek() {
-            if due.at > t {
-                break;
-            }
-            let Some(Due { at, ev, .. }) = self.queue.pop() else {
-                break;
-            };
+        while let Some(Due { at, ev, .. }) = self.next_due(t) {
             self.now = at;
             match ev {
                 Ev::Task(id, token) => {

@@ -10,7 +10,7 @@ use super::{Ev, Sim, Step, StopCause, STOPPED_TASK_RETENTION};
 use crate::time::{Millis, SECOND};
 use crate::world::{
     concat, ip_to_string, parse_ip, Attachment, Container, Decision, EniOwner, LogEvent, LogStream,
-    Task, TaskStatus,
+    PlannedExit, Task, TaskStatus,
 };
 
 /// [I] ENI creation after the task is accepted.
@@ -875,7 +875,7 @@ impl Sim {
         let task_mem = td.memory();
         let arch = td.architecture();
         let registry = self.world.registry();
-        let mut exit: Option<(usize, i32, Option<String>, StopCause, Millis)> = None;
+        let mut exit: Option<PlannedExit> = None;
         let mut health: Option<(usize, bool, Millis)> = None;
         let mut logs = Vec::new();
         let mut memory = Vec::new();
@@ -1031,8 +1031,14 @@ impl Sim {
                 }
             }
             if let Some((code, reason, cause, at)) = my_exit {
-                if c.essential && exit.as_ref().is_none_or(|e| at < e.4) {
-                    exit = Some((i, code, reason, cause, at));
+                if c.essential && exit.as_ref().is_none_or(|e| at < e.at) {
+                    exit = Some(PlannedExit {
+                        container: i,
+                        code,
+                        reason,
+                        cause,
+                        at,
+                    });
                 }
             }
         }
@@ -1048,7 +1054,7 @@ impl Sim {
             c.runtime_id = Some(concat(&[id, "-", &runtime]));
         }
         t.run.ready_at = Some(ready_at);
-        t.run.exit = exit;
+        t.run.exit = exit.map(Box::new);
         t.run.health = health;
         t.run.container_checks = td
             .def
@@ -1115,7 +1121,7 @@ impl Sim {
         };
         let next = [
             t.run.pending_logs.first().map(|l| l.0),
-            t.run.exit.as_ref().map(|e| e.4),
+            t.run.exit.as_ref().map(|e| e.at),
             t.run.health.as_ref().map(|h| h.2),
         ]
         .into_iter()
@@ -1187,23 +1193,27 @@ impl Sim {
         let Some(t) = self.world.tasks.get_mut(id) else {
             return;
         };
-        if let Some((i, code, reason, cause, at)) = t.run.exit.clone() {
-            if at <= now {
-                t.run.exit = None;
-                if let Some(c) = t.containers.get_mut(i) {
-                    c.exit_code = Some(code);
-                    c.reason = reason;
-                    c.last_status = "STOPPED".into();
-                }
-                self.note(|| format!("task {id} essential container exited {code}"));
-                self.stop_task(
-                    id,
-                    "EssentialContainerExited",
-                    m::ESSENTIAL_CONTAINER_EXITED.to_string(),
-                    cause,
-                );
-                return;
+        if let Some(exit) = t.run.exit.take_if(|e| e.at <= now) {
+            let PlannedExit {
+                container,
+                code,
+                reason,
+                cause,
+                ..
+            } = *exit;
+            if let Some(c) = t.containers.get_mut(container) {
+                c.exit_code = Some(code);
+                c.reason = reason;
+                c.last_status = "STOPPED".into();
             }
+            self.note(|| format!("task {id} essential container exited {code}"));
+            self.stop_task(
+                id,
+                "EssentialContainerExited",
+                m::ESSENTIAL_CONTAINER_EXITED.to_string(),
+                cause,
+            );
+            return;
         }
         self.plan_running(id);
     }
@@ -1470,7 +1480,7 @@ impl Sim {
 
     fn pending_fail(&mut self, id: &str, reason: String, cause: StopCause, at: Millis) {
         if let Some(t) = self.world.tasks.get_mut(id) {
-            t.run.pending_failure = Some((reason, cause));
+            t.run.pending_failure = Some(Box::new((reason, cause)));
         }
         self.arm_task(id, at);
     }
@@ -1480,7 +1490,7 @@ impl Sim {
         let Some(t) = self.world.tasks.get_mut(id) else {
             return true;
         };
-        if let Some((reason, cause)) = t.run.pending_failure.take() {
+        if let Some((reason, cause)) = t.run.pending_failure.take().map(|f| *f) {
             self.fail_task(id, reason, cause);
             return true;
         }

@@ -143,15 +143,16 @@ pub struct TaskRun {
     pub ready_at: Option<Millis>,
     /// Target groups registered in, with the port.
     pub targets: Vec<(String, u16)>,
-    /// A planned container exit: (container index, exit code, reason, cause, at).
-    pub exit: Option<(usize, i32, Option<String>, StopCause, Millis)>,
+    /// A planned container exit (boxed: most tasks have none, and tasks are moved whole).
+    pub exit: Option<Box<PlannedExit>>,
     /// A planned container health verdict: (container index, healthy, at).
     pub health: Option<(usize, bool, Millis)>,
     /// Profile log lines still to write: (at, stream group, stream, line).
     pub pending_logs: Vec<(Millis, String, String, String)>,
 
-    /// A failure already decided that fires at the next step event (IAM answers after a short delay).
-    pub pending_failure: Option<(String, StopCause)>,
+    /// A failure already decided that fires at the next step event (IAM answers after a short delay):
+    /// (stopped reason, cause).
+    pub pending_failure: Option<Box<(String, StopCause)>>,
     /// Whether any container has a health check (the task is healthy only once it passes).
     pub container_checks: bool,
     /// Memory use over uptime of each container that runs a profile: (container index, curve, hard limit MiB).
@@ -160,4 +161,19 @@ pub struct TaskRun {
     pub td: Option<Arc<TaskDefinition>>,
     /// The task id, shared by the events queued for it.
     pub handle: Option<Arc<str>>,
+}
+
+/// A container exit planned when the containers start.
+#[derive(Debug, Clone)]
+pub struct PlannedExit {
+    /// Index of the container in the task.
+    pub container: usize,
+    /// Its exit code.
+    pub code: i32,
+    /// The container's `reason`, if any.
+    pub reason: Option<String>,
+    /// Why the task stops.
+    pub cause: StopCause,
+    /// When.
+    pub at: Millis,
 }
