@@ -30,6 +30,11 @@ impl Moto {
             .status()
             .is_ok_and(|s| s.success());
         if !installed {
+            // CI sets this: there a missing moto is a failure, not a skip.
+            assert!(
+                std::env::var_os("FAULTLINE_REQUIRE_MOTO").is_none(),
+                "moto_server is not installed, and FAULTLINE_REQUIRE_MOTO is set"
+            );
             eprintln!(
                 "SKIPPED: moto_server is not installed (pip install 'moto[server]'); live tests need it"
             );
