@@ -68,165 +68,107 @@ const ROUTE_TARGETS: &[Flag] = &[
         C::VpcEndpoint,
     ),
 ];
+// The security-group operations' flags: which group, the rules as
+// IpPermissions, and the AWS CLI's shorthand for one rule.
+const SG_ID: Flag = f("group-id", K::Str, "the security group", C::SecurityGroup);
+const SG_ID_REQUIRED: Flag = req("group-id", K::Str, "the security group", C::SecurityGroup);
+const SG_NAME: Flag = f(
+    "group-name",
+    K::Str,
+    "the security group, by name (default VPC only)",
+    C::Nothing,
+);
+const SG_RULE_IDS: Flag = f(
+    "security-group-rule-ids",
+    K::List,
+    "the rules to remove, by id (sgr-...)",
+    C::Nothing,
+);
+const fn sg_permissions(help: &'static str) -> Flag {
+    f("ip-permissions", K::Structure, help, C::Nothing)
+}
+const PROTOCOL: Flag = f(
+    "protocol",
+    K::Str,
+    "CLI shorthand: tcp, udp, icmp, all or a number",
+    C::Choices(&["tcp", "udp", "icmp", "all"]),
+);
+const PORT: Flag = f(
+    "port",
+    K::Str,
+    "CLI shorthand: a port or range (443, 1024-65535)",
+    C::Nothing,
+);
+const CIDR: Flag = f("cidr", K::Str, "CLI shorthand: the CIDR range", C::Nothing);
+const SOURCE_GROUP: Flag = f(
+    "source-group",
+    K::Str,
+    "CLI shorthand: the source security group",
+    C::SecurityGroup,
+);
+const DESTINATION_GROUP: Flag = f(
+    "source-group",
+    K::Str,
+    "CLI shorthand: the destination security group",
+    C::SecurityGroup,
+);
+const SOURCE_OWNER: Flag = f(
+    "group-owner",
+    K::Str,
+    "CLI shorthand: the source group's account",
+    C::Nothing,
+);
+const DESTINATION_OWNER: Flag = f(
+    "group-owner",
+    K::Str,
+    "CLI shorthand: that group's account",
+    C::Nothing,
+);
+const AUTHORIZED: &str =
+    "rules: IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=10.0.0.0/16}]";
+const AUTHORIZED_EGRESS: &str =
+    "rules: IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]";
+const REVOKED: &str = "the rules to remove, as they were authorized";
+
 const SG_RULE: &[Flag] = &[
-    f("group-id", K::Str, "the security group", C::SecurityGroup),
-    f(
-        "group-name",
-        K::Str,
-        "the security group, by name (default VPC only)",
-        C::Nothing,
-    ),
-    f(
-        "ip-permissions",
-        K::Structure,
-        "rules: IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=10.0.0.0/16}]",
-        C::Nothing,
-    ),
-    f(
-        "protocol",
-        K::Str,
-        "CLI shorthand: tcp, udp, icmp, all or a number",
-        C::Choices(&["tcp", "udp", "icmp", "all"]),
-    ),
-    f(
-        "port",
-        K::Str,
-        "CLI shorthand: a port or range (443, 1024-65535)",
-        C::Nothing,
-    ),
-    f("cidr", K::Str, "CLI shorthand: the CIDR range", C::Nothing),
-    f(
-        "source-group",
-        K::Str,
-        "CLI shorthand: the source security group",
-        C::SecurityGroup,
-    ),
-    f(
-        "group-owner",
-        K::Str,
-        "CLI shorthand: the source group's account",
-        C::Nothing,
-    ),
+    SG_ID,
+    SG_NAME,
+    sg_permissions(AUTHORIZED),
+    PROTOCOL,
+    PORT,
+    CIDR,
+    SOURCE_GROUP,
+    SOURCE_OWNER,
 ];
 const SG_EGRESS: &[Flag] = &[
-    req("group-id", K::Str, "the security group", C::SecurityGroup),
-    f(
-        "ip-permissions",
-        K::Structure,
-        "rules: IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]",
-        C::Nothing,
-    ),
-    f(
-        "protocol",
-        K::Str,
-        "CLI shorthand: tcp, udp, icmp, all or a number",
-        C::Choices(&["tcp", "udp", "icmp", "all"]),
-    ),
-    f(
-        "port",
-        K::Str,
-        "CLI shorthand: a port or range (443, 1024-65535)",
-        C::Nothing,
-    ),
-    f("cidr", K::Str, "CLI shorthand: the CIDR range", C::Nothing),
-    f(
-        "source-group",
-        K::Str,
-        "CLI shorthand: the destination security group",
-        C::SecurityGroup,
-    ),
-    f(
-        "group-owner",
-        K::Str,
-        "CLI shorthand: that group's account",
-        C::Nothing,
-    ),
+    SG_ID_REQUIRED,
+    sg_permissions(AUTHORIZED_EGRESS),
+    PROTOCOL,
+    PORT,
+    CIDR,
+    DESTINATION_GROUP,
+    DESTINATION_OWNER,
 ];
 const SG_REVOKE_INGRESS: &[Flag] = &[
-    f("group-id", K::Str, "the security group", C::SecurityGroup),
-    f(
-        "group-name",
-        K::Str,
-        "the security group, by name (default VPC only)",
-        C::Nothing,
-    ),
-    f(
-        "ip-permissions",
-        K::Structure,
-        "the rules to remove, as they were authorized",
-        C::Nothing,
-    ),
-    f(
-        "security-group-rule-ids",
-        K::List,
-        "the rules to remove, by id (sgr-...)",
-        C::Nothing,
-    ),
-    f(
-        "protocol",
-        K::Str,
-        "CLI shorthand: tcp, udp, icmp, all or a number",
-        C::Choices(&["tcp", "udp", "icmp", "all"]),
-    ),
-    f(
-        "port",
-        K::Str,
-        "CLI shorthand: a port or range (443, 1024-65535)",
-        C::Nothing,
-    ),
-    f("cidr", K::Str, "CLI shorthand: the CIDR range", C::Nothing),
-    f(
-        "source-group",
-        K::Str,
-        "CLI shorthand: the source security group",
-        C::SecurityGroup,
-    ),
-    f(
-        "group-owner",
-        K::Str,
-        "CLI shorthand: the source group's account",
-        C::Nothing,
-    ),
+    SG_ID,
+    SG_NAME,
+    sg_permissions(REVOKED),
+    SG_RULE_IDS,
+    PROTOCOL,
+    PORT,
+    CIDR,
+    SOURCE_GROUP,
+    SOURCE_OWNER,
 ];
 const SG_REVOKE_EGRESS: &[Flag] = &[
-    req("group-id", K::Str, "the security group", C::SecurityGroup),
-    f(
-        "ip-permissions",
-        K::Structure,
-        "the rules to remove, as they were authorized",
-        C::Nothing,
-    ),
-    f(
-        "security-group-rule-ids",
-        K::List,
-        "the rules to remove, by id (sgr-...)",
-        C::Nothing,
-    ),
-    f(
-        "protocol",
-        K::Str,
-        "CLI shorthand: tcp, udp, icmp, all or a number",
-        C::Choices(&["tcp", "udp", "icmp", "all"]),
-    ),
-    f(
-        "port",
-        K::Str,
-        "CLI shorthand: a port or range (443, 1024-65535)",
-        C::Nothing,
-    ),
-    f("cidr", K::Str, "CLI shorthand: the CIDR range", C::Nothing),
-    f(
-        "source-group",
-        K::Str,
-        "CLI shorthand: the destination security group",
-        C::SecurityGroup,
-    ),
-    f(
-        "group-owner",
-        K::Str,
-        "CLI shorthand: that group's account",
-        C::Nothing,
-    ),
+    SG_ID_REQUIRED,
+    sg_permissions(REVOKED),
+    SG_RULE_IDS,
+    PROTOCOL,
+    PORT,
+    CIDR,
+    DESTINATION_GROUP,
+    DESTINATION_OWNER,
 ];
 const TAGS: Flag = f(
     "tag-specifications",
