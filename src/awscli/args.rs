@@ -112,16 +112,6 @@ impl Invocation {
         self.flags.iter().any(|(n, _)| n == name)
     }
 
-    /// Like [`Invocation::finish`], but flags in `keep` may stay unconsumed (for the renderer).
-    pub fn finish_except(&mut self, keep: &[&str]) -> Result<(), ArgError> {
-        for (i, (n, _)) in self.flags.iter().enumerate() {
-            if keep.contains(&n.as_str()) {
-                self.used[i] = true;
-            }
-        }
-        self.finish()
-    }
-
     /// The next positional argument, if any.
     pub fn positional(&mut self) -> Option<String> {
         let v = self.positionals.get(self.positionals_used).cloned();
@@ -163,15 +153,6 @@ impl Invocation {
         }
     }
 
-    /// A required value.
-    pub fn required(&mut self, name: &str) -> Result<String, ArgError> {
-        self.value(name)?.ok_or_else(|| {
-            ArgError(format!(
-                "aws: error: the following arguments are required: --{name}"
-            ))
-        })
-    }
-
     /// A boolean switch, with its `--no-` form.
     pub fn switch(&mut self, name: &str) -> Result<Option<bool>, ArgError> {
         let neg = format!("no-{name}");
@@ -188,16 +169,6 @@ impl Invocation {
             }
         }
         Ok(None)
-    }
-
-    /// A JSON or shorthand value (`--network-configuration awsvpcConfiguration={...}`).
-    pub fn structure(&mut self, name: &str) -> Result<Option<Value>, ArgError> {
-        match self.value(name)? {
-            None => Ok(None),
-            Some(v) => parse_value(&v)
-                .map(Some)
-                .map_err(|e| ArgError(format!("Error parsing parameter '--{name}': {e}"))),
-        }
     }
 
     /// Fails with `Unknown options: ...` if any flag was not consumed.
@@ -433,12 +404,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(inv.service, "ecs");
-        assert_eq!(inv.required("cluster").unwrap(), "prod");
+        assert_eq!(inv.value("cluster").unwrap().as_deref(), Some("prod"));
         assert_eq!(inv.switch("force-new-deployment").unwrap(), Some(true));
-        assert_eq!(
-            inv.required("task-definition").unwrap_err().0,
-            "aws: error: the following arguments are required: --task-definition"
-        );
+        assert_eq!(inv.value("task-definition").unwrap(), None);
         inv.value("service").unwrap();
         assert_eq!(inv.finish().unwrap_err().0, "Unknown options: --bogus, 1");
         let mut inv = Invocation::parse("ecs describe-tasks --cluster prod --tasks a b").unwrap();
