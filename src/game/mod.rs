@@ -13,16 +13,18 @@ pub mod grade;
 pub mod help;
 pub mod journal;
 pub mod player;
+pub mod remote;
 #[cfg(test)]
 mod tests;
 
 pub use event::{Event, JsonLines, Watcher};
 pub use player::{Entry, Player};
+pub use remote::{Facts, Rehearsal, Remote};
 
 use crate::game::grade::report::Report;
 use crate::game::grade::{AppliedFix, Grader};
 use crate::scenario::{Instance, Scenario};
-use crate::time::{iso, Dur, Millis, HOUR, SECOND};
+use crate::time::{iso, Dur, Millis, HOUR, MINUTE, SECOND};
 use aws::FixOutcome;
 use std::fmt::Write as _;
 
@@ -133,6 +135,10 @@ pub struct Game {
     watch_errors: Vec<String>,
     /// Virtual time already credited for wall time (wall-clock mode).
     wall_credit: Millis,
+    /// The account played, when it is not the simulation (live mode).
+    remote: Option<Box<dyn Remote>>,
+    /// Where waits on a remote account show their progress.
+    progress: Box<dyn FnMut(&str)>,
 }
 
 impl Game {
@@ -147,6 +153,57 @@ impl Game {
             watchers: Vec::new(),
             watch_errors: Vec::new(),
             wall_credit: 0,
+            remote: None,
+            progress: Box::new(|_| {}),
+        }
+    }
+
+    /// A game on an account it does not simulate (live mode, or a
+    /// [`Rehearsal`]): diagnostics, fixes, waits and the verification go to
+    /// `remote`; `inst` keeps the scenario's seed and variables. Time is the
+    /// remote account's, so the clock choice does not apply.
+    pub fn on_remote(scenario: Scenario, inst: Instance, remote: Box<dyn Remote>) -> Game {
+        let mut g = Game::new(scenario, inst, Clock::Step(0));
+        g.remote = Some(remote);
+        g
+    }
+
+    /// Where waits on a remote account report progress (a spinner on a terminal).
+    pub fn on_progress(&mut self, sink: Box<dyn FnMut(&str)>) {
+        self.progress = sink;
+    }
+
+    /// Whether the game plays on a remote account.
+    pub fn is_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// The account's facts: the remote account's, else the simulation's.
+    pub fn facts(&self) -> &dyn Facts {
+        match &self.remote {
+            Some(r) => &**r as &dyn Facts,
+            None => &self.inst,
+        }
+    }
+
+    /// The current instant of the account played.
+    pub fn now(&self) -> Millis {
+        self.facts().now()
+    }
+
+    /// When the player arrived.
+    pub fn arrived(&self) -> Millis {
+        match &self.remote {
+            Some(r) => r.arrived(),
+            None => self.inst.now,
+        }
+    }
+
+    /// The world for Tab completion of resource ids.
+    pub fn completion_world(&self) -> &crate::world::World {
+        match &self.remote {
+            Some(r) => r.completion_world(),
+            None => self.inst.sim.world(),
         }
     }
 
@@ -172,7 +229,7 @@ impl Game {
             scenario: self.scenario.spec.id.clone(),
             seed: self.inst.seed,
             player: player.name.clone(),
-            arrived: iso(self.inst.now),
+            arrived: iso(self.arrived()),
         });
         player
     }
@@ -205,12 +262,17 @@ impl Game {
             "faultline — {} (difficulty {}, seed {})",
             s.title, s.difficulty, self.inst.seed
         );
+        let (account, region) = match &self.remote {
+            Some(r) => r.location(),
+            None => (
+                self.inst.sim.world().account.clone(),
+                self.inst.sim.world().region.clone(),
+            ),
+        };
         let _ = writeln!(
             o,
-            "It is {} UTC. Account {} in {}.",
-            iso_short(self.inst.now),
-            self.inst.sim.world().account,
-            self.inst.sim.world().region
+            "It is {} UTC. Account {account} in {region}.",
+            iso_short(self.arrived()),
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", self.briefing().trim_end());
@@ -220,18 +282,22 @@ impl Game {
     }
 
     fn briefing(&self) -> String {
-        self.inst
+        self.facts()
             .resolve(&self.scenario.spec.briefing)
             .unwrap_or_else(|_| self.scenario.spec.briefing.clone())
     }
 
     /// Virtual time since the player arrived.
     pub fn elapsed(&self) -> Millis {
-        self.inst.sim.now() - self.inst.now
+        self.now() - self.arrived()
     }
 
     /// Moves the clock for wall time that passed (wall-clock mode): `wall_ms` since the session began.
     pub fn catch_up(&mut self, wall_ms: Millis) -> Result<(), String> {
+        if self.remote.is_some() {
+            // A remote account's time passes by itself.
+            return Ok(());
+        }
         if let Clock::Wall { speed } = self.clock {
             let target = (wall_ms as f64 * speed) as Millis;
             if target > self.wall_credit {
@@ -258,12 +324,12 @@ impl Game {
                 crate::limits::MAX_LINE / 1024
             ));
         }
-        if let Clock::Step(step) = self.clock {
+        if let (Clock::Step(step), None) = (self.clock, &self.remote) {
             if let Err(e) = self.inst.sim.run_for(step) {
                 return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
             }
         }
-        let at = self.inst.sim.now();
+        let at = self.now();
         player.commands.push(Entry {
             line: line.to_string(),
             at,
@@ -298,7 +364,7 @@ impl Game {
         what: &str,
     ) -> Reply {
         self.pending.clear();
-        let at = self.inst.sim.now();
+        let at = self.now();
         match player.commands.last_mut() {
             Some(e) if e.line == line.trim() && e.at == at => e.ok = false,
             _ => player.commands.push(Entry {
@@ -335,6 +401,9 @@ impl Game {
         at: Millis,
         wall_ms: Option<u64>,
     ) -> Result<Reply, String> {
+        if self.remote.is_some() {
+            return Err("a session on a real account cannot be replayed".into());
+        }
         if at < self.inst.sim.now() {
             return Err(format!(
                 "the journal goes back in time at `{line}` ({}, the game is at {})",
@@ -386,11 +455,15 @@ impl Game {
 
     /// An AWS read command: its output, and the evidence it shows.
     fn read(&mut self, player: &mut Player, line: &str) -> Reply {
-        match aws::run_read(&self.inst.sim, line) {
+        let result = match &self.remote {
+            Some(r) => aws::run_read(r.reader(), line),
+            None => aws::run_read(&self.inst.sim, line),
+        };
+        match result {
             Ok(out) => {
                 player.grade.observe(
                     &self.scenario,
-                    &self.inst,
+                    self.facts(),
                     out.service,
                     out.operation,
                     &out.text,
@@ -433,7 +506,7 @@ impl Game {
         };
         match player
             .grade
-            .diagnose(&self.scenario, &self.inst, &cause, resources, note)
+            .diagnose(&self.scenario, self.facts(), &cause, resources, note)
         {
             Ok(text) => {
                 if let Some(d) = player.grade.diagnoses.last() {
@@ -461,13 +534,18 @@ impl Game {
             return Reply::err("already submitted: the world is judged");
         }
         // Lints compare against the world before the first fix AWS was asked for.
+        // On a remote account, the survey made when the player arrived.
         let before = player
             .grade
             .before_fix
             .is_none()
-            .then(|| self.inst.sim.world().clone());
-        let now = iso(self.inst.sim.now());
-        match aws::apply_fix(&mut self.inst.sim, command) {
+            .then(|| self.facts().world().clone());
+        let now = iso(self.now());
+        let outcome = match &mut self.remote {
+            Some(r) => r.fix(command),
+            None => aws::apply_fix(&mut self.inst.sim, command),
+        };
+        match outcome {
             FixOutcome::NotAFix(e) => Reply::err(e),
             FixOutcome::Applied {
                 service,
@@ -479,7 +557,7 @@ impl Game {
                     line: command.to_string(),
                     service: service.clone(),
                     operation: operation.clone(),
-                    at: self.inst.sim.now(),
+                    at: self.now(),
                 });
                 self.note(Event::FixApplied {
                     virtual_time: now,
@@ -517,11 +595,35 @@ impl Game {
             return Reply::err("already submitted");
         }
         self.note(Event::Submit {
-            virtual_time: iso(self.inst.sim.now()),
+            virtual_time: iso(self.now()),
         });
-        let v = player.grade.submit(&self.scenario, &mut self.inst);
+        let v = match self.remote.as_mut() {
+            Some(r) => {
+                let submitted = r.now();
+                let at_submit = r.survey().ok().map(|_| r.world().clone());
+                let s = &self.scenario.spec.success;
+                let image = s.image.as_ref().and_then(|i| r.resolve(i).ok());
+                let want = crate::aws::waiters::Healthy {
+                    cluster: &s.cluster,
+                    service: &s.service,
+                    image: image.as_deref(),
+                };
+                let wait = crate::aws::waiters::services_stable(
+                    r.pace(),
+                    &want,
+                    self.scenario.hold(),
+                    self.scenario.within().max(30 * MINUTE),
+                    crate::aws::waiters::Backoff::default(),
+                    &mut *self.progress,
+                );
+                player
+                    .grade
+                    .submit_watched(&self.scenario, submitted, at_submit, wait)
+            }
+            None => player.grade.submit(&self.scenario, &mut self.inst),
+        };
         self.note(Event::Verdict {
-            virtual_time: iso(self.inst.sim.now()),
+            virtual_time: iso(self.now()),
             healed: v.healed,
             findings: v.findings.clone(),
         });
@@ -541,7 +643,7 @@ impl Game {
         let par = &self.scenario.spec.par;
         format!(
             "incident clock {} UTC (you arrived {} ago)\ncommands {} (par {}), hints taken {} of {}, par time {}m",
-            iso_short(self.inst.sim.now()),
+            iso_short(self.now()),
             Dur(self.elapsed() / SECOND * SECOND),
             player.commands.len(),
             par.commands,
@@ -572,17 +674,27 @@ impl Game {
             }
             Err(e) => return Reply::err(e),
         };
-        if let Err(e) = self.inst.sim.run_for(d.0) {
-            return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
+        match self.remote.as_mut() {
+            Some(r) => {
+                (self.progress)(&format!("waiting {d} on the real account"));
+                if let Err(e) = r.pace().pause(d.0) {
+                    return Reply::err(format!("the wait was cut short: {e}"));
+                }
+            }
+            None => {
+                if let Err(e) = self.inst.sim.run_for(d.0) {
+                    return Reply::err(format!("engine error (seed {}): {e}", self.inst.seed));
+                }
+            }
         }
         self.note(Event::Wait {
             duration_ms: d.0,
-            virtual_time: iso(self.inst.sim.now()),
+            virtual_time: iso(self.now()),
         });
         Reply::ok(format!(
             "{} pass. It is now {} UTC.",
             d,
-            iso_short(self.inst.sim.now())
+            iso_short(self.now())
         ))
     }
 
@@ -594,7 +706,7 @@ impl Game {
             Some(h) => {
                 player.hints_taken += 1;
                 let text = self
-                    .inst
+                    .facts()
                     .resolve(&h.text)
                     .unwrap_or_else(|_| h.text.clone());
                 let reply = Reply::ok(format!(
@@ -606,7 +718,7 @@ impl Game {
                 ));
                 let (index, cost) = (player.hints_taken, h.cost);
                 self.note(Event::Hint {
-                    virtual_time: iso(self.inst.sim.now()),
+                    virtual_time: iso(self.now()),
                     index,
                     cost,
                 });
@@ -624,7 +736,7 @@ impl Game {
     pub fn finish(&mut self, player: &Player) -> Report {
         let report = self.report(player);
         self.emit(Event::SessionEnded {
-            virtual_time: iso(self.inst.sim.now()),
+            virtual_time: iso(self.now()),
             total: report.score.total,
             grade: report.score.grade.to_string(),
         });
@@ -638,10 +750,7 @@ impl Game {
             "Leaving the incident after {n} command{} and {} of incident time (seed {}).",
             if n == 1 { "" } else { "s" },
             // Incident time is the player's, up to a submission (not the verification run).
-            Dur(
-                (player.grade.submitted_at.unwrap_or(self.inst.sim.now()) - self.inst.now) / 1000
-                    * 1000
-            ),
+            Dur((player.grade.submitted_at.unwrap_or(self.now()) - self.arrived()) / 1000 * 1000),
             self.inst.seed
         )
     }

@@ -178,7 +178,7 @@ impl Completer for ReplHelper {
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let session = self.session.borrow();
-        let (start, cands) = candidates(session.inst.sim.world(), &line[..pos]);
+        let (start, cands) = candidates(session.completion_world(), &line[..pos]);
         Ok((
             start,
             cands
@@ -200,7 +200,7 @@ impl Hinter for ReplHelper {
             return None;
         }
         let session = self.session.borrow();
-        let (start, cands) = candidates(session.inst.sim.world(), line);
+        let (start, cands) = candidates(session.completion_world(), line);
         let current = &line[start..];
         match cands.as_slice() {
             [only] if only.len() > current.len() => Some(only[current.len()..].to_string()),

@@ -34,6 +34,8 @@ pub struct Lint {
     pub better: String,
 }
 
+use super::remote::Facts;
+use crate::aws::waiters::Stability;
 use crate::scenario::{causes, Instance, Scenario};
 use crate::time::{Dur, MINUTE, SECOND};
 use crate::world::World;
@@ -191,7 +193,7 @@ impl Grader {
     pub fn diagnose(
         &mut self,
         scenario: &Scenario,
-        inst: &Instance,
+        facts: &dyn Facts,
         cause: &str,
         resources: Vec<String>,
         note: Option<String>,
@@ -206,11 +208,11 @@ impl Grader {
         }
         let answer = &scenario.spec.answer;
         let cause_correct = cause == answer.cause;
-        let world = inst.sim.world();
+        let world = facts.world();
         let culprits: Vec<Vec<String>> = answer
             .culprits
             .iter()
-            .filter_map(|c| inst.resolve(c).ok())
+            .filter_map(|c| facts.resolve(c).ok())
             .map(|c| aliases(world, &c))
             .collect();
         let culprit_correct = resources
@@ -220,7 +222,7 @@ impl Grader {
             cause: cause.to_string(),
             resources: resources.clone(),
             note,
-            at: inst.sim.now(),
+            at: facts.now(),
             cause_correct,
             culprit_correct,
         });
@@ -252,7 +254,7 @@ impl Grader {
     pub fn observe(
         &mut self,
         scenario: &Scenario,
-        inst: &Instance,
+        facts: &dyn Facts,
         service: &str,
         operation: &str,
         output: &str,
@@ -268,17 +270,19 @@ impl Grader {
             if svc != service || op != operation {
                 continue;
             }
-            let shows = inst.resolve(&ev.shows).unwrap_or_else(|_| ev.shows.clone());
+            let shows = facts
+                .resolve(&ev.shows)
+                .unwrap_or_else(|_| ev.shows.clone());
             if output.contains(&shows) {
                 if let Some(s) = self.seen.get_mut(i) {
-                    *s = Some(inst.sim.now());
+                    *s = Some(facts.now());
                 }
             }
         }
     }
 
     /// The evidence, with what was seen.
-    pub fn evidence(&self, scenario: &Scenario, inst: &Instance) -> Vec<Evidence> {
+    pub fn evidence(&self, scenario: &Scenario, facts: &dyn Facts) -> Vec<Evidence> {
         let first_right = self
             .diagnoses
             .iter()
@@ -292,7 +296,7 @@ impl Grader {
             .map(|(i, e)| {
                 let seen_at = self.seen.get(i).copied().flatten();
                 Evidence {
-                    text: inst.resolve(&e.text).unwrap_or_else(|_| e.text.clone()),
+                    text: facts.resolve(&e.text).unwrap_or_else(|_| e.text.clone()),
                     seen_at,
                     before_diagnosis: matches!((seen_at, first_right), (Some(s), Some(d)) if s <= d),
                 }
@@ -356,6 +360,57 @@ impl Grader {
         };
         if self.fixes.is_empty() {
             findings.push("no fix was applied".into());
+        }
+        let v = Verdict { healed, findings };
+        self.verdict = Some(v.clone());
+        v
+    }
+
+    /// Judges a submission on an account the game does not simulate: `wait`
+    /// is how watching the service ended (see [`crate::aws::waiters`]),
+    /// `at_submit` the account surveyed when the player submitted.
+    pub fn submit_watched(
+        &mut self,
+        scenario: &Scenario,
+        submitted: Millis,
+        at_submit: Option<World>,
+        wait: Result<Stability, String>,
+    ) -> Verdict {
+        let s = &scenario.spec.success;
+        let hold = scenario.hold();
+        let bound = scenario.within().max(30 * MINUTE);
+        self.submitted_at = Some(submitted);
+        self.at_submit = at_submit;
+        let mut findings = Vec::new();
+        let healed = match wait {
+            Err(e) => {
+                findings.push(format!("the service could not be watched: {e}"));
+                false
+            }
+            Ok(Stability::Held { since, .. }) => {
+                findings.push(format!(
+                    "service {} reached steady state {} after you submitted and held it for {}",
+                    s.service,
+                    Dur((since - submitted).max(0) / SECOND * SECOND),
+                    Dur(hold)
+                ));
+                true
+            }
+            Ok(Stability::NotHeld { last }) => {
+                findings.push(format!(
+                    "service {} did not reach and hold steady state within {}: {}",
+                    s.service,
+                    Dur(bound),
+                    last.summary()
+                ));
+                if let Some(e) = &last.latest_event {
+                    findings.push(format!("its latest event: {e}"));
+                }
+                false
+            }
+        };
+        if self.fixes.is_empty() {
+            findings.push("no fix was applied through faultline".into());
         }
         let v = Verdict { healed, findings };
         self.verdict = Some(v.clone());

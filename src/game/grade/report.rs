@@ -102,14 +102,15 @@ pub struct Report {
 /// before the first fix, the score, and the answer.
 pub fn build(game: &Game, player: &Player) -> Report {
     let (scenario, inst, grade) = (&game.scenario, &game.inst, &player.grade);
+    let facts = game.facts();
     let lints = match &grade.before_fix {
         Some(before) => {
-            let after = grade.at_submit.as_ref().unwrap_or(inst.sim.world());
+            let after = grade.at_submit.as_ref().unwrap_or(facts.world());
             super::lints::lint(scenario, before, after, &grade.fixes)
         }
         None => Vec::new(),
     };
-    let resolve = |t: &str| inst.resolve(t).unwrap_or_else(|_| t.to_string());
+    let resolve = |t: &str| facts.resolve(t).unwrap_or_else(|_| t.to_string());
     let s = &scenario.spec;
     let hints: Vec<(String, u32)> = s
         .hints
@@ -117,7 +118,8 @@ pub fn build(game: &Game, player: &Player) -> Report {
         .take(player.hints_taken)
         .map(|h| (resolve(&h.text), h.cost))
         .collect();
-    let elapsed = grade.submitted_at.unwrap_or(inst.sim.now()) - inst.now;
+    let arrived = game.arrived();
+    let elapsed = grade.submitted_at.unwrap_or(facts.now()) - arrived;
     let score = grade.score(scenario, elapsed, player.commands.len(), &hints, &lints);
     Report {
         schema: SCHEMA,
@@ -125,7 +127,7 @@ pub fn build(game: &Game, player: &Player) -> Report {
         title: s.title.clone(),
         difficulty: s.difficulty,
         seed: inst.seed,
-        arrived: iso(inst.now),
+        arrived: iso(arrived),
         elapsed_ms: elapsed,
         commands: player
             .commands
@@ -146,7 +148,7 @@ pub fn build(game: &Game, player: &Player) -> Report {
             .into_iter()
             .map(|(text, cost)| HintRecord { text, cost })
             .collect(),
-        evidence: grade.evidence(scenario, inst),
+        evidence: grade.evidence(scenario, facts),
         score,
         answer_cause: s.answer.cause.clone(),
         answer_culprits: s.answer.culprits.iter().map(|c| resolve(c)).collect(),
@@ -154,6 +156,8 @@ pub fn build(game: &Game, player: &Player) -> Report {
             .applied
             .iter()
             .map(|a| Happened {
+                // The scenario's story, relative to its incident (on a real
+                // account too: the story is what the faults stand for).
                 at: Dur((a.at - inst.now) / SECOND * SECOND).to_string(),
                 note: a.note.clone(),
                 fault: a.fault,
