@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod errors;
 pub mod input;
 pub mod sim;
+pub mod snapshot;
 pub mod waiters;
 
 pub use crate::error::{ArgError, AwsError};
