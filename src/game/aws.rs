@@ -66,15 +66,13 @@ pub enum FixOutcome {
     },
 }
 
-/// Applies one mutating AWS CLI command line (without `fix`) to an account.
-pub fn apply_fix<A: Account + ?Sized>(account: &mut A, line: &str) -> FixOutcome {
-    let inv = match Invocation::parse(line) {
-        Ok(i) => i,
-        Err(e) => return FixOutcome::NotAFix(e.0),
-    };
+/// Whether a line (without `fix`) names a write operation faultline knows:
+/// its CLI service and operation, or why it is not a fix.
+pub fn fix_operation(line: &str) -> Result<(String, String), String> {
+    let inv = Invocation::parse(line).map_err(|e| e.0)?;
     if catalogue::find_write(&inv.service, &inv.operation).is_none() {
         if catalogue::find_read(&inv.service, &inv.operation).is_some() {
-            return FixOutcome::NotAFix(format!(
+            return Err(format!(
                 "{} {} is read-only: run it without `fix`",
                 inv.service, inv.operation
             ));
@@ -82,14 +80,22 @@ pub fn apply_fix<A: Account + ?Sized>(account: &mut A, line: &str) -> FixOutcome
         let known: Vec<String> = catalogue::writes()
             .map(|o| format!("{} {}", o.service, o.name))
             .collect();
-        return FixOutcome::NotAFix(format!(
+        return Err(format!(
             "faultline cannot apply {} {}; the fixes it knows: {}",
             inv.service,
             inv.operation,
             known.join(", ")
         ));
     }
-    let (service, operation) = (inv.service, inv.operation);
+    Ok((inv.service, inv.operation))
+}
+
+/// Applies one mutating AWS CLI command line (without `fix`) to an account.
+pub fn apply_fix<A: Account + ?Sized>(account: &mut A, line: &str) -> FixOutcome {
+    let (service, operation) = match fix_operation(line) {
+        Ok(op) => op,
+        Err(e) => return FixOutcome::NotAFix(e),
+    };
     match command::write(account, line) {
         Ok((_, v)) => FixOutcome::Applied {
             service,

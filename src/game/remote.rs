@@ -10,6 +10,7 @@
 //! the fix-quality lints from a [`World`] surveyed with describe calls.
 
 use super::aws::{apply_fix, FixOutcome};
+use crate::aws::snapshot::{snapshot, Scope};
 use crate::aws::waiters::Pace;
 use crate::aws::Reader;
 use crate::scenario::Instance;
@@ -66,19 +67,24 @@ pub trait Remote: Facts {
 /// surveyed world are tested without AWS.
 pub struct Rehearsal {
     inst: Instance,
+    scope: Scope,
     surveyed: World,
     arrived: Millis,
 }
 
 impl Rehearsal {
-    /// A rehearsal of a scenario instance, arriving at its "now".
-    pub fn new(inst: Instance) -> Rehearsal {
-        let surveyed = inst.sim.world().clone();
-        Rehearsal {
+    /// A rehearsal of a scenario instance, arriving at its "now"; the world
+    /// the grader sees is surveyed with describe calls around the service of
+    /// `cluster` (as live mode surveys a real account).
+    pub fn new(inst: Instance, cluster: &str, service: &str) -> Result<Rehearsal, String> {
+        let scope = Scope::new(cluster, service);
+        let surveyed = snapshot(&inst.sim, &scope)?;
+        Ok(Rehearsal {
             arrived: inst.sim.now(),
             inst,
+            scope,
             surveyed,
-        }
+        })
     }
 }
 
@@ -119,7 +125,8 @@ impl Remote for Rehearsal {
     }
 
     fn survey(&mut self) -> Result<(), String> {
-        self.surveyed = self.inst.sim.world().clone();
+        let scope = self.scope.clone().with_roles_of(&self.surveyed);
+        self.surveyed = snapshot(&self.inst.sim, &scope)?;
         Ok(())
     }
 }
@@ -186,7 +193,9 @@ mod tests {
     fn rehearse(s: &Scenario, seed: u64) -> (Game, Rc<RefCell<Vec<String>>>) {
         let inst = s.instantiate(seed, Mode::Incident).unwrap();
         let twin = s.instantiate(seed, Mode::Incident).unwrap();
-        let mut g = Game::on_remote(s.clone(), twin, Box::new(Rehearsal::new(inst)));
+        let (c, svc) = (&s.spec.success.cluster, &s.spec.success.service);
+        let r = Rehearsal::new(inst, c, svc).unwrap();
+        let mut g = Game::on_remote(s.clone(), twin, Box::new(r));
         let lines = Rc::new(RefCell::new(Vec::new()));
         let sink = lines.clone();
         g.on_progress(Box::new(move |l| sink.borrow_mut().push(l.to_string())));
@@ -199,7 +208,8 @@ mod tests {
             if symptom_texts(&s, &s.instantiate(0, Mode::Incident).unwrap()).is_empty() {
                 continue;
             }
-            let mut r = Rehearsal::new(s.instantiate(4, Mode::Incident).unwrap());
+            let (c, svc) = (&s.spec.success.cluster, &s.spec.success.service);
+            let mut r = Rehearsal::new(s.instantiate(4, Mode::Incident).unwrap(), c, svc).unwrap();
             let seen = await_symptom(&mut r, &s, 15 * MINUTE, &mut |_| {}).unwrap();
             assert!(
                 matches!(seen, Sighting::Seen { .. }),
@@ -292,5 +302,26 @@ mod tests {
             "{}",
             v.text
         );
+    }
+
+    #[test]
+    fn a_careless_fix_on_a_rehearsal_is_linted_from_describe_calls() {
+        let s = library()
+            .into_iter()
+            .find(|s| s.spec.id == "execution-role-permissions")
+            .unwrap();
+        let (mut g, _) = rehearse(&s, 0);
+        let mut p = g.join(None);
+        let r = g.execute(
+            &mut p,
+            "fix iam attach-role-policy --role-name checkout-task-execution --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+            None,
+        );
+        assert!(!r.error, "{}", r.text);
+        let v = g.execute(&mut p, "submit", None);
+        assert!(v.text.starts_with("Verified"), "{}", v.text);
+        let report = g.finish(&p);
+        let ids: Vec<&str> = report.lints.iter().map(|l| l.id).collect();
+        assert_eq!(ids, ["iam.admin-access"], "{:#?}", report.lints);
     }
 }

@@ -280,14 +280,7 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
         .or(opts.seed)
         .unwrap_or_else(random_seed);
     let interactive = std::io::stdin().is_terminal();
-    let color = match opts.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = decide_color(opts.color);
     let clock = if interactive {
         Clock::Wall { speed: opts.speed }
     } else {
@@ -373,6 +366,54 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
         interactive_loop(table, color, opts)
     } else {
         script_loop(table, color, opts)
+    }
+}
+
+/// Plays a game on a remote account (live mode): the same shell, without a
+/// session journal — a session on a real account cannot be replayed; what
+/// it changed is in the run's own journal, which `live undo` reads.
+pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
+    for (flag, p) in [
+        ("--report", &opts.report),
+        ("--debrief", &opts.debrief),
+        ("--events", &opts.events),
+    ] {
+        if let Some(p) = p {
+            check_output_path(flag, p)?;
+        }
+    }
+    if let Some(p) = &opts.events {
+        let file = std::fs::File::create(p).map_err(|e| {
+            CliError::Input(format!("--events {}: cannot create it: {e}", p.display()))
+        })?;
+        game.watch(Box::new(JsonLines::new(file)));
+    }
+    let player = game.join(None);
+    let color = decide_color(opts.color);
+    let mut table = Table {
+        game: Rc::new(RefCell::new(game)),
+        player,
+        wall_start: Instant::now(),
+        events: opts.events.clone(),
+        event_errors: Vec::new(),
+    };
+    table.report_event_errors();
+    if std::io::stdin().is_terminal() {
+        interactive_loop(table, color, opts)
+    } else {
+        script_loop(table, color, opts)
+    }
+}
+
+/// Whether to colour, from the choice and the terminal.
+fn decide_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
