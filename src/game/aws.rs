@@ -18,6 +18,8 @@ pub struct ReadOutput {
     pub operation: &'static str,
     /// The rendered output, as the AWS CLI prints it (`--query` and `--output` applied).
     pub text: String,
+    /// The response data before `--query` and `--output`, as JSON text.
+    pub data: String,
 }
 
 /// Runs one read-only AWS CLI command line (without `fix`) over an account.
@@ -37,6 +39,7 @@ pub fn run_read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<ReadOutpu
         service: cmd.entry.service(),
         operation: cmd.entry.name(),
         text,
+        data: render::render(&value, None, Output::Json, cmd.entry.api()).unwrap_or_default(),
     })
 }
 

@@ -224,7 +224,7 @@ impl Game {
 
     /// A player arrives: their grading starts, and `session_started` is emitted.
     pub fn join(&mut self, name: Option<String>) -> Player {
-        let player = Player::new(name, Grader::new(&self.scenario));
+        let player = Player::new(name, Grader::new(&self.scenario, self.facts()));
         self.emit(Event::SessionStarted {
             scenario: self.scenario.spec.id.clone(),
             seed: self.inst.seed,
@@ -466,6 +466,7 @@ impl Game {
                     self.facts(),
                     out.service,
                     out.operation,
+                    &out.data,
                     &out.text,
                 );
                 Reply::ok(out.text.trim_end_matches('\n').to_string())
@@ -504,10 +505,7 @@ impl Game {
         let Some(cause) = cause else {
             return Reply::err("usage: diagnose <cause> [resource ...] [--note \"...\"]; `causes` lists the causes");
         };
-        match player
-            .grade
-            .diagnose(&self.scenario, self.facts(), &cause, resources, note)
-        {
+        match player.grade.diagnose(self.facts(), &cause, resources, note) {
             Ok(text) => {
                 if let Some(d) = player.grade.diagnoses.last() {
                     self.note(Event::Diagnosis {

@@ -231,21 +231,19 @@ mod tests {
                 .iter()
                 .map(|l| facts.resolve(l).unwrap())
                 .collect();
-            let culprits: Vec<String> = s
-                .spec
-                .answer
-                .culprits
-                .iter()
-                .map(|c| facts.resolve(c).unwrap())
-                .collect();
-            lines.push(format!(
-                "diagnose {} {}",
-                s.spec.answer.cause,
-                culprits.join(" ")
-            ));
+            for (cause, culprits) in s.spec.answer.causes() {
+                let names: Vec<String> =
+                    culprits.iter().map(|c| facts.resolve(c).unwrap()).collect();
+                lines.push(format!("diagnose {cause} {}", names.join(" ")));
+            }
             for f in &s.spec.fix {
                 lines.push(format!("fix {}", facts.resolve(f).unwrap()));
             }
+            // Check the fix before submitting, as a careful player does.
+            lines.push(format!(
+                "ecs describe-services --cluster {} --services {}",
+                s.spec.success.cluster, s.spec.success.service
+            ));
             for l in &lines {
                 let r: Reply = g.execute(&mut p, l, None);
                 assert!(!r.error, "{}: {l}: {}", s.spec.id, r.text);
@@ -264,6 +262,7 @@ mod tests {
             };
             assert_eq!(part("cause"), 30, "{}", s.spec.id);
             assert_eq!(part("culprit"), 15, "{}", s.spec.id);
+            assert_eq!(part("verification"), 5, "{}", s.spec.id);
             assert!(report.lints.is_empty(), "{}: {:?}", s.spec.id, report.lints);
             assert!(
                 report.evidence.iter().all(|e| e.seen_at.is_some()),

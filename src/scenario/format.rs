@@ -682,6 +682,31 @@ pub struct Answer {
     pub culprits: Vec<String>,
     /// One paragraph for the debrief: what happened.
     pub explanation: String,
+    /// The other causes of a compound incident, each diagnosable and
+    /// scored like the first.
+    #[serde(default)]
+    pub also: Vec<OtherCause>,
+}
+
+/// Another cause of a compound incident.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherCause {
+    /// Cause id from the vocabulary.
+    pub cause: String,
+    /// Its culprit resources.
+    pub culprits: Vec<String>,
+}
+
+impl Answer {
+    /// Every cause of the incident with its culprits: the first, then `also`.
+    pub fn causes(&self) -> Vec<(&str, &[String])> {
+        let mut v = vec![(self.cause.as_str(), self.culprits.as_slice())];
+        for o in &self.also {
+            v.push((o.cause.as_str(), o.culprits.as_slice()));
+        }
+        v
+    }
 }
 
 /// The success condition: the service reaches and holds steady state.

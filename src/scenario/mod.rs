@@ -425,8 +425,10 @@ impl Scenario {
     /// Every placeholder in the answer, investigation, fix and hints names something of the world.
     fn check_references(&self, inst: &Instance) -> Result<(), ScenarioError> {
         let s = &self.spec;
-        let lists: [(&str, Vec<&String>); 4] = [
+        let also: Vec<&String> = s.answer.also.iter().flat_map(|o| &o.culprits).collect();
+        let lists: [(&str, Vec<&String>); 5] = [
             ("answer.culprits", s.answer.culprits.iter().collect()),
+            ("answer.also.culprits", also),
             ("investigation", s.investigation.iter().collect()),
             ("fix", s.fix.iter().collect()),
             ("hints", vec![]),
@@ -791,6 +793,34 @@ fn check_static(s: &ScenarioSpec, f: SpecFile) -> Result<(), ScenarioError> {
     }
     if s.answer.culprits.is_empty() {
         return Err(f.err("answer.culprits", "name at least one culprit resource"));
+    }
+    for (i, o) in s.answer.also.iter().enumerate() {
+        if causes::find(&o.cause).is_none() {
+            let ids: Vec<&str> = causes::CAUSES.iter().map(|c| c.id).collect();
+            return Err(f.err(
+                format!("answer.also[{i}].cause"),
+                format!(
+                    "unknown cause '{}'; expected one of: {}",
+                    o.cause,
+                    ids.join(", ")
+                ),
+            ));
+        }
+        if o.cause == s.answer.cause || s.answer.also[..i].iter().any(|p| p.cause == o.cause) {
+            return Err(f.err(
+                format!("answer.also[{i}].cause"),
+                format!(
+                    "{} is already a cause of this answer; list each cause once",
+                    o.cause
+                ),
+            ));
+        }
+        if o.culprits.is_empty() {
+            return Err(f.err(
+                format!("answer.also[{i}].culprits"),
+                "name at least one culprit resource",
+            ));
+        }
     }
     if s.fix.is_empty() {
         return Err(f.err("fix", "give at least one reference fix command"));

@@ -48,20 +48,27 @@ fn every_scenario_is_solved_by_its_reference() {
                 let line = s.game.inst.resolve(line).expect("investigation resolves");
                 run(&mut s, &line);
             }
-            let culprit = s
-                .game
-                .inst
-                .resolve(&spec.answer.culprits[0])
-                .expect("culprit resolves");
-            let d = run(&mut s, &format!("diagnose {} {culprit}", spec.answer.cause));
-            assert!(
-                d.contains("the cause is right") && d.contains("the culprit is among"),
-                "{id}: {d}"
-            );
+            for (cause, culprits) in spec.answer.causes() {
+                let culprit = s.game.inst.resolve(&culprits[0]).expect("culprit resolves");
+                let d = run(&mut s, &format!("diagnose {cause} {culprit}"));
+                assert!(
+                    d.contains("the cause is right") && d.contains("the culprit is among"),
+                    "{id}: {d}"
+                );
+            }
             for line in &spec.fix {
                 let line = s.game.inst.resolve(line).expect("fix resolves");
                 run(&mut s, &format!("fix {line}"));
             }
+            // Checking the fix is free and earns the verification points.
+            run(&mut s, "wait 2m");
+            run(
+                &mut s,
+                &format!(
+                    "ecs describe-services --cluster {} --services {}",
+                    spec.success.cluster, spec.success.service
+                ),
+            );
             let verdict = s.execute("submit");
             assert!(verdict.quit, "{id}: submit ends the session");
             assert!(
@@ -77,13 +84,19 @@ fn every_scenario_is_solved_by_its_reference() {
             );
             assert_eq!(part(&s, "cause"), 30, "{id}");
             assert_eq!(part(&s, "culprit"), 15, "{id}");
-            assert_eq!(part(&s, "fix"), 35, "{id}");
+            assert_eq!(part(&s, "fix"), 30, "{id}");
+            assert_eq!(part(&s, "verification"), 5, "{id}");
+            assert_eq!(
+                part(&s, "commands"),
+                10,
+                "{id}: the reference path is full marks on commands"
+            );
             assert!(
                 report.evidence.iter().all(|e| e.before_diagnosis),
                 "{id} seed {seed}: the reference investigation sees every piece of evidence: {:?}",
                 report.evidence
             );
-            assert!(report.score.total >= 90, "{id}: {:?}", report.score);
+            assert!(report.score.total >= 95, "{id}: {:?}", report.score);
             assert_eq!(report.score.grade, "A");
         }
     }
@@ -301,4 +314,280 @@ fn a_refused_deploy_is_history_and_the_player_can_reproduce_it() {
         "{}",
         r.text
     );
+}
+
+// ------------------------------------------- fair grading: the defects fixed
+
+fn resolve(s: &Session, text: &str) -> String {
+    s.game.inst.resolve(text).expect("resolves")
+}
+
+#[test]
+fn the_culprit_stays_at_the_fault_after_a_later_revision() {
+    let mut s = session("oom-killed", 4);
+    let faulty = resolve(&s, "${td:checkout-api}");
+    assert!(faulty.ends_with(":2"), "{faulty}");
+    // Register the fixed revision first, then name the faulty one.
+    let register = resolve(&s, &s.game.scenario.spec.fix[0].clone());
+    run(&mut s, &format!("fix {register}"));
+    let d = run(&mut s, "diagnose runtime.oom checkout-api:2");
+    assert!(d.contains("the culprit is among"), "{d}");
+    let report = s.report();
+    assert_eq!(report.answer_culprits, vec![faulty]);
+}
+
+#[test]
+fn each_cause_of_a_compound_incident_is_diagnosable_and_scored() {
+    for id in [
+        "hidden-second-fault",
+        "two-zones-two-faults",
+        "logs-behind-logs",
+    ] {
+        let mut s = session(id, 2);
+        let causes: Vec<(String, String)> = s
+            .game
+            .scenario
+            .spec
+            .answer
+            .causes()
+            .into_iter()
+            .map(|(c, culprits)| (c.to_string(), resolve(&s, &culprits[0])))
+            .collect();
+        assert_eq!(causes.len(), 2, "{id}");
+        // Only the first: half the cause and culprit points, and the card says so.
+        let (c0, r0) = &causes[0];
+        let d = run(&mut s, &format!("diagnose {c0} {r0}"));
+        assert!(d.contains("the cause is right"), "{id}: {d}");
+        let report = s.report();
+        let cause = report
+            .score
+            .parts
+            .iter()
+            .find(|p| p.name == "cause")
+            .unwrap();
+        assert!(
+            cause.why.contains("found 1 of 2 causes"),
+            "{id}: {}",
+            cause.why
+        );
+        assert!(part(&s, "culprit") < 15, "{id}");
+        // The second real cause is right, not a wrong attempt.
+        let (c1, r1) = &causes[1];
+        let d = run(&mut s, &format!("diagnose {c1} {r1}"));
+        assert!(
+            d.contains("the cause is right") && d.contains("the culprit is among"),
+            "{id}: {d}"
+        );
+        assert_eq!(part(&s, "wrong diagnoses"), 0, "{id}");
+        assert_eq!(part(&s, "culprit"), 15, "{id}");
+    }
+}
+
+/// Plays `lines` then the reference fix and submit, and returns the total.
+fn total_after(id: &str, lines: &[String]) -> (i32, Session) {
+    let mut s = session(id, 1);
+    for l in lines {
+        s.execute(l);
+    }
+    for f in s.game.scenario.spec.fix.clone() {
+        let f = resolve(&s, &f);
+        run(&mut s, &format!("fix {f}"));
+    }
+    s.execute("submit");
+    (s.report().score.total, s)
+}
+
+#[test]
+fn guessing_scores_low() {
+    let s = session("nat-route-missing", 1);
+    let tables: Vec<String> = s
+        .game
+        .inst
+        .sim
+        .world()
+        .route_tables
+        .keys()
+        .cloned()
+        .collect();
+    assert!(tables.len() >= 4);
+    let all = tables.join(" ");
+    let wrong = [
+        "iam.execution-role-permissions",
+        "iam.execution-role-trust",
+        "logs.log-group-missing",
+        "image.not-found",
+        "network.subnet-exhausted",
+        "network.egress-blocked",
+        "secrets.unreadable",
+    ];
+    let mut lines: Vec<String> = wrong.iter().map(|c| format!("diagnose {c}")).collect();
+    lines.push(format!("diagnose network.no-nat-route {all}"));
+    let (guessed, g) = total_after("nat-route-missing", &lines);
+    assert!(
+        guessed < 50,
+        "seven wrong causes and every table: {guessed}: {:#?}",
+        g.report().score
+    );
+    let (blind, b) = total_after(
+        "nat-route-missing",
+        &[format!("diagnose network.no-nat-route {all}")],
+    );
+    assert!(
+        blind < 75,
+        "every table, no investigation: {blind}: {:#?}",
+        b.report().score
+    );
+    let cause = b
+        .report()
+        .score
+        .parts
+        .into_iter()
+        .find(|p| p.name == "cause")
+        .unwrap();
+    assert_eq!(cause.points, 15, "diagnosed before any evidence: half");
+    assert!(
+        cause.why.contains("0 of 2 pieces of evidence seen"),
+        "{}",
+        cause.why
+    );
+    // The same diagnosis after the evidence, naming the one table: full marks on both.
+    let mut s = session("nat-route-missing", 1);
+    for l in s.game.scenario.spec.investigation.clone() {
+        let l = resolve(&s, &l);
+        run(&mut s, &l);
+    }
+    let rtb = resolve(&s, "${rtb:private-${var:zone}}");
+    run(&mut s, &format!("diagnose network.no-nat-route {rtb}"));
+    assert_eq!(part(&s, "cause"), 30);
+    assert_eq!(part(&s, "culprit"), 15);
+}
+
+#[test]
+fn evidence_counts_what_commands_returned_whatever_their_query_or_output() {
+    let mut s = session("nat-route-missing", 2);
+    let task = resolve(&s, "${stopped-task}");
+    let rtb = resolve(&s, "${rtb:private-${var:zone}}");
+    // The reason is in the response, though --query shows only the task's status.
+    run(
+        &mut s,
+        &format!("ecs describe-tasks --cluster prod --tasks {task} --query 'tasks[0].lastStatus' --output text"),
+    );
+    run(
+        &mut s,
+        &format!("ec2 describe-route-tables --route-table-ids {rtb} --output table"),
+    );
+    let report = s.report();
+    assert!(
+        report.evidence.iter().all(|e| e.seen_at.is_some()),
+        "{:#?}",
+        report.evidence
+    );
+}
+
+#[test]
+fn a_stopped_reason_seen_in_the_service_events_counts() {
+    // public-ip-disabled's tasks fail where the service events say so.
+    let mut s = session("public-ip-disabled", 1);
+    let spec = s.game.scenario.spec.clone();
+    let ev = spec
+        .evidence
+        .iter()
+        .position(|e| e.command == "ecs describe-tasks")
+        .expect("a stopped-reason evidence");
+    let out = run(
+        &mut s,
+        &format!(
+            "ecs describe-services --cluster {} --services {} --query 'services[0].events[0].message'",
+            spec.success.cluster, spec.success.service
+        ),
+    );
+    let shows = resolve(&s, &spec.evidence[ev].shows);
+    if out.contains(&shows) {
+        assert!(s.player.grade.seen[ev].is_some(), "{out}");
+    } else {
+        panic!("the service's newest event does not carry the reason `{shows}`: {out}");
+    }
+}
+
+#[test]
+fn game_verbs_and_checks_after_the_fix_do_not_count_against_par() {
+    let mut s = session("nat-route-missing", 3);
+    for l in ["help", "status", "brief", "causes", "help ecs"] {
+        run(&mut s, l);
+    }
+    for l in s.game.scenario.spec.investigation.clone() {
+        let l = resolve(&s, &l);
+        run(&mut s, &l);
+    }
+    let rtb = resolve(&s, "${rtb:private-${var:zone}}");
+    run(&mut s, &format!("diagnose network.no-nat-route {rtb}"));
+    for f in s.game.scenario.spec.fix.clone() {
+        let f = resolve(&s, &f);
+        run(&mut s, &format!("fix {f}"));
+    }
+    for _ in 0..12 {
+        run(
+            &mut s,
+            "ecs describe-services --cluster prod --services checkout",
+        );
+        run(&mut s, "wait 1m");
+    }
+    s.execute("submit");
+    assert_eq!(part(&s, "commands"), 10);
+    assert_eq!(
+        part(&s, "time"),
+        10,
+        "checking the fix costs no time points"
+    );
+    assert_eq!(part(&s, "verification"), 5);
+    assert_eq!(s.report().score.total, 100, "{:#?}", s.report().score);
+}
+
+/// A pager shows symptoms and recent changes, never the diagnosis: no
+/// opening screen (title and briefing) names a cause id or a culprit by id,
+/// ARN or resource name. The judged service and its task family are named
+/// (that is where the symptom shows), and a culprit whose Name tag is a
+/// plain word (a route table called `isolated`) may share it with prose.
+#[test]
+fn no_briefing_gives_the_answer_away() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut found = Vec::new();
+    for file in scenario_files(&dir).expect("scenarios folder") {
+        let id = file.file_stem().unwrap().to_string_lossy().to_string();
+        for seed in [0, 1, 2, 3] {
+            let s = session(&id, seed);
+            let briefing = s.game.opening();
+            let svc = &s.game.scenario.spec.success.service;
+            let family = s
+                .game
+                .inst
+                .sim
+                .world()
+                .service(&s.game.scenario.spec.success.cluster, svc)
+                .and_then(|x| s.game.inst.sim.world().task_definition(&x.task_definition))
+                .map(|td| td.def.family.clone())
+                .unwrap_or_default();
+            let telling = |n: &str| {
+                n != svc.as_str()
+                    && n != family
+                    && n.contains(|c: char| {
+                        c == '-' || c == ':' || c == '/' || c == '.' || c.is_ascii_digit()
+                    })
+            };
+            for a in &s.player.grade.answer {
+                if briefing.contains(&a.cause) {
+                    found.push(format!("{id} seed {seed}: names the cause {}", a.cause));
+                }
+                for names in &a.culprits {
+                    for n in names.iter().filter(|n| telling(n)) {
+                        if briefing.contains(n.as_str()) {
+                            found.push(format!("{id} seed {seed}: names the culprit `{n}`"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    found.dedup();
+    assert!(found.is_empty(), "{found:#?}");
 }

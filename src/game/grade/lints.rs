@@ -621,11 +621,18 @@ fn public_ip(cx: &Cx, out: &mut Vec<Found>) {
                 .collect()
         })
         .unwrap_or_default();
+    // Each change is named with the fix that made it: public IPs and new
+    // subnets by the service update, a new internet route by the route change.
     let mut what = Vec::new();
     if svc.network.assign_public_ip && !old.is_some_and(|s| s.network.assign_public_ip) {
-        what.push("assigns public IPs to its tasks (assignPublicIp ENABLED)".to_string());
+        what.push(format!(
+            "assigns public IPs to its tasks (assignPublicIp ENABLED){}",
+            cx.by(&["ecs"], &[svc.name.as_str()])
+        ));
     }
-    let mut needles: Vec<String> = vec![svc.name.clone()];
+    let used_before: BTreeSet<&String> = old
+        .map(|s| s.network.subnets.iter().collect())
+        .unwrap_or_default();
     let newly: Vec<String> = svc
         .network
         .subnets
@@ -633,12 +640,17 @@ fn public_ip(cx: &Cx, out: &mut Vec<Found>) {
         .filter(|id| !was_public.contains(id))
         .filter_map(|id| {
             let igw = igw_route(cx.after, id)?;
-            if let Some(rt) = cx.after.route_table_for(id) {
-                needles.push(rt.id.clone());
-            }
-            needles.push(id.clone());
+            let by = if used_before.contains(id) {
+                // The same subnet became public: its route table changed.
+                let rt = cx.after.route_table_for(id).map(|rt| rt.id.clone());
+                let needles: Vec<&str> =
+                    rt.iter().map(String::as_str).chain([id.as_str()]).collect();
+                cx.by(&["ec2"], &needles)
+            } else {
+                cx.by(&["ecs"], &[svc.name.as_str(), id.as_str()])
+            };
             Some(format!(
-                "{} (0.0.0.0/0 -> {igw})",
+                "{} (0.0.0.0/0 -> {igw}){by}",
                 subnet_label(cx.after, id)
             ))
         })
@@ -649,8 +661,6 @@ fn public_ip(cx: &Cx, out: &mut Vec<Found>) {
     if what.is_empty() {
         return;
     }
-    let needles: Vec<&str> = needles.iter().map(|s| s.as_str()).collect();
-    let by = cx.by(&["ecs", "ec2"], &needles);
     let mut better = "Keep the tasks in private subnets with assignPublicIp DISABLED".to_string();
     match nat_hint(cx) {
         Some(cmd) => better.push_str(&format!(
@@ -663,7 +673,7 @@ fn public_ip(cx: &Cx, out: &mut Vec<Found>) {
     out.push(Found {
         kind: PUBLIC_IP,
         resource: format!("{}/{}", svc.cluster, svc.name),
-        reason: format!("service {} now {}{by}", svc.name, what.join(" and ")),
+        reason: format!("service {} now {}", svc.name, what.join(" and ")),
         better,
     });
 }
@@ -1273,6 +1283,26 @@ mod tests {
         );
         assert_eq!(ids(&lints), ["network.public-ip"], "{lints:#?}");
         assert!(lints[0].reason.contains("public subnets"));
+    }
+
+    #[test]
+    fn a_finding_names_the_command_that_caused_it() {
+        // A later service update does not take the blame for the route.
+        let lints = run(
+            "nat-route-missing",
+            0,
+            &[
+                "ec2 create-route --route-table-id ${rtb:private-${var:zone}} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw}",
+                "ecs update-service --cluster prod --service checkout --force-new-deployment",
+            ],
+        );
+        assert_eq!(ids(&lints), ["network.public-ip"], "{lints:#?}");
+        assert!(
+            lints[0].reason.contains("(by `ec2 create-route`)")
+                && !lints[0].reason.contains("update-service"),
+            "{}",
+            lints[0].reason
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub struct Lint {
 }
 
 use super::remote::Facts;
+use super::Entry;
 use crate::aws::waiters::Stability;
 use crate::scenario::{causes, Instance, Scenario};
 use crate::time::{Dur, MINUTE, SECOND};
@@ -122,16 +123,40 @@ pub struct Grader {
     /// The world as the player left it at submission (lints judge it, not what the
     /// engine did afterwards, such as a circuit-breaker rollback).
     pub at_submit: Option<World>,
+    /// The answer as it stood when the player arrived: each cause of the
+    /// incident with its culprits' names (what the player does later, such
+    /// as registering a new revision, does not move it).
+    pub answer: Vec<AnswerCause>,
+}
+
+/// One cause of the incident and the names its culprits go by.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct AnswerCause {
+    /// Cause id.
+    pub cause: String,
+    /// Each culprit: its resolved id first, then its other names.
+    pub culprits: Vec<Vec<String>>,
+}
+
+impl AnswerCause {
+    /// Whether `name` names one of its culprits.
+    fn names(&self, name: &str) -> bool {
+        self.culprits.iter().any(|c| c.iter().any(|n| n == name))
+    }
 }
 
 /// Points of each part.
 const CAUSE: i32 = 30;
 const CULPRIT: i32 = 15;
-const FIX: i32 = 35;
+const FIX: i32 = 30;
+const VERIFIED: i32 = 5;
 const TIME: i32 = 10;
 const COMMANDS: i32 = 10;
 const WRONG_ATTEMPT: i32 = 5;
-const MAX_WRONG: i32 = 15;
+const MAX_WRONG: i32 = 30;
+/// The share of a cause's points earned when it is diagnosed before any of
+/// the evidence that proves it was seen (the rest comes with the evidence).
+const UNSEEN_SHARE: f64 = 0.5;
 
 /// Names by which a culprit may be given: its id or ARN, its Name tag or name,
 /// and for task definitions `family:revision` and the family.
@@ -181,18 +206,42 @@ pub fn aliases(w: &World, culprit: &str) -> Vec<String> {
 }
 
 impl Grader {
-    /// A grader for a scenario.
-    pub fn new(scenario: &Scenario) -> Grader {
+    /// A grader for a scenario on the account `facts` shows as the player
+    /// arrives: the answer's culprits are resolved now, once.
+    pub fn new(scenario: &Scenario, facts: &dyn Facts) -> Grader {
+        let world = facts.world();
+        let answer = scenario
+            .spec
+            .answer
+            .causes()
+            .into_iter()
+            .map(|(cause, culprits)| AnswerCause {
+                cause: cause.to_string(),
+                culprits: culprits
+                    .iter()
+                    .filter_map(|c| facts.resolve(c).ok())
+                    .map(|c| aliases(world, &c))
+                    .collect(),
+            })
+            .collect();
         Grader {
             seen: vec![None; scenario.spec.evidence.len()],
+            answer,
             ..Default::default()
         }
+    }
+
+    /// The culprits' ids, every cause's, in the answer's order.
+    pub fn culprit_ids(&self) -> Vec<String> {
+        self.answer
+            .iter()
+            .flat_map(|a| a.culprits.iter().filter_map(|c| c.first().cloned()))
+            .collect()
     }
 
     /// Records a diagnosis; returns the player-facing answer.
     pub fn diagnose(
         &mut self,
-        scenario: &Scenario,
         facts: &dyn Facts,
         cause: &str,
         resources: Vec<String>,
@@ -206,18 +255,13 @@ impl Grader {
                 .unwrap_or_default();
             return Err(format!("'{cause}' is not a cause of the vocabulary (type `causes` to see them).{hint} Nothing was recorded."));
         }
-        let answer = &scenario.spec.answer;
-        let cause_correct = cause == answer.cause;
-        let world = facts.world();
-        let culprits: Vec<Vec<String>> = answer
-            .culprits
-            .iter()
-            .filter_map(|c| facts.resolve(c).ok())
-            .map(|c| aliases(world, &c))
-            .collect();
-        let culprit_correct = resources
-            .iter()
-            .any(|r| culprits.iter().any(|names| names.iter().any(|n| n == r)));
+        let right = self.answer.iter().find(|a| a.cause == cause);
+        let cause_correct = right.is_some();
+        // A culprit of the cause named, or of any cause when the cause is wrong.
+        let culprit_correct = resources.iter().any(|r| match right {
+            Some(a) => a.names(r),
+            None => self.answer.iter().any(|a| a.names(r)),
+        });
         self.diagnoses.push(Diagnosis {
             cause: cause.to_string(),
             resources: resources.clone(),
@@ -250,30 +294,37 @@ impl Grader {
         Ok(o)
     }
 
-    /// Notes what a successful read command showed, for evidence.
+    /// Notes what a successful read command returned, for evidence: its
+    /// response data (before `--query` and `--output`) and the text shown.
+    /// A stopped task's reason counts where else AWS shows it too: an
+    /// evidence of `ecs describe-tasks` is also seen in the service's
+    /// events (`ecs describe-services`).
     pub fn observe(
         &mut self,
         scenario: &Scenario,
         facts: &dyn Facts,
         service: &str,
         operation: &str,
+        data: &str,
         output: &str,
     ) {
+        let command = format!("{service} {operation}");
         for (i, ev) in scenario.spec.evidence.iter().enumerate() {
             if self.seen.get(i).copied().flatten().is_some() {
                 continue;
             }
-            let (svc, op) = ev
-                .command
-                .split_once(' ')
-                .unwrap_or((ev.command.as_str(), ""));
-            if svc != service || op != operation {
+            let places: &[&str] = if ev.command == "ecs describe-tasks" {
+                &["ecs describe-tasks", "ecs describe-services"]
+            } else {
+                &[ev.command.as_str()]
+            };
+            if !places.contains(&command.as_str()) {
                 continue;
             }
             let shows = facts
                 .resolve(&ev.shows)
                 .unwrap_or_else(|_| ev.shows.clone());
-            if output.contains(&shows) {
+            if data.contains(&shows) || output.contains(&shows) {
                 if let Some(s) = self.seen.get_mut(i) {
                     *s = Some(facts.now());
                 }
@@ -417,38 +468,132 @@ impl Grader {
         v
     }
 
-    /// The score, each part explained.
+    /// The score, each part explained. `commands` are the player's, in
+    /// order; `arrived` is when the player arrived.
     pub fn score(
         &self,
         scenario: &Scenario,
-        elapsed: Millis,
-        commands: usize,
+        commands: &[Entry],
+        arrived: Millis,
         hints: &[(String, u32)],
         lints: &[Lint],
     ) -> Score {
         let mut parts = Vec::new();
-        let right = self.diagnoses.iter().find(|d| d.cause_correct);
+        let n = self.answer.len().max(1);
+        let evidence_total = self.seen.len();
+        let seen_by = |t: Millis| {
+            self.seen
+                .iter()
+                .filter(|s| s.is_some_and(|s| s <= t))
+                .count()
+        };
+
+        // Cause: each cause of the incident its share, in full when the
+        // evidence had been seen before the diagnosis, in part otherwise.
+        let mut cause_points = 0.0;
+        let mut found = Vec::new();
+        let mut missed = Vec::new();
+        let mut unproven = Vec::new();
+        for a in &self.answer {
+            match self.diagnoses.iter().find(|d| d.cause == a.cause) {
+                Some(d) => {
+                    let frac = if evidence_total == 0 {
+                        1.0
+                    } else {
+                        seen_by(d.at) as f64 / evidence_total as f64
+                    };
+                    if frac < 1.0 {
+                        unproven.push(format!(
+                            "{} diagnosed with {} of {evidence_total} pieces of evidence seen",
+                            a.cause,
+                            seen_by(d.at)
+                        ));
+                    }
+                    cause_points +=
+                        CAUSE as f64 / n as f64 * (UNSEEN_SHARE + (1.0 - UNSEEN_SHARE) * frac);
+                    found.push(a.cause.clone());
+                }
+                None => missed.push(a.cause.clone()),
+            }
+        }
+        let mut why = match (found.is_empty(), self.diagnoses.is_empty()) {
+            (true, true) => "no diagnosis".to_string(),
+            (true, false) => format!("the cause was {}", missed.join(" and ")),
+            (false, _) => format!("diagnosed {}", found.join(" and ")),
+        };
+        if !found.is_empty() && !missed.is_empty() {
+            let _ = write!(
+                why,
+                "; found {} of {} causes, missed {}",
+                found.len(),
+                self.answer.len(),
+                missed.join(" and ")
+            );
+        }
+        if !unproven.is_empty() {
+            let _ = write!(
+                why,
+                "; {} (a diagnosis before its evidence earns {}% of its points)",
+                unproven.join(", "),
+                (UNSEEN_SHARE * 100.0) as i32
+            );
+        }
         parts.push(Part {
             name: "cause",
-            points: if right.is_some() { CAUSE } else { 0 },
+            points: cause_points.round() as i32,
             max: CAUSE,
-            why: match right {
-                Some(_) => format!("diagnosed {}", scenario.spec.answer.cause),
-                None if self.diagnoses.is_empty() => "no diagnosis".into(),
-                None => format!("the cause was {}", scenario.spec.answer.cause),
-            },
+            why,
         });
-        let culprit = self.diagnoses.iter().any(|d| d.culprit_correct);
+
+        // Culprit: the causes whose culprit was named, times the share of
+        // named resources that are culprits (naming everything costs).
+        let mut named: Vec<&str> = Vec::new();
+        for d in &self.diagnoses {
+            for r in &d.resources {
+                if !named.contains(&r.as_str()) {
+                    named.push(r);
+                }
+            }
+        }
+        let hits = self
+            .answer
+            .iter()
+            .filter(|a| named.iter().any(|r| a.names(r)))
+            .count();
+        let right_named = named
+            .iter()
+            .filter(|r| self.answer.iter().any(|a| a.names(r)))
+            .count();
+        let precision = if named.is_empty() {
+            0.0
+        } else {
+            right_named as f64 / named.len() as f64
+        };
+        let culprit_points = CULPRIT as f64 * hits as f64 / n as f64 * precision;
         parts.push(Part {
             name: "culprit",
-            points: if culprit { CULPRIT } else { 0 },
+            points: culprit_points.round() as i32,
             max: CULPRIT,
-            why: if culprit {
-                "named the culprit resource".into()
-            } else {
+            why: if hits == 0 {
                 "the culprit resource was not named".into()
+            } else {
+                let mut w = if n == 1 {
+                    "named the culprit resource".to_string()
+                } else {
+                    format!("named the culprits of {hits} of {n} causes")
+                };
+                if right_named < named.len() {
+                    let _ = write!(
+                        w,
+                        "; {} of the {} resources you named are not culprits",
+                        named.len() - right_named,
+                        named.len()
+                    );
+                }
+                w
             },
         });
+
         let healed = self.verdict.as_ref().is_some_and(|v| v.healed);
         parts.push(Part {
             name: "fix",
@@ -457,6 +602,38 @@ impl Grader {
             why: match &self.verdict {
                 None => "not submitted".into(),
                 Some(v) => v.findings.first().cloned().unwrap_or_default(),
+            },
+        });
+
+        // What the player did, classified: investigation is AWS commands up
+        // to the last fix; checking after it is verification, never charged.
+        let is_read = |e: &Entry| {
+            let first = e.line.split_whitespace().next().unwrap_or("");
+            !first.is_empty()
+                && !super::VERBS.iter().any(|(v, _, _)| *v == first)
+                && first != "?"
+                && first != "exit"
+                && first != "briefing"
+        };
+        let is_fix = |e: &Entry| e.ok && e.line.split_whitespace().next() == Some("fix");
+        let last_fix = commands.iter().rposition(is_fix);
+        let end = last_fix.unwrap_or(commands.len());
+        let investigation = commands[..end].iter().filter(|e| is_read(e)).count();
+        let verified = last_fix.is_some_and(|k| {
+            commands[k + 1..]
+                .iter()
+                .any(|e| e.ok && (is_read(e) || e.line.split_whitespace().next() == Some("wait")))
+        });
+        parts.push(Part {
+            name: "verification",
+            points: if healed && verified { VERIFIED } else { 0 },
+            max: VERIFIED,
+            why: match (last_fix.is_some(), verified) {
+                (false, _) => "no fix to check".into(),
+                (true, true) => "you checked your fix before submitting".into(),
+                (true, false) => {
+                    "you submitted without checking your fix (a read or a wait after it)".into()
+                }
             },
         });
         let par = &scenario.spec.par;
@@ -468,6 +645,12 @@ impl Grader {
                 (1.0 - (value - par) / (2.0 * par)).max(0.0)
             }
         };
+        let until = last_fix
+            .map(|k| commands[k].at)
+            .or(self.submitted_at)
+            .or(commands.last().map(|e| e.at))
+            .unwrap_or(arrived);
+        let elapsed = (until - arrived).max(0);
         let minutes = elapsed as f64 / MINUTE as f64;
         parts.push(Part {
             name: "time",
@@ -478,20 +661,29 @@ impl Grader {
             },
             max: TIME,
             why: format!(
-                "{} of incident time against a par of {}m",
+                "{} of incident time to your {} against a par of {}m",
                 Dur(elapsed / SECOND * SECOND),
+                if last_fix.is_some() {
+                    "last fix"
+                } else {
+                    "submission"
+                },
                 par.minutes
             ),
         });
         parts.push(Part {
             name: "commands",
             points: if healed {
-                (COMMANDS as f64 * frac(commands as f64, par.commands as f64)).round() as i32
+                (COMMANDS as f64 * frac(investigation as f64, par.commands as f64)).round() as i32
             } else {
                 0
             },
             max: COMMANDS,
-            why: format!("{commands} commands against a par of {}", par.commands),
+            why: format!(
+                "{investigation} AWS commands before your {} against a par of {} (game verbs and checks after the fix are free)",
+                if last_fix.is_some() { "last fix" } else { "submission" },
+                par.commands
+            ),
         });
         let wrong = self.diagnoses.iter().filter(|d| !d.cause_correct).count() as i32;
         if wrong > 0 {

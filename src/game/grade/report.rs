@@ -120,7 +120,7 @@ pub fn build(game: &Game, player: &Player) -> Report {
         .collect();
     let arrived = game.arrived();
     let elapsed = grade.submitted_at.unwrap_or(facts.now()) - arrived;
-    let score = grade.score(scenario, elapsed, player.commands.len(), &hints, &lints);
+    let score = grade.score(scenario, &player.commands, arrived, &hints, &lints);
     Report {
         schema: SCHEMA,
         scenario: s.id.clone(),
@@ -151,7 +151,8 @@ pub fn build(game: &Game, player: &Player) -> Report {
         evidence: grade.evidence(scenario, facts),
         score,
         answer_cause: s.answer.cause.clone(),
-        answer_culprits: s.answer.culprits.iter().map(|c| resolve(c)).collect(),
+        // As they stood when the player arrived (see `Grader::answer`).
+        answer_culprits: grade.culprit_ids(),
         timeline: inst
             .applied
             .iter()
