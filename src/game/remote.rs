@@ -132,13 +132,22 @@ impl Remote for Rehearsal {
 }
 
 /// The texts that show a scenario's symptom: what its evidence finds in
-/// `ecs describe-tasks` or `ecs describe-services`, resolved on the account.
+/// `ecs describe-tasks` or `ecs describe-services`, resolved on the account
+/// (not the evidence of a cause hidden behind the first: it shows later).
 pub fn symptom_texts(scenario: &crate::scenario::Scenario, facts: &dyn Facts) -> Vec<String> {
+    let answer = &scenario.spec.answer;
+    let hidden = |e: &crate::scenario::format::EvidenceSpec| {
+        answer
+            .also
+            .iter()
+            .any(|o| o.hidden && e.cause.as_deref() == Some(o.cause.as_str()))
+    };
     scenario
         .spec
         .evidence
         .iter()
         .filter(|e| e.command == "ecs describe-tasks" || e.command == "ecs describe-services")
+        .filter(|e| !hidden(e))
         .filter_map(|e| facts.resolve(&e.shows).ok())
         .collect()
 }
@@ -231,19 +240,42 @@ mod tests {
                 .iter()
                 .map(|l| facts.resolve(l).unwrap())
                 .collect();
-            for (cause, culprits) in s.spec.answer.causes() {
+            let hidden: Vec<&str> = s
+                .spec
+                .answer
+                .also
+                .iter()
+                .filter(|o| o.hidden)
+                .map(|o| o.cause.as_str())
+                .collect();
+            let diagnosis = |cause: &str, culprits: &[String]| {
                 let names: Vec<String> =
                     culprits.iter().map(|c| facts.resolve(c).unwrap()).collect();
-                lines.push(format!("diagnose {cause} {}", names.join(" ")));
+                format!("diagnose {cause} {}", names.join(" "))
+            };
+            let look = format!(
+                "ecs describe-services --cluster {} --services {}",
+                s.spec.success.cluster, s.spec.success.service
+            );
+            for (cause, culprits) in s.spec.answer.causes() {
+                if !hidden.contains(&cause) {
+                    lines.push(diagnosis(cause, culprits));
+                }
             }
             for f in &s.spec.fix {
                 lines.push(format!("fix {}", facts.resolve(f).unwrap()));
+                if !hidden.is_empty() {
+                    lines.push("wait 3m".into());
+                    lines.push(look.clone());
+                }
+            }
+            for (cause, culprits) in s.spec.answer.causes() {
+                if hidden.contains(&cause) {
+                    lines.push(diagnosis(cause, culprits));
+                }
             }
             // Check the fix before submitting, as a careful player does.
-            lines.push(format!(
-                "ecs describe-services --cluster {} --services {}",
-                s.spec.success.cluster, s.spec.success.service
-            ));
+            lines.push(look);
             for l in &lines {
                 let r: Reply = g.execute(&mut p, l, None);
                 assert!(!r.error, "{}: {l}: {}", s.spec.id, r.text);

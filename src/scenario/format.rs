@@ -592,6 +592,9 @@ pub struct EvidenceSpec {
     pub command: String,
     /// Text the output must contain (placeholders allowed).
     pub shows: String,
+    /// The cause it proves, in a compound incident (default: the answer's first).
+    #[serde(default)]
+    pub cause: Option<String>,
 }
 
 /// One timeline entry: a time, and exactly one operation.
@@ -696,6 +699,10 @@ pub struct OtherCause {
     pub cause: String,
     /// Its culprit resources.
     pub culprits: Vec<String>,
+    /// Hidden behind the first cause: its symptom does not show until the
+    /// first is fixed (`validate` proves it).
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 impl Answer {

@@ -794,6 +794,20 @@ fn check_static(s: &ScenarioSpec, f: SpecFile) -> Result<(), ScenarioError> {
     if s.answer.culprits.is_empty() {
         return Err(f.err("answer.culprits", "name at least one culprit resource"));
     }
+    for (i, e) in s.evidence.iter().enumerate() {
+        if let Some(c) = &e.cause {
+            if !s.answer.causes().iter().any(|(a, _)| a == c) {
+                let ids: Vec<&str> = s.answer.causes().iter().map(|(a, _)| *a).collect();
+                return Err(f.err(
+                    format!("evidence[{i}].cause"),
+                    format!(
+                        "{c} is not a cause of this scenario's answer; expected one of: {}",
+                        ids.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     for (i, o) in s.answer.also.iter().enumerate() {
         if causes::find(&o.cause).is_none() {
             let ids: Vec<&str> = causes::CAUSES.iter().map(|c| c.id).collect();

@@ -61,24 +61,7 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         )));
     }
     let cause = &s.spec.answer.cause;
-    let symptom = inst.sim.world().tasks.values().any(|t| {
-        t.cluster == svc.cluster
-            && t.service.as_deref() == Some(svc.service.as_str())
-            && t.stop_cause
-                .as_ref()
-                .is_some_and(|c| causes::shows(cause, c))
-            && t.desired_status == crate::world::TaskStatus::Stopped
-    }) || inst
-        .sim
-        .world()
-        .service(&svc.cluster, &svc.service)
-        .and_then(|s| s.sched.launch_failure.as_ref())
-        .is_some_and(|c| causes::shows(cause, c))
-        || inst
-            .applied
-            .iter()
-            .filter_map(Scenario::refusal)
-            .any(|e| causes::shows_refusal(cause, e));
+    let symptom = shows_symptom(&inst, svc, cause);
     if !symptom {
         return Err(fail(format!(
             "at now no stopped task of {} shows the symptom of {cause}; {}",
@@ -97,7 +80,27 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         }
     }
 
-    // 3. Healed by the reference fix.
+    // A hidden cause shows nothing at now...
+    let hidden: Vec<&str> = s
+        .spec
+        .answer
+        .also
+        .iter()
+        .filter(|o| o.hidden)
+        .map(|o| o.cause.as_str())
+        .collect();
+    for h in &hidden {
+        if shows_symptom(&inst, svc, h) {
+            return Err(fail(format!(
+                "answer.also: {h} is marked hidden, yet at now a task of {} already shows its symptom",
+                svc.service
+            )));
+        }
+    }
+    let mut revealed: Vec<&str> = Vec::new();
+
+    // 3. Healed by the reference fix (applied a line at a time; a hidden
+    // cause must show once the lines before it have run).
     for (i, line) in s.spec.fix.iter().enumerate() {
         let line = inst
             .resolve(line)
@@ -105,6 +108,19 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         crate::awscli::command::write(&mut inst.sim, &line)
             .map(|(_, v)| v)
             .map_err(|e| fail(format!("fix[{i}] `{line}` failed: {e}")))?;
+        if hidden.len() > revealed.len() && i + 1 < s.spec.fix.len() {
+            inst.sim.run_for(10 * MINUTE).map_err(&fail)?;
+            for h in &hidden {
+                if !revealed.contains(h) && shows_symptom(&inst, svc, h) {
+                    revealed.push(h);
+                }
+            }
+        }
+    }
+    if let Some(h) = hidden.iter().find(|h| !revealed.contains(h)) {
+        return Err(fail(format!(
+            "answer.also: {h} is marked hidden, but its symptom never showed while the reference fix was applied (a line at a time, 10 minutes apart)"
+        )));
     }
     let healed = s.run_until_healed(&mut inst, s.within()).map_err(&fail)?;
     if healed.is_none() {
@@ -117,6 +133,29 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// Whether a task of the judged service shows the symptom of `cause` (a
+/// stopped task, the scheduler's launch failure, or a refused timeline step).
+fn shows_symptom(inst: &Instance, svc: &super::format::Success, cause: &str) -> bool {
+    inst.sim.world().tasks.values().any(|t| {
+        t.cluster == svc.cluster
+            && t.service.as_deref() == Some(svc.service.as_str())
+            && t.stop_cause
+                .as_ref()
+                .is_some_and(|c| causes::shows(cause, c))
+            && t.desired_status == crate::world::TaskStatus::Stopped
+    }) || inst
+        .sim
+        .world()
+        .service(&svc.cluster, &svc.service)
+        .and_then(|s| s.sched.launch_failure.as_ref())
+        .is_some_and(|c| causes::shows(cause, c))
+        || inst
+            .applied
+            .iter()
+            .filter_map(Scenario::refusal)
+            .any(|e| causes::shows_refusal(cause, e))
 }
 
 /// The distinct stopped reasons of a service's tasks, as the player would read them.

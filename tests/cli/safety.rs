@@ -184,7 +184,8 @@ fn a_killed_session_resumes_with_the_same_world() {
     ]);
     assert_eq!(rep.code, Some(0), "{}", rep.stderr);
     assert!(
-        rep.stdout.contains("4 AWS commands before your submission against a par"),
+        rep.stdout
+            .contains("4 AWS commands before your submission against a par"),
         "{}",
         rep.stdout
     );

@@ -167,3 +167,35 @@ fn the_report_is_in_file_and_seed_order() {
         out.stderr
     );
 }
+
+#[test]
+fn a_hidden_cause_must_be_hidden_at_now_and_show_once_the_first_is_fixed() {
+    // Never shows: nothing in this scenario breaks the log group.
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "  culprits: [\"${rtb:private-${var:zone}}\"]\n",
+        "  culprits: [\"${rtb:private-${var:zone}}\"]\n  also:\n    - {cause: logs.log-group-missing, culprits: [\"${td:checkout-api}\"], hidden: true}\n",
+    ));
+    let out = ws.run(&["validate", "--seeds", "1"]);
+    assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
+    assert_contains(
+        &out.stderr,
+        "answer.also: logs.log-group-missing is marked hidden, but its symptom never showed",
+    );
+    // Visible from the start: two-zones-two-faults' second fault is not hidden.
+    let text = std::fs::read_to_string(repo_scenarios().join("two-zones-two-faults.yaml")).unwrap();
+    let text = text.replace(
+        "culprits: [\"${subnet:private-${var:full_zone}}\"]}",
+        "culprits: [\"${subnet:private-${var:full_zone}}\"], hidden: true}",
+    );
+    assert!(text.contains("hidden: true"));
+    let ws = Workspace::new();
+    std::fs::write(ws.dir().join("two-zones-two-faults.yaml"), text).unwrap();
+    let file = ws.dir().join("two-zones-two-faults.yaml");
+    let out = ws.run(&["validate", "--seeds", "1", file.to_str().unwrap()]);
+    assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
+    assert_contains(
+        &out.stderr,
+        "answer.also: network.subnet-exhausted is marked hidden, yet at now a task of checkout already shows its symptom",
+    );
+}

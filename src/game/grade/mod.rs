@@ -127,6 +127,8 @@ pub struct Grader {
     /// incident with its culprits' names (what the player does later, such
     /// as registering a new revision, does not move it).
     pub answer: Vec<AnswerCause>,
+    /// The cause each evidence item proves (index into the scenario's evidence).
+    pub evidence_cause: Vec<String>,
 }
 
 /// One cause of the incident and the names its culprits go by.
@@ -224,9 +226,20 @@ impl Grader {
                     .collect(),
             })
             .collect();
+        let evidence_cause = scenario
+            .spec
+            .evidence
+            .iter()
+            .map(|e| {
+                e.cause
+                    .clone()
+                    .unwrap_or_else(|| scenario.spec.answer.cause.clone())
+            })
+            .collect();
         Grader {
             seen: vec![None; scenario.spec.evidence.len()],
             answer,
+            evidence_cause,
             ..Default::default()
         }
     }
@@ -480,12 +493,16 @@ impl Grader {
     ) -> Score {
         let mut parts = Vec::new();
         let n = self.answer.len().max(1);
-        let evidence_total = self.seen.len();
-        let seen_by = |t: Millis| {
-            self.seen
-                .iter()
-                .filter(|s| s.is_some_and(|s| s <= t))
-                .count()
+        // The evidence that proves a cause: what is marked for it, else all of it.
+        let proving = |cause: &str| -> Vec<usize> {
+            let marked: Vec<usize> = (0..self.seen.len())
+                .filter(|&i| self.evidence_cause.get(i).is_some_and(|c| c == cause))
+                .collect();
+            if marked.is_empty() {
+                (0..self.seen.len()).collect()
+            } else {
+                marked
+            }
         };
 
         // Cause: each cause of the incident its share, in full when the
@@ -497,16 +514,21 @@ impl Grader {
         for a in &self.answer {
             match self.diagnoses.iter().find(|d| d.cause == a.cause) {
                 Some(d) => {
-                    let frac = if evidence_total == 0 {
+                    let items = proving(&a.cause);
+                    let seen = items
+                        .iter()
+                        .filter(|&&i| self.seen[i].is_some_and(|s| s <= d.at))
+                        .count();
+                    let frac = if items.is_empty() {
                         1.0
                     } else {
-                        seen_by(d.at) as f64 / evidence_total as f64
+                        seen as f64 / items.len() as f64
                     };
                     if frac < 1.0 {
                         unproven.push(format!(
-                            "{} diagnosed with {} of {evidence_total} pieces of evidence seen",
+                            "{} diagnosed with {seen} of {} pieces of evidence seen",
                             a.cause,
-                            seen_by(d.at)
+                            items.len()
                         ));
                     }
                     cause_points +=
