@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod errors;
 pub mod input;
 pub mod sim;
+pub mod snapshot;
 
 pub use crate::error::{ArgError, AwsError};
 pub use account::{Account, ReadRequest, Reader, WriteRequest};
