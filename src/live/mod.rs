@@ -17,6 +17,7 @@ pub mod fingerprint;
 pub mod guard;
 pub mod inject;
 pub mod journal;
+pub mod permissions;
 pub mod plan;
 pub(crate) mod read;
 pub mod shape;
