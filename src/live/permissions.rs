@@ -181,8 +181,8 @@ fn iam_action(service: &str, operation: &str) -> Option<String> {
 
 /// What a live run of the plan `steps` needs, with the reference fix lines
 /// `fix` (AWS CLI lines, placeholders unresolved): sorted, without repeats.
-/// A fix acts on the resources the faults changed, so its actions are
-/// simulated on the steps' resources of the same service (`*` if none).
+/// A fix acts on the resources the faults changed, so a fix action that
+/// also undoes a step is simulated on that step's resources, others on `*`.
 pub fn needs(
     steps: &[Step],
     fix: &[String],
@@ -207,7 +207,7 @@ pub fn needs(
         };
         let mut resources: BTreeSet<&str> = touched
             .iter()
-            .filter(|n| n.resource != "*" && n.action.starts_with(&format!("{service}:")))
+            .filter(|n| n.resource != "*" && n.action == action)
             .map(|n| n.resource.as_str())
             .collect();
         if resources.is_empty() {
@@ -411,7 +411,10 @@ mod tests {
                 },
             },
         ];
-        let fix = ["ec2 create-route --route-table-id ${rtb:private-a} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat}".to_string()];
+        let fix = [
+            "ec2 create-route --route-table-id ${rtb:private-a} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat}".to_string(),
+            "logs create-log-group --log-group-name /ecs/x".to_string(),
+        ];
         let got = needs(&steps, &fix, &stack, "1", "us-east-1");
         let has = |action: &str, resource: &str| {
             got.iter()
@@ -430,6 +433,11 @@ mod tests {
         assert!(has("iam:PassRole", "arn:aws:iam::1:role/task"));
         assert!(has("ecs:DeregisterTaskDefinition", "*"));
         assert!(has("sts:GetCallerIdentity", "*"));
+        // A fix that undoes no step is simulated on any resource.
+        assert!(has("logs:CreateLogGroup", "*"));
+        assert!(!got
+            .iter()
+            .any(|n| n.action == "ec2:CreateRoute" && n.resource == "*"));
         // Sorted, once each.
         let mut keys: Vec<(&str, &str)> = got
             .iter()
