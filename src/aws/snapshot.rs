@@ -72,8 +72,10 @@ impl Scope {
 }
 
 /// The account as the describe calls of `scope` show it (see the module
-/// doc for what is read and what stays default). Fails when the service or
-/// its task definition cannot be read; what else cannot be read is left out.
+/// doc for what is read and what stays default). Fails when the service,
+/// its task definition, or an ECS, EC2 or IAM read fails (a role, subnet or
+/// policy that is gone is left out, not an error); elbv2, ECR and Secrets
+/// Manager reads that fail (not answered live, not allowed) are left out.
 pub fn snapshot<R: Reader + ?Sized>(reader: &R, scope: &Scope) -> Result<World, String> {
     Snap { r: reader }.build(scope)
 }

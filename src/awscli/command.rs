@@ -30,13 +30,13 @@ pub const GLOBAL_FLAGS: &[Flag] = &[
     flag(
         "region",
         FlagKind::Str,
-        "region (the scenario's only)",
+        "region (only this session's)",
         Complete::Nothing,
     ),
     flag(
         "profile",
         FlagKind::Str,
-        "ignored: the simulator has one account",
+        "ignored: the session's account and credentials are fixed when it starts",
         Complete::Nothing,
     ),
     flag(
@@ -94,7 +94,7 @@ pub struct Command {
 }
 
 /// Parses a command line (with or without the leading `aws`) into a command of the catalogue.
-/// `region` is the account's: another `--region` is refused as the account has nothing there.
+/// `region` is the account's: another `--region` is refused, and nothing is sent.
 pub fn parse(line: &str, region: &str) -> Result<Command, CommandError> {
     let inv = Invocation::parse(line)?;
     let entry = catalogue::find(&inv.service, &inv.operation).ok_or_else(|| {
@@ -237,12 +237,13 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
     }
     if let Some(r) = inv.value("region")? {
         if r != region {
-            // [I] what the CLI shows for a region where the resources are not.
+            // [I] worded for both accounts: the simulator has nothing in another
+            // region, and a live session sends nothing outside its own.
             return Err(AwsError::new(
                 "UnrecognizedClientException",
                 entry.api(),
                 format!(
-                    "The simulated account has resources only in {region}; --region {r} has none."
+                    "This session answers for {region} only; --region {r} is another region, and nothing was sent there."
                 ),
             )
             .into());
@@ -620,6 +621,18 @@ mod tests {
             json!({"Name": "ClusterName", "Value": "prod"})
         );
         assert!(lenient_shorthand("nonsense").is_err());
+    }
+
+    #[test]
+    fn another_region_is_refused_in_words_true_of_any_account() {
+        let e = parse("ecs list-clusters --region eu-west-1", "us-east-1")
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(e.contains("answers for us-east-1 only"), "{e}");
+        assert!(e.contains("nothing was sent"), "{e}");
+        assert!(!e.contains("simulated"), "{e}");
+        assert!(parse("ecs list-clusters --region us-east-1", "us-east-1").is_ok());
     }
 }
 

@@ -6,6 +6,7 @@
 use super::guard::{self, Guard, Policy};
 use super::inject::{self, Injector};
 use super::journal::{self, Entry, Journal, RunInfo};
+use super::permissions;
 use super::plan;
 use super::stack::Stack;
 use super::{ConnectOptions, LiveAccount};
@@ -64,13 +65,15 @@ pub fn check(
         };
         rows.push((name.to_string(), result, detail));
     };
+    let mut caller = String::new();
     let account = match live.block_on(live.clients.sts.get_caller_identity().send()) {
         Ok(o) => {
             let account = o.account.unwrap_or_default();
+            caller = o.arn.unwrap_or_default();
             row(
                 "credentials",
                 Some(true),
-                format!("{} (account {account})", o.arn.unwrap_or_default()),
+                format!("{caller} (account {account})"),
             );
             Some(account)
         }
@@ -110,6 +113,7 @@ pub fn check(
             None
         }
     };
+    let mut needs = Vec::new();
     if let (Some(stack), Some(account)) = (&stack, &account) {
         let guard = Guard::new(
             live,
@@ -124,6 +128,12 @@ pub fn check(
             match plan::plan(s, 0, stack, account, live.region()) {
                 Err(e) => row(&name, Some(false), e),
                 Ok(steps) => {
+                    for n in permissions::needs(&steps, &s.spec.fix, stack, account, live.region())
+                    {
+                        if !needs.contains(&n) {
+                            needs.push(n);
+                        }
+                    }
                     let mut problems = Vec::new();
                     let mut targets = Vec::new();
                     for st in &steps {
@@ -152,11 +162,38 @@ pub fn check(
             }
         }
     }
-    row(
-        "permissions",
-        None,
-        "not checked: IAM policy simulation of the caller for the inject, fix and undo actions is not implemented yet".into(),
-    );
+    if !needs.is_empty() {
+        match permissions::simulate(live, &caller, &needs) {
+            permissions::Simulation::Allowed(n) => row(
+                "permissions",
+                Some(true),
+                format!(
+                    "{caller} may send all {n} inject, undo and fix actions (IAM policy simulation; SCPs and resource policies are not simulated)"
+                ),
+            ),
+            permissions::Simulation::Denied(denied) => {
+                for d in denied {
+                    row(
+                        &format!("permission {}", d.need.action),
+                        Some(false),
+                        format!(
+                            "{} on {} for {caller} (needed to {})",
+                            d.decision, d.need.resource, d.need.by
+                        ),
+                    );
+                }
+            }
+            permissions::Simulation::Unavailable(why) => {
+                row("permissions", None, format!("cannot be checked: {why}"))
+            }
+        }
+    } else {
+        row(
+            "permissions",
+            None,
+            "cannot be checked: no scenario could be planned against the stack".into(),
+        );
+    }
     row("cost", None, COST_PER_HOUR.into());
     let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(5).max(5);
     let mut out = format!("{:w$}  RESULT  DETAIL\n", "CHECK");

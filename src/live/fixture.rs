@@ -184,6 +184,79 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         out.insert(key, sg);
     }
 
+    // The load balancer in front of the service.
+    {
+        use aws_sdk_elasticloadbalancingv2::types::{
+            Action, ActionTypeEnum, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Matcher,
+            ProtocolEnum, Tag, TargetTypeEnum,
+        };
+        let tag = || Tag::builder().key(SANDBOX_TAG).value(stack).build();
+        let lb = c
+            .elbv2
+            .create_load_balancer()
+            .name("shop-prod-alb")
+            .r#type(LoadBalancerTypeEnum::Application)
+            .scheme(LoadBalancerSchemeEnum::InternetFacing)
+            .subnets(&out["PublicSubnetA"])
+            .subnets(&out["PublicSubnetB"])
+            .security_groups(&out["AlbSecurityGroupId"])
+            .tags(Tag::builder().key("Name").value("shop-prod-alb").build())
+            .tags(tag())
+            .send()
+            .await
+            .map_err(|x| e(&x))?
+            .load_balancers
+            .and_then(|v| v.into_iter().next())
+            .ok_or("no load balancer")?;
+        let lb_arn = lb.load_balancer_arn.ok_or("no load balancer arn")?;
+        out.insert("LoadBalancerDnsName", lb.dns_name.unwrap_or_default());
+        let tg = c
+            .elbv2
+            .create_target_group()
+            .name("checkout-api-tg")
+            .vpc_id(&vpc)
+            .target_type(TargetTypeEnum::Ip)
+            .protocol(ProtocolEnum::Http)
+            .port(80)
+            .health_check_protocol(ProtocolEnum::Http)
+            .health_check_path("/")
+            .health_check_interval_seconds(10)
+            .health_check_timeout_seconds(5)
+            .healthy_threshold_count(2)
+            .unhealthy_threshold_count(3)
+            .matcher(Matcher::builder().http_code("200").build())
+            .tags(tag())
+            .send()
+            .await
+            .map_err(|x| e(&x))?
+            .target_groups
+            .and_then(|v| v.into_iter().next())
+            .and_then(|t| t.target_group_arn)
+            .ok_or("no target group arn")?;
+        let listener = c
+            .elbv2
+            .create_listener()
+            .load_balancer_arn(&lb_arn)
+            .protocol(ProtocolEnum::Http)
+            .port(80)
+            .default_actions(
+                Action::builder()
+                    .r#type(ActionTypeEnum::Forward)
+                    .target_group_arn(&tg)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|x| e(&x))?
+            .listeners
+            .and_then(|v| v.into_iter().next())
+            .and_then(|l| l.listener_arn)
+            .ok_or("no listener arn")?;
+        out.insert("LoadBalancerArn", lb_arn);
+        out.insert("TargetGroupArn", tg);
+        out.insert("ListenerArn", listener);
+    }
+
     // Logs.
     c.logs
         .create_log_group()
@@ -269,7 +342,8 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
     // ECS.
     use aws_sdk_ecs::types::{
         AssignPublicIp, AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType,
-        LogConfiguration, LogDriver, NetworkConfiguration, NetworkMode, PortMapping, Tag,
+        LoadBalancer, LogConfiguration, LogDriver, NetworkConfiguration, NetworkMode, PortMapping,
+        Tag,
     };
     let ecs_tag = Tag::builder().key(SANDBOX_TAG).value(stack).build();
     c.ecs
@@ -326,6 +400,13 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         .task_definition(&td)
         .desired_count(2)
         .launch_type(LaunchType::Fargate)
+        .load_balancers(
+            LoadBalancer::builder()
+                .target_group_arn(&out["TargetGroupArn"])
+                .container_name("checkout-api")
+                .container_port(80)
+                .build(),
+        )
         .network_configuration(
             NetworkConfiguration::builder()
                 .awsvpc_configuration(

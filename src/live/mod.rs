@@ -17,6 +17,7 @@ pub mod fingerprint;
 pub mod guard;
 pub mod inject;
 pub mod journal;
+pub mod permissions;
 pub mod plan;
 pub(crate) mod read;
 pub mod shape;
@@ -59,6 +60,7 @@ pub(crate) struct Clients {
     pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     pub(crate) cfn: aws_sdk_cloudformation::Client,
+    pub(crate) elbv2: aws_sdk_elasticloadbalancingv2::Client,
 }
 
 /// A real AWS account seen read-only: the catalogue's diagnostics, answered
@@ -126,6 +128,7 @@ impl LiveAccount {
             sts: aws_sdk_sts::Client::new(&conf),
             logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
             cfn: aws_sdk_cloudformation::Client::new(&conf),
+            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
         };
         Ok(LiveAccount {
             rt,

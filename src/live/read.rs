@@ -39,6 +39,9 @@ pub const MAPPED: &[(&str, &str)] = &[
     ("iam", "get-policy"),
     ("iam", "get-policy-version"),
     ("iam", "list-policies"),
+    ("elbv2", "describe-load-balancers"),
+    ("elbv2", "describe-target-groups"),
+    ("elbv2", "describe-target-health"),
     ("sts", "get-caller-identity"),
 ];
 
@@ -52,6 +55,7 @@ pub async fn run(c: &Clients, req: &ReadRequest) -> Result<Value, CommandError> 
         ("ec2", _) => ec2(c, op.name, api, i).await,
         ("logs", _) => logs(c, op.name, api, i).await,
         ("iam", _) => iam(c, op.name, api, i).await,
+        ("elbv2", _) => elbv2(c, op.name, api, i).await,
         ("sts", "get-caller-identity") => {
             let o = c
                 .sts
@@ -76,7 +80,13 @@ fn unmapped(service: &str, name: &str) -> CommandError {
 // ---------------------------------------------------------------- helpers
 
 /// Keys of pagination tokens: the CLI follows them and leaves them out.
-const TOKENS: &[&str] = &["nextToken", "NextToken", "Marker", "IsTruncated"];
+const TOKENS: &[&str] = &[
+    "nextToken",
+    "NextToken",
+    "Marker",
+    "NextMarker",
+    "IsTruncated",
+];
 
 /// Merges one page into the answer so far: lists are concatenated, other
 /// members take the last page's value, tokens are dropped.
@@ -778,6 +788,110 @@ async fn iam(c: &Clients, name: &str, api: &str, i: &Input) -> Result<Value, Com
     };
     decode_documents(&mut v);
     Ok(v)
+}
+
+// ---------------------------------------------------------------- elbv2
+
+/// `Targets` of describe-target-health (`[{Id, Port, AvailabilityZone}]`).
+fn elb_targets(
+    i: &Input,
+) -> Result<Option<Vec<aws_sdk_elasticloadbalancingv2::types::TargetDescription>>, CommandError> {
+    let Some(items) = i.structures("Targets") else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for t in items {
+        let id = t.get("Id").and_then(Value::as_str).ok_or_else(|| {
+            ArgError(
+                "Parameter validation failed:\nMissing required parameter in Targets[0]: \"Id\""
+                    .into(),
+            )
+        })?;
+        let port = match t.get("Port") {
+            None | Some(Value::Null) => None,
+            Some(p) => Some(
+                p.as_i64()
+                    .or_else(|| p.as_str().and_then(|s| s.trim().parse().ok()))
+                    .and_then(|n| i32::try_from(n).ok())
+                    .ok_or_else(|| {
+                        ArgError(format!(
+                            "Parameter validation failed:\nInvalid type for parameter Targets[0].Port, value: {p}, valid types: <class 'int'>"
+                        ))
+                    })?,
+            ),
+        };
+        out.push(
+            aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder()
+                .id(id)
+                .set_port(port)
+                .set_availability_zone(
+                    t.get("AvailabilityZone")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                )
+                .build(),
+        );
+    }
+    Ok(Some(out))
+}
+
+async fn elbv2(c: &Clients, name: &str, api: &str, i: &Input) -> Result<Value, CommandError> {
+    match name {
+        "describe-load-balancers" => {
+            let arns = strings(i, "LoadBalancerArns")?;
+            let names = strings(i, "Names")?;
+            paged(|t| {
+                let (arns, names) = (arns.clone(), names.clone());
+                async move {
+                    let o = c
+                        .elbv2
+                        .describe_load_balancers()
+                        .set_load_balancer_arns(arns)
+                        .set_names(names)
+                        .set_marker(t)
+                        .send()
+                        .await
+                        .map_err(|x| sdk_error(api, x))?;
+                    Ok((o.to_json(), o.next_marker.clone()))
+                }
+            })
+            .await
+        }
+        "describe-target-groups" => {
+            let arns = strings(i, "TargetGroupArns")?;
+            let names = strings(i, "Names")?;
+            let lb = string(i, "LoadBalancerArn")?;
+            paged(|t| {
+                let (arns, names, lb) = (arns.clone(), names.clone(), lb.clone());
+                async move {
+                    let o = c
+                        .elbv2
+                        .describe_target_groups()
+                        .set_target_group_arns(arns)
+                        .set_names(names)
+                        .set_load_balancer_arn(lb)
+                        .set_marker(t)
+                        .send()
+                        .await
+                        .map_err(|x| sdk_error(api, x))?;
+                    Ok((o.to_json(), o.next_marker.clone()))
+                }
+            })
+            .await
+        }
+        "describe-target-health" => {
+            let o = c
+                .elbv2
+                .describe_target_health()
+                .set_target_group_arn(string(i, "TargetGroupArn")?)
+                .set_targets(elb_targets(i)?)
+                .send()
+                .await
+                .map_err(|x| sdk_error(api, x))?;
+            Ok(o.to_json())
+        }
+        _ => Err(unmapped("elbv2", name)),
+    }
 }
 
 #[cfg(test)]

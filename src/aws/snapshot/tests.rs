@@ -1,6 +1,7 @@
 //! A snapshot judges as the simulator's own world does: for every built-in
 //! scenario at two seeds, the fix-quality lints on snapshots taken before
-//! and after a set of fixes equal the lints on the simulator's worlds.
+//! and after a set of fixes equal the lints on the simulator's worlds, reason
+//! and advice alike.
 
 use super::*;
 use crate::game::grade::lints::lint;
@@ -189,11 +190,11 @@ fn bad_fixes(s: &Scenario, w: &World) -> Vec<(&'static str, Vec<String>)> {
 /// Lints that need what no describe call gives (see the module doc).
 const NOT_FROM_DESCRIBE: &[&str] = &["cost.oversized-task"];
 
-fn judged(lints: &[Lint]) -> Vec<(&'static str, String)> {
+fn judged(lints: &[Lint]) -> Vec<(&'static str, String, String)> {
     lints
         .iter()
         .filter(|l| !NOT_FROM_DESCRIBE.contains(&l.id))
-        .map(|l| (l.id, l.reason.clone()))
+        .map(|l| (l.id, l.reason.clone(), l.better.clone()))
         .collect()
 }
 

@@ -49,7 +49,7 @@ const STARTING_TOKEN: crate::aws::catalogue::Flag = flag(
 const PAGE_SIZE: crate::aws::catalogue::Flag = flag(
     "page-size",
     FlagKind::Int,
-    "ignored: the simulator answers in one page",
+    "ignored: every page is fetched and merged, as the AWS CLI does",
     Complete::Nothing,
 );
 
