@@ -58,6 +58,12 @@ enum Command {
         /// played again on the same world, then play goes on.
         #[arg(long, value_name = "JOURNAL")]
         resume: Option<PathBuf>,
+        /// Your name, recorded in the events and the report (game days).
+        #[arg(long, value_name = "NAME")]
+        player: Option<String>,
+        /// Your team, recorded in the events and the report.
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
     },
     /// The scorecard, report and debrief of a journaled session (ended or not).
     Report {
@@ -260,6 +266,8 @@ fn main() {
             debrief,
             events,
             resume,
+            player,
+            team,
         } => {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
@@ -269,6 +277,7 @@ fn main() {
                 debrief: debrief.clone(),
                 events: events.clone(),
                 resume: resume.clone(),
+                who: (player.clone(), team.clone()),
             };
             faultline::repl::play(&lib(), id.as_deref().unwrap_or(""), &opts)
                 .map(|()| String::new())
