@@ -351,6 +351,7 @@ pub fn gameday_plan(lib: &Library, rounds: &[String], seed: u64) -> Result<Strin
 /// `out`; with `watch` (how long to go on), read again every second as
 /// reports arrive, until then or Ctrl-C.
 pub fn scoreboard(
+    lib: &Library,
     paths: &[PathBuf],
     format: crate::gameday::scoreboard::Format,
     out: Option<&Path>,
@@ -359,7 +360,7 @@ pub fn scoreboard(
     use crate::gameday::scoreboard;
     use std::io::IsTerminal;
     let Some(until) = watch else {
-        return Ok(scoreboard::run(paths, format, out)?);
+        return Ok(scoreboard::run(paths, lib, format, out)?);
     };
     if until.0 <= 0 {
         return Err(CliError::Input(format!(
@@ -372,7 +373,7 @@ pub fn scoreboard(
         clear: out.is_none() && std::io::stdout().is_terminal(),
     };
     let (mut screen, mut errors) = (std::io::stdout(), std::io::stderr());
-    scoreboard::watch(paths, format, out, &how, &mut screen, &mut errors)?;
+    scoreboard::watch(paths, lib, format, out, &how, &mut screen, &mut errors)?;
     Ok(String::new())
 }
 

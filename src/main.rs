@@ -88,8 +88,9 @@ enum Command {
     },
     /// Rank a game day's players or teams from their reports (`play --report FILE`).
     Scoreboard {
-        /// Report files, or folders of them (every *.json in it); rounds of
-        /// different scenarios or seeds are ranked each on its own.
+        /// Report files, event streams (`play --events FILE.jsonl`: the session so
+        /// far), or folders of them (*.json, *.jsonl); rounds of different
+        /// scenarios or seeds are ranked each on its own.
         #[arg(required = true, value_name = "REPORT.json|DIR")]
         reports: Vec<PathBuf>,
         /// table (for a terminal), markdown, or html (one self-contained page with charts).
@@ -343,7 +344,9 @@ fn main() {
             watch_for,
         } => faultline::time::Dur::parse(watch_for)
             .map_err(|m| cli::CliError::Input(format!("--for {watch_for}: {m}")))
-            .and_then(|d| cli::scoreboard(reports, *format, out.as_deref(), watch.then_some(d))),
+            .and_then(|d| {
+                cli::scoreboard(&lib(), reports, *format, out.as_deref(), watch.then_some(d))
+            }),
         Command::Gameday {
             command: GamedayCommand::Plan { rounds, seed },
         } => cli::gameday_plan(&lib(), rounds, *seed),

@@ -45,7 +45,7 @@ pub enum Error {
         expected: u32,
     },
     /// A folder without any report.
-    #[error("{0}: no reports (*.json) in this folder")]
+    #[error("{0}: no reports (*.json) or event streams (*.jsonl) in this folder")]
     Empty(PathBuf),
     /// Several files went wrong: one line each.
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]

@@ -1,11 +1,16 @@
 //! The scoreboard: session reports (`faultline play --report FILE`) read
-//! back, grouped by scenario and seed (a game day's rounds), and ranked in
-//! each group: by total, then healed before not, then the faster heal, then
+//! back — or event streams (`--events FILE.jsonl`, the session journal),
+//! replayed into the report of the session so far, so a board can follow
+//! games still being played — grouped by scenario and seed (a game day's
+//! rounds), and ranked in each group: by total, then healed before not, then the faster heal, then
 //! fewer wrong diagnoses and fewer hints. Rendered as a terminal table or
 //! Markdown here, as HTML in [`super::html`].
 
 use super::Error;
 use crate::game::grade::report::SCHEMA;
+use crate::game::journal::Journal;
+use crate::game::{Clock, Game, SCRIPT_STEP};
+use crate::scenario::{Library, Scenario};
 use crate::time::{Dur, Millis, SECOND};
 use serde::Deserialize;
 use std::fmt::Write as _;
@@ -138,8 +143,10 @@ pub struct Board {
     pub groups: Vec<Group>,
 }
 
-/// The report files named: files as given, folders as their `*.json` files
-/// (not recursive), sorted by name.
+/// The report files named: files as given, folders as their `*.json`
+/// reports and `*.jsonl` event streams (not recursive; a stream with a report
+/// of the same name beside it is left out: the report is the session's end),
+/// sorted by name.
 pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for p in paths {
@@ -156,7 +163,8 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(out)
 }
 
-/// The `*.json` files of a folder, sorted.
+/// The `*.json` reports and `*.jsonl` event streams of a folder, sorted; a
+/// stream whose report (`X.json` beside `X.jsonl`) is there is left out.
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let read = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
@@ -164,21 +172,64 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     })?;
     let mut out: Vec<PathBuf> = read
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.is_file() && (is_report(p) || is_stream(p)))
         .collect();
     out.sort();
+    let reports: Vec<PathBuf> = out.iter().filter(|p| is_report(p)).cloned().collect();
+    out.retain(|p| !is_stream(p) || !reports.contains(&p.with_extension("json")));
     Ok(out)
+}
+
+fn is_report(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "json")
+}
+
+fn is_stream(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "jsonl")
+}
+
+/// The report of an event stream's session so far: its commands played again
+/// on the scenario of `lib` at its seed, as `faultline report` does.
+fn replay(path: &Path, lib: &Library) -> Result<serde_json::Value, Error> {
+    let not = |why: String| Error::NotReport {
+        path: path.to_path_buf(),
+        why,
+    };
+    let journal = Journal::read(path).map_err(|e| {
+        // Journal errors start with the path already.
+        let shown = path.display().to_string();
+        not(e
+            .strip_prefix(&shown)
+            .map(|r| r.trim_start_matches(':').trim_start().to_string())
+            .unwrap_or(e))
+    })?;
+    let file = lib.file(&journal.scenario);
+    if !lib.exists(&file) {
+        return Err(not(format!(
+            "its scenario '{}' is not in {lib} (give --scenarios DIR)",
+            journal.scenario
+        )));
+    }
+    let scenario = Scenario::open(lib, &file)?;
+    let inst = scenario.incident(journal.seed)?;
+    let mut game = Game::new(scenario, inst, Clock::Step(SCRIPT_STEP));
+    let player = journal.replay(&mut game).map_err(not)?;
+    serde_json::to_value(game.report(&player)).map_err(|e| not(e.to_string()))
 }
 
 /// Largest report read, in bytes (a session's report is tens of kilobytes).
 const MAX_REPORT_BYTES: u64 = 16 << 20;
 
-/// Reads one report into a row (with its group's identity).
-fn read_one(path: &Path) -> Result<(Sheet, Row), Error> {
+/// Reads one report, or replays one event stream, into a row (with its group's identity).
+fn read_one(path: &Path, lib: &Library) -> Result<(Sheet, Row), Error> {
     let not = |why: String| Error::NotReport {
         path: path.to_path_buf(),
         why,
     };
+    if is_stream(path) {
+        let value = replay(path, lib)?;
+        return row_of(path, value);
+    }
     let meta = std::fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -195,6 +246,15 @@ fn read_one(path: &Path) -> Result<(Sheet, Row), Error> {
     })?;
     let value: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| not(format!("not JSON ({e})")))?;
+    row_of(path, value)
+}
+
+/// A report's row, once its schema is checked.
+fn row_of(path: &Path, value: serde_json::Value) -> Result<(Sheet, Row), Error> {
+    let not = |why: String| Error::NotReport {
+        path: path.to_path_buf(),
+        why,
+    };
     let schema = value.get("schema").ok_or_else(|| {
         not("no `schema` field (write one with `faultline play --report FILE`)".into())
     })?;
@@ -229,12 +289,12 @@ fn read_one(path: &Path) -> Result<(Sheet, Row), Error> {
 
 /// Reads every report and ranks them; any file that is not a readable
 /// report of this schema is an error naming it (all such files, one a line).
-pub fn read(paths: &[PathBuf]) -> Result<Board, Error> {
+pub fn read(paths: &[PathBuf], lib: &Library) -> Result<Board, Error> {
     let files = files(paths)?;
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     for f in &files {
-        match read_one(f) {
+        match read_one(f, lib) {
             Ok(r) => ok.push(r),
             Err(e) => bad.push(e),
         }
@@ -248,7 +308,7 @@ pub fn read(paths: &[PathBuf]) -> Result<Board, Error> {
 
 /// Reads what can be read (a report still being written is skipped, with
 /// its error, and read again next time): for `--watch`.
-pub fn read_lenient(paths: &[PathBuf]) -> (Board, Vec<Error>) {
+pub fn read_lenient(paths: &[PathBuf], lib: &Library) -> (Board, Vec<Error>) {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     for p in paths {
@@ -264,7 +324,7 @@ pub fn read_lenient(paths: &[PathBuf]) -> (Board, Vec<Error>) {
             vec![p.clone()]
         };
         for f in here {
-            match read_one(&f) {
+            match read_one(&f, lib) {
                 Ok(r) => ok.push(r),
                 Err(e) => bad.push(e),
             }
@@ -622,8 +682,13 @@ pub fn write_whole(path: &Path, text: &str) -> Result<(), Error> {
 
 /// `faultline scoreboard`: reads the reports, ranks them and returns the
 /// board in `format`, or writes it to `out` and says so.
-pub fn run(paths: &[PathBuf], format: Format, out: Option<&Path>) -> Result<String, Error> {
-    let board = read(paths)?;
+pub fn run(
+    paths: &[PathBuf],
+    lib: &Library,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<String, Error> {
+    let board = read(paths, lib)?;
     let text = render(&board, format, None);
     match out {
         None => Ok(text),
@@ -660,6 +725,7 @@ pub struct Watch {
 /// ever replaced whole.
 pub fn watch(
     paths: &[PathBuf],
+    lib: &Library,
     format: Format,
     out: Option<&Path>,
     how: &Watch,
@@ -684,7 +750,7 @@ pub fn watch(
     loop {
         let seen = fingerprint(paths);
         if last.as_ref() != Some(&seen) {
-            let (board, bad) = read_lenient(paths);
+            let (board, bad) = read_lenient(paths, lib);
             let refresh = (format == Format::Html && out.is_some())
                 .then(|| how.every.as_secs().max(2) as u32);
             let text = render(&board, format, refresh);

@@ -482,7 +482,7 @@ fn bad_input_is_named_and_rounds_are_ranked_apart() {
     assert_contains(
         &String::from_utf8_lossy(&o.stderr),
         &format!(
-            "{}: no reports (*.json) in this folder",
+            "{}: no reports (*.json) or event streams (*.jsonl) in this folder",
             empty.path().display()
         ),
     );
@@ -649,5 +649,71 @@ fn the_plan_resolves_each_round_at_its_seed() {
     assert_contains(
         &String::from_utf8_lossy(&o.stderr),
         "oom-killed:x: expected ID or ID:SEED",
+    );
+}
+
+#[test]
+fn event_streams_put_sessions_on_the_board_while_they_are_played() {
+    let (dir, files) = reports();
+    let live = tempfile::tempdir().expect("temp dir");
+    // bob's whole stream, and ada's cut after her second command (still playing).
+    std::fs::copy(dir.path().join("1.jsonl"), live.path().join("bob.jsonl")).unwrap();
+    let ada = std::fs::read_to_string(dir.path().join("0.jsonl")).unwrap();
+    let cut: String = ada.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(live.path().join("ada.jsonl"), cut).unwrap();
+    // A stream beside its own report is the same session: the report counts.
+    std::fs::copy(&files[2], live.path().join("cy.json")).unwrap();
+    std::fs::copy(dir.path().join("2.jsonl"), live.path().join("cy.jsonl")).unwrap();
+    let table = run_ok(&[
+        "--scenarios".as_ref(),
+        repo_scenarios().as_os_str(),
+        "scoreboard".as_ref(),
+        live.path().as_os_str(),
+    ]);
+    assert_contains(&table, "(seed 3), 3 sessions\n");
+    let bob = json(&files[1]);
+    let line = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.split("  ").nth(1).map(str::trim) == Some(name))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{table}"))
+            .to_string()
+    };
+    let cells = |l: &str| -> Vec<String> {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(cells(&line("bob"))[3], bob["score"]["total"].to_string());
+    assert!(
+        cells(&line("ada"))[5].starts_with("not submitted"),
+        "{table}"
+    );
+    // A stream of a scenario the library does not hold is named.
+    let none = tempfile::tempdir().unwrap();
+    let o = faultline()
+        .arg("--scenarios")
+        .arg(none.path())
+        .arg("scoreboard")
+        .arg(live.path().join("bob.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_contains(
+        &String::from_utf8_lossy(&o.stderr),
+        &format!(
+            "{}: not a faultline report: its scenario 'nat-route-missing' is not in",
+            live.path().join("bob.jsonl").display()
+        ),
+    );
+    let junk = live.path().join("junk.jsonl");
+    std::fs::write(&junk, "{\"event\":\"command\"}\n").unwrap();
+    let o = faultline().arg("scoreboard").arg(&junk).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_contains(
+        &String::from_utf8_lossy(&o.stderr),
+        &format!("{}: not a faultline report: 1: ", junk.display()),
     );
 }
