@@ -1,13 +1,14 @@
 //! Game days: several players or teams play the same scenario and seed, each
 //! in their own world, and a facilitator runs the day. This part owns the
 //! facilitator's tools over what the games leave behind: the scoreboard
-//! ranked from session reports (a terminal table, Markdown, one
-//! self-contained HTML page), a watch over a folder of reports as they
-//! arrive, and the facilitator's sheet of the rounds (briefing, answer,
-//! reference path, hints, resolved at each round's seed). It reads reports
-//! and scenarios and writes text; it must not play a game, grade one (the
-//! reports carry their scores) or touch a terminal: output goes to writers
-//! the caller hands in, and whether to clear a screen is the caller's call.
+//! ranked from session reports and event streams (a stream is replayed into
+//! the report of its session so far, as `faultline report` does), as a
+//! terminal table, Markdown or one self-contained HTML page, with a watch
+//! over a folder as they arrive; and the facilitator's sheet of the rounds
+//! (briefing, answer, reference path, hints, resolved at each round's seed).
+//! It must not score anything itself (the reports carry their scores) nor
+//! touch a terminal: output goes to writers the caller hands in, and whether
+//! to clear a screen is the caller's call.
 
 pub mod html;
 pub mod plan;
