@@ -86,12 +86,12 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
-    /// Rank a game day's players or teams from their reports (`play --report FILE`).
+    /// Rank a game day's players or teams from their reports or event streams.
     Scoreboard {
         /// Report files, event streams (`play --events FILE.jsonl`: the session so
         /// far), or folders of them (*.json, *.jsonl); rounds of different
         /// scenarios or seeds are ranked each on its own.
-        #[arg(required = true, value_name = "REPORT.json|DIR")]
+        #[arg(required = true, value_name = "REPORT.json|EVENTS.jsonl|DIR")]
         reports: Vec<PathBuf>,
         /// table (for a terminal), markdown, or html (one self-contained page with charts).
         #[arg(long, value_enum, default_value = "table")]
