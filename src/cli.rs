@@ -1,5 +1,6 @@
-//! The command line's verbs over the library: `list`, `causes`, `show` and
-//! `validate`. Output is plain text; `main` maps errors to exit codes.
+//! The command line's verbs over the library: `list`, `causes`, `show`,
+//! `validate`, and the game day's `scoreboard` and `gameday plan`. Output is
+//! plain text; `main` maps errors to exit codes.
 
 use crate::scenario::format::ScenarioSpec;
 use crate::scenario::{
@@ -52,6 +53,12 @@ impl std::fmt::Display for CliError {
 
 impl From<ScenarioError> for CliError {
     fn from(e: ScenarioError) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
+
+impl From<crate::gameday::Error> for CliError {
+    fn from(e: crate::gameday::Error) -> Self {
         CliError::Input(e.to_string())
     }
 }
@@ -305,25 +312,69 @@ pub fn show(lib: &Library, id: &str, seed: u64) -> Result<String, CliError> {
             t.stopped_reason.as_deref().unwrap_or("")
         );
     }
-    let _ = writeln!(o, "\nANSWER\n  cause: {}", s.spec.answer.cause);
-    for c in &s.spec.answer.culprits {
-        let _ = writeln!(o, "  culprit: {}", inst.resolve(c).unwrap_or_else(|e| e));
+    let key = crate::gameday::plan::Key::of(&s, &inst);
+    let _ = writeln!(o, "\nANSWER\n  cause: {}", key.cause);
+    for c in &key.culprits {
+        let _ = writeln!(o, "  culprit: {c}");
     }
-    let _ = writeln!(
-        o,
-        "  {}",
-        inst.resolve(s.spec.answer.explanation.trim())
-            .unwrap_or_else(|e| e)
-    );
+    let _ = writeln!(o, "  {}", key.explanation);
     let _ = writeln!(o, "\nREFERENCE INVESTIGATION");
-    for c in &s.spec.investigation {
-        let _ = writeln!(o, "  {}", inst.resolve(c).unwrap_or_else(|e| e));
+    for c in &key.investigation {
+        let _ = writeln!(o, "  {c}");
     }
     let _ = writeln!(o, "\nREFERENCE FIX");
-    for c in &s.spec.fix {
-        let _ = writeln!(o, "  {}", inst.resolve(c).unwrap_or_else(|e| e));
+    for c in &key.fix {
+        let _ = writeln!(o, "  {c}");
     }
     Ok(o)
+}
+
+/// `faultline gameday plan`: the facilitator's sheet of the rounds, each
+/// `ID` or `ID:SEED` (`seed` when none is given).
+pub fn gameday_plan(lib: &Library, rounds: &[String], seed: u64) -> Result<String, CliError> {
+    let mut found = Vec::new();
+    for r in rounds {
+        let (id, seed) = crate::gameday::plan::round_arg(r, seed)?;
+        found.push((find(lib, &id)?, seed));
+    }
+    let rounds: Vec<crate::gameday::plan::Round> = found
+        .iter()
+        .map(|(scenario, seed)| crate::gameday::plan::Round {
+            scenario,
+            seed: *seed,
+        })
+        .collect();
+    Ok(crate::gameday::plan::sheet(&rounds)?)
+}
+
+/// `faultline scoreboard`: the board of the reports, printed or written to
+/// `out`; with `watch` (how long to go on), read again every second as
+/// reports arrive, until then or Ctrl-C.
+pub fn scoreboard(
+    lib: &Library,
+    paths: &[PathBuf],
+    format: crate::gameday::scoreboard::Format,
+    out: Option<&Path>,
+    watch: Option<Dur>,
+) -> Result<String, CliError> {
+    use crate::gameday::scoreboard;
+    use std::io::IsTerminal;
+    let Some(until) = watch else {
+        return Ok(scoreboard::run(paths, lib, format, out)?);
+    };
+    if until.0 <= 0 {
+        return Err(CliError::Input(format!(
+            "--for {until}: expected a positive duration such as 30m or 4h"
+        )));
+    }
+    let how = scoreboard::Watch {
+        every: std::time::Duration::from_secs(1),
+        until: std::time::Duration::from_millis(until.0 as u64),
+        clear: out.is_none() && std::io::stdout().is_terminal(),
+    };
+    let (mut screen, mut errors) = (std::io::stdout(), std::io::stderr());
+    scoreboard::watch(paths, lib, format, out, &how, &mut screen, &mut errors)?;
+    Ok(String::new())
 }
 
 fn secs(d: i64) -> String {

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod game;
+pub mod gameday;
 pub mod limits;
 #[cfg(feature = "live")]
 pub mod live;

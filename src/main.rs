@@ -58,6 +58,12 @@ enum Command {
         /// played again on the same world, then play goes on.
         #[arg(long, value_name = "JOURNAL")]
         resume: Option<PathBuf>,
+        /// Your name, recorded in the events and the report (game days: see `faultline scoreboard`).
+        #[arg(long, value_name = "NAME", value_parser = faultline::gameday::name)]
+        player: Option<String>,
+        /// Your team, recorded in the events and the report.
+        #[arg(long, value_name = "NAME", value_parser = faultline::gameday::name)]
+        team: Option<String>,
     },
     /// The scorecard, report and debrief of a journaled session (ended or not).
     Report {
@@ -80,6 +86,36 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Rank a game day's players or teams from their reports or event streams.
+    Scoreboard {
+        /// Report files, event streams (`play --events FILE.jsonl`: the session so
+        /// far), or folders of them (*.json, *.jsonl); rounds of different
+        /// scenarios or seeds are ranked each on its own.
+        #[arg(required = true, value_name = "REPORT.json|EVENTS.jsonl|DIR")]
+        reports: Vec<PathBuf>,
+        /// table (for a terminal), markdown, or html (one self-contained page with charts).
+        #[arg(long, value_enum, default_value = "table")]
+        format: faultline::gameday::scoreboard::Format,
+        /// Write the board to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Read the reports again every second and show the board anew when they change.
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: stop after this long.
+        #[arg(
+            long = "for",
+            value_name = "DURATION",
+            default_value = "4h",
+            requires = "watch"
+        )]
+        watch_for: String,
+    },
+    /// Game days: the facilitator's tools.
+    Gameday {
+        #[command(subcommand)]
+        command: GamedayCommand,
+    },
     /// Prove scenarios: healthy before the fault, broken after, healed by the fix.
     Validate {
         /// Scenario files or folders (default: all scenarios).
@@ -93,6 +129,21 @@ enum Command {
     Live {
         #[command(subcommand)]
         command: LiveCommand,
+    },
+}
+
+/// `faultline gameday ...`.
+#[derive(Subcommand)]
+enum GamedayCommand {
+    /// The facilitator's sheet (Markdown) of the rounds: seed, briefing, answer,
+    /// reference path and hints, resolved at each round's seed (spoilers).
+    Plan {
+        /// Scenario ids, one a round; `ID:SEED` gives a round its own seed.
+        #[arg(required = true, value_name = "ID[:SEED]")]
+        rounds: Vec<String>,
+        /// The seed of the rounds that do not give one.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
 }
 
@@ -260,6 +311,8 @@ fn main() {
             debrief,
             events,
             resume,
+            player,
+            team,
         } => {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
@@ -269,6 +322,7 @@ fn main() {
                 debrief: debrief.clone(),
                 events: events.clone(),
                 resume: resume.clone(),
+                who: (player.clone(), team.clone()),
             };
             faultline::repl::play(&lib(), id.as_deref().unwrap_or(""), &opts)
                 .map(|()| String::new())
@@ -282,6 +336,20 @@ fn main() {
         Command::Causes => Ok(cli::causes()),
         Command::Show { id, seed } => cli::show(&lib(), id, *seed),
         Command::Validate { paths, seeds } => cli::validate(&lib(), paths, *seeds),
+        Command::Scoreboard {
+            reports,
+            format,
+            out,
+            watch,
+            watch_for,
+        } => faultline::time::Dur::parse(watch_for)
+            .map_err(|m| cli::CliError::Input(format!("--for {watch_for}: {m}")))
+            .and_then(|d| {
+                cli::scoreboard(&lib(), reports, *format, out.as_deref(), watch.then_some(d))
+            }),
+        Command::Gameday {
+            command: GamedayCommand::Plan { rounds, seed },
+        } => cli::gameday_plan(&lib(), rounds, *seed),
         #[cfg(feature = "live")]
         Command::Live { command } => live(&lib(), command),
     };

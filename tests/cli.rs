@@ -40,5 +40,8 @@ mod properties;
 #[path = "cli/built_in.rs"]
 mod built_in;
 
+#[path = "cli/gameday.rs"]
+mod gameday;
+
 #[path = "cli/layers.rs"]
 mod layers;

@@ -18,6 +18,9 @@ pub enum Event {
         seed: u64,
         /// The player's name, if one was given.
         player: Option<String>,
+        /// The player's team, if one was given (absent in journals written before teams).
+        #[serde(default)]
+        team: Option<String>,
         /// Virtual time of arrival (ISO 8601).
         arrived: String,
     },

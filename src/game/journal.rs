@@ -18,6 +18,8 @@ pub struct Journal {
     pub seed: u64,
     /// The player's name, if one was given.
     pub player: Option<String>,
+    /// The player's team, if one was given.
+    pub team: Option<String>,
     /// Every command: the line, the virtual time it ran, the wall time since the start.
     pub commands: Vec<JournaledCommand>,
     /// Whether the session ended (submitted or left) in the journal.
@@ -67,6 +69,7 @@ impl Journal {
                     scenario,
                     seed,
                     player,
+                    team,
                     ..
                 } => {
                     if journal.is_some() {
@@ -76,6 +79,7 @@ impl Journal {
                         scenario,
                         seed,
                         player,
+                        team,
                         commands: Vec::new(),
                         ended: false,
                     });
@@ -125,7 +129,7 @@ impl Journal {
                 self.scenario, self.seed, game.scenario.spec.id, game.inst.seed
             ));
         }
-        let mut player = game.join(self.player.clone());
+        let mut player = game.join_team(self.player.clone(), self.team.clone());
         for c in &self.commands {
             game.replay_command(&mut player, &c.line, c.at, c.wall_ms)?;
         }

@@ -224,11 +224,19 @@ impl Game {
 
     /// A player arrives: their grading starts, and `session_started` is emitted.
     pub fn join(&mut self, name: Option<String>) -> Player {
-        let player = Player::new(name, Grader::new(&self.scenario, self.facts()));
+        self.join_team(name, None)
+    }
+
+    /// A player of a team arrives (a game day): as [`Game::join`], with the
+    /// team recorded in `session_started` and the report.
+    pub fn join_team(&mut self, name: Option<String>, team: Option<String>) -> Player {
+        let mut player = Player::new(name, Grader::new(&self.scenario, self.facts()));
+        player.team = team;
         self.emit(Event::SessionStarted {
             scenario: self.scenario.spec.id.clone(),
             seed: self.inst.seed,
             player: player.name.clone(),
+            team: player.team.clone(),
             arrived: iso(self.arrived()),
         });
         player

@@ -22,6 +22,8 @@ pub struct Entry {
 pub struct Player {
     /// The player's name, if one was given.
     pub name: Option<String>,
+    /// The player's team, if one was given (game days).
+    pub team: Option<String>,
     /// Commands run, in order.
     pub commands: Vec<Entry>,
     /// Hints taken (the first `hints_taken` of the scenario's hints).
@@ -35,6 +37,7 @@ impl Player {
     pub fn new(name: Option<String>, grade: Grader) -> Player {
         Player {
             name,
+            team: None,
             commands: Vec::new(),
             hints_taken: 0,
             grade,

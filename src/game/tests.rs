@@ -110,6 +110,7 @@ fn a_tiny_session_emits_each_step_in_order() {
             scenario: "nat-route-missing".into(),
             seed: SEED,
             player: Some("ada".into()),
+            team: None,
             arrived: iso(g.inst.now),
         }
     );

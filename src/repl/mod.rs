@@ -42,6 +42,8 @@ pub struct PlayOptions {
     pub events: Option<PathBuf>,
     /// A session journal to resume: its commands are played again, then play goes on.
     pub resume: Option<PathBuf>,
+    /// The player's name and team (game days), recorded in the events and the report.
+    pub who: (Option<String>, Option<String>),
 }
 
 /// Fails early (before play) when a report could not be written at the end.
@@ -137,14 +139,14 @@ fn rebuild(
     seed: u64,
     clock: Clock,
     journal: Option<&crate::game::journal::Journal>,
-    name: Option<String>,
+    who: (Option<String>, Option<String>),
 ) -> Result<(Game, Player), CliError> {
     // The pre-history runs once, at the player's seed, with the checks of a load.
     let inst = scenario.incident(seed)?;
     let mut game = Game::new(scenario, inst, clock);
     let player = match journal {
         Some(j) => j.replay(&mut game).map_err(CliError::Input)?,
-        None => game.join(name),
+        None => game.join_team(who.0, who.1),
     };
     Ok((game, player))
 }
@@ -286,7 +288,13 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
     } else {
         Clock::Step(SCRIPT_STEP)
     };
-    let (mut game, player) = rebuild(scenario.clone(), seed, clock, journal.as_ref(), None)?;
+    let (mut game, player) = rebuild(
+        scenario.clone(),
+        seed,
+        clock,
+        journal.as_ref(),
+        opts.who.clone(),
+    )?;
     // The journal: the resumed file goes on; otherwise a new one in the state folder.
     let journal_path = match &opts.resume {
         Some(p) => {
@@ -388,7 +396,7 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
         })?;
         game.watch(Box::new(JsonLines::new(file)));
     }
-    let player = game.join(None);
+    let player = game.join_team(opts.who.0.clone(), opts.who.1.clone());
     let color = decide_color(opts.color);
     let mut table = Table {
         game: Rc::new(RefCell::new(game)),
@@ -683,7 +691,13 @@ fn on_signals(ending: Ending) {
 
 fn end_from_journal(e: &Ending) -> Result<(), CliError> {
     let journal = crate::game::journal::Journal::read(&e.journal).map_err(CliError::Input)?;
-    let (mut game, player) = rebuild(e.scenario.clone(), e.seed, e.clock, Some(&journal), None)?;
+    let (mut game, player) = rebuild(
+        e.scenario.clone(),
+        e.seed,
+        e.clock,
+        Some(&journal),
+        (None, None),
+    )?;
     let report = game.finish(&player);
     out(&game.farewell(&player));
     out(&report.scorecard());
@@ -710,7 +724,13 @@ pub fn report(
     }
     let j = crate::game::journal::Journal::read(journal).map_err(CliError::Input)?;
     let scenario = cli::open(lib, &j.scenario)?;
-    let (mut game, player) = rebuild(scenario, j.seed, Clock::Step(SCRIPT_STEP), Some(&j), None)?;
+    let (mut game, player) = rebuild(
+        scenario,
+        j.seed,
+        Clock::Step(SCRIPT_STEP),
+        Some(&j),
+        (None, None),
+    )?;
     let report = game.finish(&player);
     out(&report.scorecard());
     write_reports(&report, report_path, debrief_path, Vec::new())

@@ -60,6 +60,10 @@ pub struct Report {
     pub difficulty: u8,
     /// Seed.
     pub seed: u64,
+    /// The player's name (`--player`), if one was given.
+    pub player: Option<String>,
+    /// The player's team (`--team`), if one was given.
+    pub team: Option<String>,
     /// When the player arrived (virtual, ISO 8601).
     pub arrived: String,
     /// Virtual time spent.
@@ -127,6 +131,8 @@ pub fn build(game: &Game, player: &Player) -> Report {
         title: s.title.clone(),
         difficulty: s.difficulty,
         seed: inst.seed,
+        player: player.name.clone(),
+        team: player.team.clone(),
         arrived: iso(arrived),
         elapsed_ms: elapsed,
         commands: player
