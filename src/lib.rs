@@ -21,4 +21,5 @@ pub mod repl;
 pub mod scenario;
 pub mod suggest;
 pub mod time;
+pub mod watch;
 pub mod world;

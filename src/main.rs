@@ -64,6 +64,26 @@ enum Command {
         /// Your team, recorded in the events and the report.
         #[arg(long, value_name = "NAME", value_parser = faultline::gameday::name)]
         team: Option<String>,
+        /// Interview mode: no feedback on diagnoses until the end, hints from the
+        /// interviewer only, and an interviewer's rubric in the scorecard and debrief.
+        #[arg(long)]
+        interview: bool,
+        /// Share the session's events with `faultline watch` over TCP (loopback by
+        /// default; port 0 picks one); the address and a token are printed at start.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:0")]
+        share: Option<String>,
+    },
+    /// Watch a session live: a shared one (`play --share`) or an `--events` file.
+    Watch {
+        /// The shared session's address, as `play --share` printed it.
+        #[arg(required_unless_present = "events", conflicts_with = "events")]
+        addr: Option<String>,
+        /// The token the shared session printed.
+        #[arg(long, requires = "addr")]
+        token: Option<String>,
+        /// Follow this `--events` file instead (it may not exist yet).
+        #[arg(long, value_name = "PATH")]
+        events: Option<PathBuf>,
     },
     /// The scorecard, report and debrief of a journaled session (ended or not).
     Report {
@@ -313,6 +333,8 @@ fn main() {
             resume,
             player,
             team,
+            interview,
+            share,
         } => {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
@@ -323,6 +345,8 @@ fn main() {
                 events: events.clone(),
                 resume: resume.clone(),
                 who: (player.clone(), team.clone()),
+                interview: *interview,
+                share: share.clone(),
             };
             faultline::repl::play(&lib(), id.as_deref().unwrap_or(""), &opts)
                 .map(|()| String::new())
@@ -333,6 +357,18 @@ fn main() {
             debrief,
         } => faultline::repl::report(&lib(), journal, report.as_deref(), debrief.as_deref())
             .map(|()| String::new()),
+        Command::Watch {
+            addr,
+            token,
+            events,
+        } => {
+            let opts = faultline::watch::WatchOptions {
+                addr: addr.clone(),
+                token: token.clone(),
+                events: events.clone(),
+            };
+            faultline::watch::watch(&lib(), &opts).map(|()| String::new())
+        }
         Command::Causes => Ok(cli::causes()),
         Command::Show { id, seed } => cli::show(&lib(), id, *seed),
         Command::Validate { paths, seeds } => cli::validate(&lib(), paths, *seeds),

@@ -23,6 +23,9 @@ pub enum Event {
         team: Option<String>,
         /// Virtual time of arrival (ISO 8601).
         arrived: String,
+        /// Whether the session is an interview (no feedback on diagnoses, no `hint`).
+        #[serde(default)]
+        interview: bool,
     },
     /// A line the player typed, and how it went (its details follow as their own events).
     Command {
@@ -38,6 +41,12 @@ pub enum Event {
         output_sha256: String,
         /// Length of the output text in bytes.
         output_bytes: usize,
+        /// The first lines of the output (see [`head`]), for a watcher's digest.
+        #[serde(default)]
+        output_head: String,
+        /// Evidence items this command showed for the first time (their texts).
+        #[serde(default)]
+        evidence: Vec<String>,
     },
     /// A diagnosis attempt (a misspelt cause is not one).
     Diagnosis {
@@ -117,6 +126,22 @@ pub enum Event {
         /// What failed.
         message: String,
     },
+    /// A hint the interviewer sent into the session (`faultline watch`); it costs points.
+    InterviewerHint {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// The hint, as the interviewer typed it.
+        text: String,
+        /// Points it costs.
+        cost: u32,
+    },
+    /// A note the interviewer sent into the session (`faultline watch`); it costs nothing.
+    InterviewerNote {
+        /// Virtual time (ISO 8601).
+        virtual_time: String,
+        /// The note.
+        text: String,
+    },
     /// The session ended (submitted or left) with this score.
     SessionEnded {
         /// Virtual time (ISO 8601).
@@ -142,6 +167,8 @@ impl Event {
             Event::Submit { .. } => "submit",
             Event::Verdict { .. } => "verdict",
             Event::InternalError { .. } => "internal_error",
+            Event::InterviewerHint { .. } => "interviewer_hint",
+            Event::InterviewerNote { .. } => "interviewer_note",
             Event::SessionEnded { .. } => "session_ended",
         }
     }
@@ -151,6 +178,25 @@ impl Event {
         // Plain data with string keys: serialization cannot fail.
         serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+/// Lines of output kept in a `command` event's `output_head`.
+pub const HEAD_LINES: usize = 4;
+
+/// Characters kept of each of those lines.
+pub const HEAD_WIDTH: usize = 160;
+
+/// The first [`HEAD_LINES`] lines of `text`, each cut to [`HEAD_WIDTH`]
+/// characters (a cut line ends in `…`), joined by newlines.
+pub fn head(text: &str) -> String {
+    text.lines()
+        .take(HEAD_LINES)
+        .map(|l| match l.char_indices().nth(HEAD_WIDTH) {
+            Some((i, _)) => format!("{}…", &l[..i]),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// SHA-256 of a text, lowercase hex.

@@ -5,7 +5,7 @@
 //! world, answers and grade: a session that died (a signal, a closed
 //! terminal, a crash) can be resumed or reported.
 
-use super::{Event, Game, Player};
+use super::{Event, Game, Interjection, Player};
 use crate::time::{parse_iso, Millis};
 use std::path::Path;
 
@@ -24,6 +24,10 @@ pub struct Journal {
     pub commands: Vec<JournaledCommand>,
     /// Whether the session ended (submitted or left) in the journal.
     pub ended: bool,
+    /// Whether the session is an interview.
+    pub interview: bool,
+    /// What the interviewer sent: after how many commands, when (virtual), what.
+    pub interjections: Vec<(usize, Millis, Interjection)>,
 }
 
 /// One command of a journal.
@@ -64,12 +68,14 @@ impl Journal {
             }
             let event: Event = serde_json::from_str(line)
                 .map_err(|e| (n, format!("not a faultline event: {e}")))?;
+            let event_kind = event.kind();
             match event {
                 Event::SessionStarted {
                     scenario,
                     seed,
                     player,
                     team,
+                    interview,
                     ..
                 } => {
                     if journal.is_some() {
@@ -82,6 +88,8 @@ impl Journal {
                         team,
                         commands: Vec::new(),
                         ended: false,
+                        interview,
+                        interjections: Vec::new(),
                     });
                 }
                 Event::Command {
@@ -104,6 +112,28 @@ impl Journal {
                         at,
                         wall_ms,
                     });
+                }
+                Event::InterviewerHint {
+                    virtual_time, text, ..
+                }
+                | Event::InterviewerNote { virtual_time, text } => {
+                    let hint = matches!(event_kind, "interviewer_hint");
+                    let j = journal.as_mut().ok_or((
+                        n,
+                        "an interviewer's event before session_started".to_string(),
+                    ))?;
+                    let at = parse_iso(&virtual_time).ok_or_else(|| {
+                        (
+                            n,
+                            format!("virtual_time '{virtual_time}' is not an ISO 8601 time"),
+                        )
+                    })?;
+                    let what = if hint {
+                        Interjection::Hint(text)
+                    } else {
+                        Interjection::Note(text)
+                    };
+                    j.interjections.push((j.commands.len(), at, what));
                 }
                 Event::SessionEnded { .. } => {
                     if let Some(j) = journal.as_mut() {
@@ -129,9 +159,17 @@ impl Journal {
                 self.scenario, self.seed, game.scenario.spec.id, game.inst.seed
             ));
         }
+        game.interview = self.interview;
         let mut player = game.join_team(self.player.clone(), self.team.clone());
-        for c in &self.commands {
+        let mut said = self.interjections.iter().peekable();
+        for (i, c) in self.commands.iter().enumerate() {
+            while let Some((_, at, what)) = said.next_if(|(before, ..)| *before <= i) {
+                game.replay_interjection(&mut player, what.clone(), *at)?;
+            }
             game.replay_command(&mut player, &c.line, c.at, c.wall_ms)?;
+        }
+        for (_, at, what) in said {
+            game.replay_interjection(&mut player, what.clone(), *at)?;
         }
         Ok(player)
     }

@@ -11,6 +11,7 @@ pub mod aws;
 pub mod event;
 pub mod grade;
 pub mod help;
+pub mod interview;
 pub mod journal;
 pub mod player;
 pub mod remote;
@@ -18,6 +19,7 @@ pub mod remote;
 mod tests;
 
 pub use event::{Event, JsonLines, Watcher};
+pub use interview::Interjection;
 pub use player::{Entry, Player};
 pub use remote::{Facts, Rehearsal, Remote};
 
@@ -125,6 +127,9 @@ pub struct Game {
     pub inst: Instance,
     /// How the clock moves.
     pub clock: Clock,
+    /// Interview mode (set before a player joins): no feedback on diagnoses
+    /// until the end, no `hint` verb, and the report carries a rubric.
+    pub interview: bool,
     /// Every event so far, in order.
     events: Vec<Event>,
     /// Events a line caused, emitted after its `command` event.
@@ -148,6 +153,7 @@ impl Game {
             scenario,
             inst,
             clock,
+            interview: false,
             events: Vec::new(),
             pending: Vec::new(),
             watchers: Vec::new(),
@@ -238,6 +244,7 @@ impl Game {
             player: player.name.clone(),
             team: player.team.clone(),
             arrived: iso(self.arrived()),
+            interview: self.interview,
         });
         player
     }
@@ -344,10 +351,12 @@ impl Game {
             ok: true,
             wall_ms,
         });
+        let seen_before = player.grade.seen.clone();
         let reply = self.dispatch(player, line);
         if let Some(e) = player.commands.last_mut() {
             e.ok = !reply.error;
         }
+        let evidence = self.newly_seen(&seen_before, player);
         self.emit(Event::Command {
             line: line.to_string(),
             virtual_time: iso(at),
@@ -355,6 +364,8 @@ impl Game {
             ok: !reply.error,
             output_sha256: event::sha256_hex(&reply.text),
             output_bytes: reply.text.len(),
+            output_head: event::head(&reply.text),
+            evidence,
         });
         for e in std::mem::take(&mut self.pending) {
             self.emit(e);
@@ -392,6 +403,8 @@ impl Game {
             ok: false,
             output_sha256: event::sha256_hex(&text),
             output_bytes: text.len(),
+            output_head: event::head(&text),
+            evidence: Vec::new(),
         });
         self.emit(Event::InternalError {
             virtual_time: iso(at),
@@ -515,6 +528,12 @@ impl Game {
         };
         match player.grade.diagnose(self.facts(), &cause, resources, note) {
             Ok(text) => {
+                // In an interview the verdict on a diagnosis waits for the end.
+                let text = if self.interview {
+                    format!("Diagnosis {} recorded.", player.grade.diagnoses.len())
+                } else {
+                    text
+                };
                 if let Some(d) = player.grade.diagnoses.last() {
                     self.note(Event::Diagnosis {
                         virtual_time: iso(d.at),
@@ -705,6 +724,9 @@ impl Game {
     }
 
     fn hint(&mut self, player: &mut Player) -> Reply {
+        if self.interview {
+            return Reply::err(interview::NO_HINT_VERB);
+        }
         let hints = &self.scenario.spec.hints;
         match hints.get(player.hints_taken) {
             None if hints.is_empty() => Reply::ok("This scenario has no hints."),

@@ -30,6 +30,21 @@ pub struct Player {
     pub hints_taken: usize,
     /// Grading: diagnoses, fixes, evidence seen, verdict.
     pub grade: Grader,
+    /// What the interviewer sent into the session (hints and notes), in order.
+    pub interjections: Vec<Interjected>,
+}
+
+/// A hint or note the interviewer sent into the session.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Interjected {
+    /// Virtual time it arrived.
+    pub at: Millis,
+    /// `hint` or `note`.
+    pub kind: &'static str,
+    /// The text.
+    pub text: String,
+    /// Points it cost (0 for a note).
+    pub cost: u32,
 }
 
 impl Player {
@@ -41,6 +56,7 @@ impl Player {
             commands: Vec::new(),
             hints_taken: 0,
             grade,
+            interjections: Vec::new(),
         }
     }
 }

@@ -112,6 +112,7 @@ fn a_tiny_session_emits_each_step_in_order() {
             player: Some("ada".into()),
             team: None,
             arrived: iso(g.inst.now),
+            interview: false,
         }
     );
     // Commands carry their lines, in order, and whether they ran.
@@ -228,6 +229,7 @@ fn a_command_event_digests_what_was_printed() {
             ok,
             output_sha256,
             output_bytes,
+            ..
         }) => {
             assert_eq!(line, "sts get-caller-identity");
             assert_eq!(virtual_time, &iso(g.inst.now + SCRIPT_STEP));

@@ -44,6 +44,10 @@ pub struct PlayOptions {
     pub resume: Option<PathBuf>,
     /// The player's name and team (game days), recorded in the events and the report.
     pub who: (Option<String>, Option<String>),
+    /// Interview mode: no feedback on diagnoses until the end, no `hint`, a rubric.
+    pub interview: bool,
+    /// Share the session's events with watchers on this address (`faultline watch`).
+    pub share: Option<String>,
 }
 
 /// Fails early (before play) when a report could not be written at the end.
@@ -131,6 +135,26 @@ struct Table {
     events: Option<PathBuf>,
     /// Event-writing failures already reported.
     event_errors: Vec<String>,
+    /// The session shared with watchers, and what they send in.
+    share: Option<Shared>,
+}
+
+/// A shared session: the server, and the inbox its watchers' hints and notes
+/// arrive in (with standard input's lines, in a script).
+struct Shared {
+    server: crate::watch::share::Share,
+    inbox: std::sync::mpsc::Receiver<Input>,
+    sender: std::sync::mpsc::Sender<Input>,
+}
+
+/// What the session hears while it waits.
+enum Input {
+    /// A line of standard input (a script).
+    Line(Vec<u8>),
+    /// Standard input ended or failed.
+    End(Option<String>),
+    /// The interviewer's hint or note.
+    Said(crate::game::Interjection),
 }
 
 /// A game of `scenario` at `seed`, with the journal's commands played again when there is one.
@@ -140,10 +164,12 @@ fn rebuild(
     clock: Clock,
     journal: Option<&crate::game::journal::Journal>,
     who: (Option<String>, Option<String>),
+    interview: bool,
 ) -> Result<(Game, Player), CliError> {
     // The pre-history runs once, at the player's seed, with the checks of a load.
     let inst = scenario.incident(seed)?;
     let mut game = Game::new(scenario, inst, clock);
+    game.interview = interview;
     let player = match journal {
         Some(j) => j.replay(&mut game).map_err(CliError::Input)?,
         None => game.join_team(who.0, who.1),
@@ -152,6 +178,31 @@ fn rebuild(
 }
 
 impl Table {
+    /// Applies the hints and notes watchers sent since the last call, and prints them.
+    fn hear(&mut self, color: bool) {
+        let said: Vec<_> = match &self.share {
+            Some(s) => s
+                .inbox
+                .try_iter()
+                .filter_map(|i| match i {
+                    Input::Said(w) => Some(w),
+                    _ => None,
+                })
+                .collect(),
+            None => return,
+        };
+        for w in said {
+            self.interject(w, color);
+        }
+    }
+
+    /// One hint or note from a watcher, applied and printed.
+    fn interject(&mut self, what: crate::game::Interjection, color: bool) {
+        let reply = self.game.borrow_mut().interject(&mut self.player, what);
+        self.report_event_errors();
+        print_reply(&reply, color);
+    }
+
     /// Runs one line with the wall time since the session began. A bug that
     /// panics is caught here: the session goes on, and the failure is recorded.
     fn execute(&mut self, line: &str) -> Reply {
@@ -199,6 +250,10 @@ impl Table {
 fn finish(mut table: Table, opts: &PlayOptions) -> Result<(), CliError> {
     let report = table.game.borrow_mut().finish(&table.player);
     table.report_event_errors();
+    if let Some(s) = &table.share {
+        // The watchers get the end of the session before the process goes.
+        s.server.close(std::time::Duration::from_secs(2));
+    }
     out(&table.game.borrow().farewell(&table.player));
     out(&report.scorecard());
     let errors = std::mem::take(&mut table.event_errors);
@@ -288,12 +343,20 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
     } else {
         Clock::Step(SCRIPT_STEP)
     };
+    if let Some(j) = &journal {
+        if opts.interview && !j.interview {
+            return Err(CliError::Input(
+                "--interview: the journaled session is not an interview; resume it without --interview".into(),
+            ));
+        }
+    }
     let (mut game, player) = rebuild(
         scenario.clone(),
         seed,
         clock,
         journal.as_ref(),
         opts.who.clone(),
+        opts.interview,
     )?;
     // The journal: the resumed file goes on; otherwise a new one in the state folder.
     let journal_path = match &opts.resume {
@@ -335,6 +398,10 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
         }
         game.watch(Box::new(w));
     }
+    let share = match &opts.share {
+        Some(addr) => Some(start_share(&mut game, addr)?),
+        None => None,
+    };
     let resumed_wall = journal
         .as_ref()
         .and_then(|j| j.commands.iter().rev().find_map(|c| c.wall_ms))
@@ -368,6 +435,7 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
         wall_start,
         events: opts.events.clone(),
         event_errors: Vec::new(),
+        share,
     };
     table.report_event_errors();
     if interactive {
@@ -404,6 +472,7 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
         wall_start: Instant::now(),
         events: opts.events.clone(),
         event_errors: Vec::new(),
+        share: None,
     };
     table.report_event_errors();
     if std::io::stdin().is_terminal() {
@@ -411,6 +480,37 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
     } else {
         script_loop(table, color, opts)
     }
+}
+
+/// Shares the game's events on `addr` (`--share`); prints where and the token on
+/// standard error (standard output is the session's, the same with or without watchers).
+fn start_share(game: &mut Game, addr: &str) -> Result<Shared, CliError> {
+    use crate::watch::share;
+    let at = share::parse_addr(addr).map_err(|e| CliError::Input(format!("--share {e}")))?;
+    let token = share::random_token();
+    let (sender, inbox) = std::sync::mpsc::channel();
+    let tx = sender.clone();
+    let server = share::Share::start(
+        at,
+        token.clone(),
+        Box::new(move |w| {
+            let _ = tx.send(Input::Said(w));
+        }),
+    )
+    .map_err(|e| CliError::Input(format!("--share {addr}: cannot listen there: {e}")))?;
+    let mut feed = server.feed();
+    for e in game.events() {
+        let _ = feed.event(e);
+    }
+    game.watch(feed);
+    let addr = server.addr();
+    eprintln!("Sharing this session on {addr} with token {token}");
+    eprintln!("Watch it with: faultline watch {addr} --token {token}");
+    Ok(Shared {
+        server,
+        inbox,
+        sender,
+    })
 }
 
 /// Whether to colour, from the choice and the terminal.
@@ -460,19 +560,53 @@ fn print_reply(reply: &Reply, color: bool) {
 /// Reads commands from standard input, one per line (no prompt, no editing).
 fn script_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
     out(&table.game.borrow().opening());
+    // A shared session hears its watchers while it waits for the next line:
+    // standard input is read on a thread into the same inbox.
+    if let Some(s) = &table.share {
+        let tx = s.sender.clone();
+        std::thread::spawn(move || {
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            loop {
+                let mut bytes = Vec::new();
+                let next = match input.read_until(b'\n', &mut bytes) {
+                    Ok(0) => Input::End(None),
+                    Ok(_) => Input::Line(bytes),
+                    Err(e) => Input::End(Some(e.to_string())),
+                };
+                let end = matches!(next, Input::End(_));
+                if tx.send(next).is_err() || end {
+                    break;
+                }
+            }
+        });
+    }
     let stdin = std::io::stdin();
-    let mut input = stdin.lock();
     let mut n = 0;
     loop {
-        let mut bytes = Vec::new();
-        match input.read_until(b'\n', &mut bytes) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
+        let next = match &table.share {
+            Some(s) => s.inbox.recv().unwrap_or(Input::End(None)),
+            None => {
+                let mut bytes = Vec::new();
+                match stdin.lock().read_until(b'\n', &mut bytes) {
+                    Ok(0) => Input::End(None),
+                    Ok(_) => Input::Line(bytes),
+                    Err(e) => Input::End(Some(e.to_string())),
+                }
+            }
+        };
+        let bytes = match next {
+            Input::Line(b) => b,
+            Input::Said(w) => {
+                table.interject(w, color);
+                continue;
+            }
+            Input::End(None) => break,
+            Input::End(Some(e)) => {
                 eprintln!("cannot read standard input: {e}; the session ends here");
                 break;
             }
-        }
+        };
         n += 1;
         let line = match String::from_utf8(bytes) {
             Ok(l) => l,
@@ -533,6 +667,7 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
             .game
             .borrow_mut()
             .catch_up(started.elapsed().as_millis() as i64);
+        table.hear(color);
         let prompt = {
             let e = table.game.borrow().elapsed() / 1000;
             let p = format!(
@@ -556,6 +691,7 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
                         .game
                         .borrow_mut()
                         .catch_up(started.elapsed().as_millis() as i64);
+                    table.hear(color);
                     let reply = table.execute(line);
                     print_reply(&reply, color);
                     if reply.quit {
@@ -697,6 +833,7 @@ fn end_from_journal(e: &Ending) -> Result<(), CliError> {
         e.clock,
         Some(&journal),
         (None, None),
+        false,
     )?;
     let report = game.finish(&player);
     out(&game.farewell(&player));
@@ -730,6 +867,7 @@ pub fn report(
         Clock::Step(SCRIPT_STEP),
         Some(&j),
         (None, None),
+        false,
     )?;
     let report = game.finish(&player);
     out(&report.scorecard());

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// The parts, lowest first.
 const ORDER: &[&str] = &[
-    "world", "engine", "aws", "awscli", "scenario", "game", "gameday", "cli", "repl",
+    "world", "engine", "aws", "awscli", "scenario", "game", "gameday", "cli", "watch", "repl",
 ];
 
 /// Modules any part may use: no dependencies of their own on the parts.

@@ -100,6 +100,10 @@ pub struct Report {
     pub reference_fix: Vec<String>,
     /// Links to learn from.
     pub links: Vec<(String, String)>,
+    /// Whether the session was an interview.
+    pub interview: bool,
+    /// The interviewer's rubric (interviews only; see [`crate::game::interview`]).
+    pub rubric: Option<crate::game::interview::Rubric>,
 }
 
 /// The report of `player`'s session so far: lints judged against the world
@@ -121,11 +125,18 @@ pub fn build(game: &Game, player: &Player) -> Report {
         .iter()
         .take(player.hints_taken)
         .map(|h| (resolve(&h.text), h.cost))
+        .chain(
+            player
+                .interjections
+                .iter()
+                .filter(|i| i.kind == "hint")
+                .map(|i| (format!("from the interviewer: {}", i.text), i.cost)),
+        )
         .collect();
     let arrived = game.arrived();
     let elapsed = grade.submitted_at.unwrap_or(facts.now()) - arrived;
     let score = grade.score(scenario, &player.commands, arrived, &hints, &lints);
-    Report {
+    let mut report = Report {
         schema: SCHEMA,
         scenario: s.id.clone(),
         title: s.title.clone(),
@@ -179,7 +190,13 @@ pub fn build(game: &Game, player: &Player) -> Report {
             .iter()
             .map(|l| (l.title.clone(), l.url.clone()))
             .collect(),
+        interview: game.interview,
+        rubric: None,
+    };
+    if game.interview {
+        report.rubric = Some(crate::game::interview::rubric(&report, player));
     }
+    report
 }
 
 impl Report {
@@ -224,6 +241,9 @@ impl Report {
             self.answer_cause,
             self.answer_culprits.join(", ")
         );
+        if let Some(r) = &self.rubric {
+            let _ = write!(o, "\n{}", r.summary());
+        }
         o
     }
 
@@ -385,6 +405,10 @@ impl Report {
         }
         for l in &learn {
             let _ = writeln!(o, "- Learn: {l}");
+        }
+        if let Some(r) = &self.rubric {
+            let _ = write!(o, "\n{}", r.to_markdown().trim_end());
+            o.push('\n');
         }
         let _ = writeln!(o, "\n## Links\n");
         for (t, u) in &self.links {
