@@ -45,3 +45,6 @@ mod gameday;
 
 #[path = "cli/layers.rs"]
 mod layers;
+
+#[path = "cli/watch.rs"]
+mod watch;
