@@ -145,7 +145,12 @@ struct Shared {
     server: crate::watch::share::Share,
     inbox: std::sync::mpsc::Receiver<Input>,
     sender: std::sync::mpsc::Sender<Input>,
+    /// On a terminal, shows a watcher's words at once, over the prompt.
+    notice: Notice,
 }
+
+/// Where a watcher's words are announced as they arrive (set by the line editor).
+type Notice = std::sync::Arc<std::sync::Mutex<Option<Box<dyn FnMut(String) + Send>>>>;
 
 /// What the session hears while it waits.
 enum Input {
@@ -490,10 +495,19 @@ fn start_share(game: &mut Game, addr: &str) -> Result<Shared, CliError> {
     let token = share::random_token();
     let (sender, inbox) = std::sync::mpsc::channel();
     let tx = sender.clone();
+    let notice: Notice = Default::default();
+    let announce = notice.clone();
     let server = share::Share::start(
         at,
         token.clone(),
         Box::new(move |w| {
+            if let Some(show) = announce.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+                let (kind, text) = match &w {
+                    crate::game::Interjection::Hint(t) => ("hint", t),
+                    crate::game::Interjection::Note(t) => ("note", t),
+                };
+                show(format!("[the interviewer's {kind}: {text}]"));
+            }
             let _ = tx.send(Input::Said(w));
         }),
     )
@@ -510,6 +524,7 @@ fn start_share(game: &mut Game, addr: &str) -> Result<Shared, CliError> {
         server,
         inbox,
         sender,
+        notice,
     })
 }
 
@@ -660,6 +675,16 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
     let history = history_file();
     if let Some(h) = &history {
         let _ = rl.load_history(h);
+    }
+    if let Some(s) = &table.share {
+        // A watcher's words show at once, over the prompt; the game records them
+        // when the player next presses Enter.
+        if let Ok(mut printer) = rl.create_external_printer() {
+            use rustyline::ExternalPrinter as _;
+            *s.notice.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(move |m| {
+                let _ = printer.print(m);
+            }));
+        }
     }
     let started = Instant::now();
     loop {

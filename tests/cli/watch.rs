@@ -588,3 +588,60 @@ fn a_wrong_token_is_refused_with_a_clear_message() {
     let run = s.end();
     assert!(run.stdout.contains("commands 1 (par"), "{}", run.stdout);
 }
+
+#[test]
+fn on_a_terminal_a_watchers_hint_shows_at_once_and_is_recorded_with_the_next_line() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("report.json");
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("faultline"));
+    cmd.args([
+        "play",
+        ID,
+        "--seed",
+        SEED,
+        "--color",
+        "never",
+        "--interview",
+        "--share",
+        "--report",
+    ])
+    .arg(&report)
+    .env("XDG_STATE_HOME", state.path())
+    .env("TERM", "xterm")
+    .current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("a pty");
+    let (_, line) = p
+        .exp_regex(r"Watch it with: faultline watch \S+ --token [0-9a-f]+")
+        .expect("the address and token");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (addr, token) = (words[5].to_string(), words[7].to_string());
+    p.exp_string("faultline> ").expect("the prompt");
+
+    let mut w = watch(&[&addr, "--token", &token])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the watcher starts");
+    let seen = Gathered::of(w.stdout.take().expect("stdout"));
+    seen.wait_for("reference path:");
+    let to = w.stdin.as_mut().expect("stdin");
+    to.write_all(b"hint read the stopped reason\n")
+        .expect("typed");
+    to.flush().expect("flush");
+    // Shown over the prompt while the player has not typed anything.
+    p.exp_string("[the interviewer's hint: read the stopped reason]")
+        .expect("the hint shows at once");
+    p.send_line("status").unwrap();
+    p.exp_string("Hint from the interviewer (costs 5 points): read the stopped reason")
+        .expect("recorded with the next line");
+    p.exp_string("commands 1 (par")
+        .expect("status ran after it");
+    seen.wait_for(">> hint from the interviewer (costs 5 points): read the stopped reason");
+    p.send_line("quit").unwrap();
+    p.exp_eof().expect("the session ends");
+    assert!(wait_end(&mut w, "the watcher").success());
+    let r = report_without_wall_times(&report);
+    assert_eq!(r["hints"][0]["cost"], 5);
+}
