@@ -110,8 +110,8 @@ impl Follow {
 
 /// What the watcher (only) knows of the scenario: the answer and the reference path.
 struct Spoilers {
-    cause: String,
-    culprits: Vec<String>,
+    /// Each cause with its culprits, and whether it hides behind the first.
+    causes: Vec<(String, Vec<String>, bool)>,
     path: Vec<String>,
     fix: Vec<String>,
     evidence: Vec<String>,
@@ -121,9 +121,21 @@ fn spoilers(lib: &Library, id: &str, seed: u64) -> Result<Spoilers, CliError> {
     let s = cli::open(lib, id)?;
     let inst = s.incident(seed)?;
     let resolve = |t: &String| inst.resolve(t).unwrap_or_else(|_| t.clone());
+    let answer = &s.spec.answer;
+    let mut causes = vec![(
+        answer.cause.clone(),
+        answer.culprits.iter().map(resolve).collect(),
+        false,
+    )];
+    for o in &answer.also {
+        causes.push((
+            o.cause.clone(),
+            o.culprits.iter().map(resolve).collect(),
+            o.hidden,
+        ));
+    }
     Ok(Spoilers {
-        cause: s.spec.answer.cause.clone(),
-        culprits: s.spec.answer.culprits.iter().map(resolve).collect(),
+        causes,
         path: s.spec.investigation.iter().map(resolve).collect(),
         fix: s.spec.fix.iter().map(resolve).collect(),
         evidence: s.spec.evidence.iter().map(|e| resolve(&e.text)).collect(),
@@ -183,11 +195,18 @@ impl View<'_> {
                 ));
                 match spoilers(self.lib, scenario, *seed) {
                     Ok(s) => {
-                        say(&format!(
-                            "answer (watcher only): {} — culprit {}",
-                            s.cause,
-                            s.culprits.join(", ")
-                        ));
+                        for (i, (cause, culprits, hidden)) in s.causes.iter().enumerate() {
+                            say(&format!(
+                                "{} (watcher only): {cause} — culprit {}{}",
+                                if i == 0 { "answer" } else { "  and" },
+                                culprits.join(", "),
+                                if *hidden {
+                                    " (hidden until the first is fixed)"
+                                } else {
+                                    ""
+                                }
+                            ));
+                        }
                         say("reference path:");
                         for (i, c) in s.path.iter().enumerate() {
                             say(&format!("  {}. {c}", i + 1));
