@@ -193,4 +193,26 @@ mod tests {
         assert!(e.1.contains("before session_started"), "{e:?}");
         assert!(Journal::parse("").is_err());
     }
+
+    #[test]
+    fn the_interviewers_words_are_kept_in_place_among_the_commands() {
+        let head = r#"{"event":"session_started","scenario":"x","seed":3,"player":null,"arrived":"2026-03-02T10:00:00+00:00","interview":true}"#;
+        let cmd = r#"{"event":"command","line":"status","virtual_time":"2026-03-02T10:00:10+00:00","wall_ms":null,"ok":true,"output_sha256":"","output_bytes":0}"#;
+        let hint = r#"{"event":"interviewer_hint","virtual_time":"2026-03-02T10:00:12+00:00","text":"look at the routes","cost":5}"#;
+        let note = r#"{"event":"interviewer_note","virtual_time":"2026-03-02T10:00:12+00:00","text":"good"}"#;
+        let j = Journal::parse(&format!("{head}\n{cmd}\n{hint}\n{note}\n{cmd}\n")).unwrap();
+        assert!(j.interview);
+        assert_eq!(j.commands.len(), 2);
+        let at = parse_iso("2026-03-02T10:00:12+00:00").unwrap();
+        assert_eq!(
+            j.interjections,
+            vec![
+                (1, at, Interjection::Hint("look at the routes".into())),
+                (1, at, Interjection::Note("good".into())),
+            ]
+        );
+        // A journal from before interviews existed is not an interview.
+        let old = r#"{"event":"session_started","scenario":"x","seed":3,"player":null,"arrived":"2026-03-02T10:00:00+00:00"}"#;
+        assert!(!Journal::parse(&format!("{old}\n")).unwrap().interview);
+    }
 }

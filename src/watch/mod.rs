@@ -419,6 +419,10 @@ pub fn watch(lib: &Library, opts: &WatchOptions) -> Result<(), CliError> {
     };
     match (&opts.events, &opts.addr) {
         (Some(path), None) => {
+            eprintln!(
+                "following {} (to send hints, watch a session started with --share)",
+                path.display()
+            );
             let mut follow = Follow {
                 path: path.clone(),
                 file: None,

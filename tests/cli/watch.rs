@@ -646,3 +646,62 @@ fn on_a_terminal_a_watchers_hint_shows_at_once_and_is_recorded_with_the_next_lin
     let r = report_without_wall_times(&report);
     assert_eq!(r["hints"][0]["cost"], 5);
 }
+
+#[test]
+fn a_resumed_interview_is_still_an_interview() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = dir.path().join("events.jsonl");
+    let lines = script();
+    faultline()
+        .arg("--scenarios")
+        .arg(repo_scenarios())
+        .args(["play", ID, "--seed", SEED, "--interview", "--events"])
+        .arg(&events)
+        .write_stdin(lines[..3].join("\n") + "\n")
+        .assert()
+        .success();
+    // The session as a killed one leaves it: without its end.
+    let text = std::fs::read_to_string(&events).expect("events");
+    let journal = dir.path().join("journal.jsonl");
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains("\"session_ended\""))
+        .collect();
+    std::fs::write(&journal, kept.join("\n") + "\n").expect("journal");
+    let out = faultline()
+        .arg("--scenarios")
+        .arg(repo_scenarios())
+        .args(["play", "--resume"])
+        .arg(&journal)
+        .write_stdin(lines[3..6].join("\n") + "\n")
+        .output()
+        .expect("faultline runs");
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let play = before_scorecard(&stdout);
+    assert!(play.contains("Diagnosis 2 recorded.\n"), "{play}");
+    assert!(!play.contains("the cause is right"), "{play}");
+    assert!(stdout.contains("── interviewer's rubric"), "{stdout}");
+    // --interview cannot turn a solo journal into an interview.
+    let solo = dir.path().join("solo.jsonl");
+    std::fs::write(
+        &solo,
+        kept.join("\n")
+            .replace("\"interview\":true", "\"interview\":false")
+            + "\n",
+    )
+    .expect("solo journal");
+    faultline()
+        .arg("--scenarios")
+        .arg(repo_scenarios())
+        .args(["play", "--interview", "--resume"])
+        .arg(&solo)
+        .write_stdin("quit\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not an interview"));
+}
