@@ -4,12 +4,14 @@
 //! here is the wall clock read.
 
 pub mod complete;
+mod shared;
 
 use crate::cli::{self, CliError};
 use crate::game::{Clock, Game, JsonLines, Player, Reply, SCRIPT_STEP};
 use crate::scenario::Library;
+use shared::{Input, Shared};
 use std::cell::RefCell;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
@@ -139,29 +141,6 @@ struct Table {
     share: Option<Shared>,
 }
 
-/// A shared session: the server, and the inbox its watchers' hints and notes
-/// arrive in (with standard input's lines, in a script).
-struct Shared {
-    server: crate::watch::share::Share,
-    inbox: std::sync::mpsc::Receiver<Input>,
-    sender: std::sync::mpsc::Sender<Input>,
-    /// On a terminal, shows a watcher's words at once, over the prompt.
-    notice: Notice,
-}
-
-/// Where a watcher's words are announced as they arrive (set by the line editor).
-type Notice = std::sync::Arc<std::sync::Mutex<Option<Box<dyn FnMut(String) + Send>>>>;
-
-/// What the session hears while it waits.
-enum Input {
-    /// A line of standard input (a script).
-    Line(Vec<u8>),
-    /// Standard input ended or failed.
-    End(Option<String>),
-    /// The interviewer's hint or note.
-    Said(crate::game::Interjection),
-}
-
 /// A game of `scenario` at `seed`, with the journal's commands played again when there is one.
 fn rebuild(
     scenario: crate::scenario::Scenario,
@@ -185,15 +164,8 @@ fn rebuild(
 impl Table {
     /// Applies the hints and notes watchers sent since the last call, and prints them.
     fn hear(&mut self, color: bool) {
-        let said: Vec<_> = match &self.share {
-            Some(s) => s
-                .inbox
-                .try_iter()
-                .filter_map(|i| match i {
-                    Input::Said(w) => Some(w),
-                    _ => None,
-                })
-                .collect(),
+        let said = match &self.share {
+            Some(s) => s.said(),
             None => return,
         };
         for w in said {
@@ -257,7 +229,7 @@ fn finish(mut table: Table, opts: &PlayOptions) -> Result<(), CliError> {
     table.report_event_errors();
     if let Some(s) = &table.share {
         // The watchers get the end of the session before the process goes.
-        s.server.close(std::time::Duration::from_secs(2));
+        s.close();
     }
     out(&table.game.borrow().farewell(&table.player));
     out(&report.scorecard());
@@ -404,7 +376,7 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
         game.watch(Box::new(w));
     }
     let share = match &opts.share {
-        Some(addr) => Some(start_share(&mut game, addr)?),
+        Some(addr) => Some(Shared::start(&mut game, addr)?),
         None => None,
     };
     let resumed_wall = journal
@@ -487,47 +459,6 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
     }
 }
 
-/// Shares the game's events on `addr` (`--share`); prints where and the token on
-/// standard error (standard output is the session's, the same with or without watchers).
-fn start_share(game: &mut Game, addr: &str) -> Result<Shared, CliError> {
-    use crate::watch::share;
-    let at = share::parse_addr(addr).map_err(|e| CliError::Input(format!("--share {e}")))?;
-    let token = share::random_token();
-    let (sender, inbox) = std::sync::mpsc::channel();
-    let tx = sender.clone();
-    let notice: Notice = Default::default();
-    let announce = notice.clone();
-    let server = share::Share::start(
-        at,
-        token.clone(),
-        Box::new(move |w| {
-            if let Some(show) = announce.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
-                let (kind, text) = match &w {
-                    crate::game::Interjection::Hint(t) => ("hint", t),
-                    crate::game::Interjection::Note(t) => ("note", t),
-                };
-                show(format!("[the interviewer's {kind}: {text}]"));
-            }
-            let _ = tx.send(Input::Said(w));
-        }),
-    )
-    .map_err(|e| CliError::Input(format!("--share {addr}: cannot listen there: {e}")))?;
-    let mut feed = server.feed();
-    for e in game.events() {
-        let _ = feed.event(e);
-    }
-    game.watch(feed);
-    let addr = server.addr();
-    eprintln!("Sharing this session on {addr} with token {token}");
-    eprintln!("Watch it with: faultline watch {addr} --token {token}");
-    Ok(Shared {
-        server,
-        inbox,
-        sender,
-        notice,
-    })
-}
-
 /// Whether to colour, from the choice and the terminal.
 fn decide_color(choice: ColorChoice) -> bool {
     match choice {
@@ -578,37 +509,14 @@ fn script_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), 
     // A shared session hears its watchers while it waits for the next line:
     // standard input is read on a thread into the same inbox.
     if let Some(s) = &table.share {
-        let tx = s.sender.clone();
-        std::thread::spawn(move || {
-            let stdin = std::io::stdin();
-            let mut input = stdin.lock();
-            loop {
-                let mut bytes = Vec::new();
-                let next = match input.read_until(b'\n', &mut bytes) {
-                    Ok(0) => Input::End(None),
-                    Ok(_) => Input::Line(bytes),
-                    Err(e) => Input::End(Some(e.to_string())),
-                };
-                let end = matches!(next, Input::End(_));
-                if tx.send(next).is_err() || end {
-                    break;
-                }
-            }
-        });
+        s.read_stdin();
     }
     let stdin = std::io::stdin();
     let mut n = 0;
     loop {
         let next = match &table.share {
-            Some(s) => s.inbox.recv().unwrap_or(Input::End(None)),
-            None => {
-                let mut bytes = Vec::new();
-                match stdin.lock().read_until(b'\n', &mut bytes) {
-                    Ok(0) => Input::End(None),
-                    Ok(_) => Input::Line(bytes),
-                    Err(e) => Input::End(Some(e.to_string())),
-                }
-            }
+            Some(s) => s.next(),
+            None => shared::read_line(&mut stdin.lock()),
         };
         let bytes = match next {
             Input::Line(b) => b,
@@ -681,7 +589,7 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
         // when the player next presses Enter.
         if let Ok(mut printer) = rl.create_external_printer() {
             use rustyline::ExternalPrinter as _;
-            *s.notice.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(move |m| {
+            s.announce_with(Box::new(move |m| {
                 let _ = printer.print(m);
             }));
         }
