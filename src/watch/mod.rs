@@ -148,6 +148,13 @@ struct View<'a> {
     arrived: Option<Millis>,
     /// Each evidence item and whether it has been seen.
     evidence: Vec<(String, bool)>,
+    /// The reference fix's commands, words normalised.
+    reference_fix: Vec<String>,
+}
+
+/// A command's words, single-spaced.
+fn words(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn clock(ms: Millis) -> String {
@@ -215,6 +222,7 @@ impl View<'_> {
                             say(&format!("  fix: {c}"));
                         }
                         self.evidence = s.evidence.into_iter().map(|t| (t, false)).collect();
+                        self.reference_fix = s.fix.iter().map(|f| words(f)).collect();
                         say(&self.checklist());
                     }
                     Err(err) => say(&format!(
@@ -281,8 +289,22 @@ impl View<'_> {
                     .unwrap_or_default()
             )),
             Event::FixApplied {
-                service, operation, ..
-            } => say(&format!("    → fix applied: {service} {operation}")),
+                service,
+                operation,
+                line,
+                ..
+            } => {
+                let verdict = if self.reference_fix.contains(&words(line)) {
+                    " — a step of the reference fix"
+                } else if self.reference_fix.is_empty() {
+                    ""
+                } else {
+                    " — not the reference fix (the verdict will judge it)"
+                };
+                say(&format!(
+                    "    → fix applied: {service} {operation}{verdict}"
+                ))
+            }
             Event::FixRefused { error, .. } => say(&format!(
                 "    → fix refused by AWS: {}",
                 error.lines().next().unwrap_or("")
@@ -416,6 +438,7 @@ pub fn watch(lib: &Library, opts: &WatchOptions) -> Result<(), CliError> {
         lib,
         arrived: None,
         evidence: Vec::new(),
+        reference_fix: Vec::new(),
     };
     match (&opts.events, &opts.addr) {
         (Some(path), None) => {

@@ -455,7 +455,10 @@ fn assert_watched(seen: &str, lines: &[String]) {
     );
     assert!(seen.contains("→ diagnosis network.no-nat-route"), "{seen}");
     assert!(seen.contains("cause RIGHT, culprit named"), "{seen}");
-    assert!(seen.contains("→ fix applied: ec2 create-route"), "{seen}");
+    assert!(
+        seen.contains("→ fix applied: ec2 create-route — a step of the reference fix"),
+        "{seen}"
+    );
     assert!(seen.contains("✓ evidence seen: "), "{seen}");
     assert!(seen.contains("  [x] "), "{seen}");
     assert!(seen.contains("→ waited 2m"), "{seen}");
