@@ -26,6 +26,9 @@ pub const QUEUE: usize = 4096;
 /// Longest line a watcher may send.
 const MAX_LINE: u64 = 8192;
 
+/// Connections served at once (watchers and handshakes); more are closed at once.
+pub const MAX_CONNECTIONS: usize = 64;
+
 /// What happens with a hint or note a watcher sent.
 pub type Hearer = Box<dyn Fn(Interjection) + Send + Sync>;
 
@@ -110,11 +113,26 @@ impl Share {
         let active = Arc::new(AtomicUsize::new(0));
         let hear = Arc::new(hear);
         let (h, a) = (hub.clone(), active.clone());
+        let open = Arc::new(AtomicUsize::new(0));
         std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else {
+                    // Out of file descriptors, say: wait rather than spin.
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                };
+                if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    open.fetch_sub(1, Ordering::SeqCst);
+                    let _ = (&stream).write_all(b"{\"error\":\"too many watchers\"}\n");
+                    continue;
+                }
                 let (hub, active, hear, token) =
                     (h.clone(), a.clone(), hear.clone(), token.clone());
-                std::thread::spawn(move || serve(stream, &token, &hub, &active, &hear));
+                let open = open.clone();
+                std::thread::spawn(move || {
+                    serve(stream, &token, &hub, &active, &hear);
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         Ok(Share { addr, hub, active })
