@@ -237,3 +237,19 @@ impl<W: Write> Watcher for JsonLines<W> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_head_of_an_answer_is_its_first_lines_each_cut_short() {
+        assert_eq!(head(""), "");
+        assert_eq!(head("a\nb"), "a\nb");
+        assert_eq!(head("1\n2\n3\n4\n5\n6"), "1\n2\n3\n4");
+        let long = "é".repeat(HEAD_WIDTH + 10);
+        let cut = head(&long);
+        assert_eq!(cut.chars().count(), HEAD_WIDTH + 1);
+        assert!(cut.ends_with('…'));
+    }
+}

@@ -22,6 +22,9 @@ pub const MAX_INTERJECTION: usize = 2000;
 pub const NO_HINT_VERB: &str =
     "In an interview the interviewer gives the hints: ask them (`hint` is off in interview mode).";
 
+/// What `help` adds in an interview.
+pub const HELP: &str = "This is an interview: `diagnose` records your diagnosis and the verdict comes at the end; `hint` is off (ask your interviewer).";
+
 /// Something the interviewer sends into a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Interjection {

@@ -456,6 +456,11 @@ impl Game {
             _ => return Reply::err("Error parsing the line: unbalanced quotes"),
         };
         match words[0].as_str() {
+            "help" | "?" if self.interview && words.len() == 1 => Reply::ok(format!(
+                "{}\n\n{}",
+                help::help(&[]).trim_end(),
+                interview::HELP
+            )),
             "help" | "?" => Reply::ok(help::help(&words[1..])),
             "brief" | "briefing" => Reply::ok(self.briefing().trim_end().to_string()),
             "status" => Reply::ok(self.status(player)),

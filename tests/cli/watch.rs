@@ -291,6 +291,17 @@ fn an_interview_keeps_the_verdicts_for_the_end_and_reports_a_rubric() {
         "{}",
         run.stderr
     );
+    // `help` says how an interview goes.
+    faultline()
+        .arg("--scenarios")
+        .arg(repo_scenarios())
+        .args(["play", ID, "--seed", SEED, "--interview"])
+        .write_stdin("help\nquit\n")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "This is an interview: `diagnose` records your diagnosis and the verdict comes at the end",
+        ));
     // The same script solo gives the feedback.
     let solo = run_script(&[]);
     assert!(solo.stdout.contains("the cause is right"));
