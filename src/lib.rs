@@ -16,6 +16,7 @@ pub mod game;
 pub mod limits;
 #[cfg(feature = "live")]
 pub mod live;
+pub mod paint;
 pub mod repl;
 pub mod scenario;
 pub mod suggest;

@@ -42,3 +42,6 @@ mod built_in;
 
 #[path = "cli/layers.rs"]
 mod layers;
+
+#[path = "cli/tooling.rs"]
+mod tooling;
