@@ -137,7 +137,8 @@ fn list_validate_and_the_scorecard_with_colour_on_and_off() {
 /// subcommand must be added here.
 fn every_subcommand(journal: &str) -> Vec<(&'static str, Vec<String>, Option<&'static str>)> {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    vec![
+    #[allow(unused_mut)]
+    let mut cases = vec![
         ("list", s(&["list"]), None),
         ("list", s(&["list", "--json"]), None),
         (
@@ -160,7 +161,11 @@ fn every_subcommand(journal: &str) -> Vec<(&'static str, Vec<String>, Option<&'s
         ("completions", s(&["completions", "bash"]), None),
         ("man", s(&["man"]), None),
         ("help", s(&["help"]), None),
-    ]
+    ];
+    // Live mode's command that needs no account.
+    #[cfg(feature = "live")]
+    cases.push(("live", s(&["live", "status"]), None));
+    cases
 }
 
 /// The subcommands `faultline --help` lists.
