@@ -17,6 +17,7 @@ pub mod gameday;
 pub mod limits;
 #[cfg(feature = "live")]
 pub mod live;
+pub mod paint;
 pub mod repl;
 pub mod scenario;
 pub mod suggest;

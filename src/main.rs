@@ -1,7 +1,9 @@
 //! The `faultline` binary: flags in, library calls, exit codes out.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use faultline::cli;
+use faultline::paint::{ColorChoice, Paint};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 // The engine allocates many small strings (ids, ARNs, messages); mimalloc is
@@ -9,13 +11,30 @@ use std::path::PathBuf;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The version and the commit it was built from (see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("FAULTLINE_COMMIT"),
+    ")"
+);
+
 /// A troubleshooting game for AWS ECS on Fargate.
 #[derive(Parser)]
-#[command(name = "faultline", version, about, long_about = None)]
+#[command(name = "faultline", version = VERSION, about, long_about = None)]
 struct Args {
     /// Folder of scenarios (default: ./scenarios if there is one, else the built-in scenarios).
     #[arg(long, global = true, value_name = "DIR")]
     scenarios: Option<PathBuf>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it), always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +49,9 @@ enum Command {
         /// Only scenarios of this difficulty (1-5).
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
         difficulty: Option<u8>,
+        /// JSON (an array of {id, title, difficulty, tags}) instead of the table.
+        #[arg(long)]
+        json: bool,
     },
     /// Play a scenario: the briefing, then a REPL of read-only AWS CLI diagnostics.
     Play {
@@ -42,9 +64,6 @@ enum Command {
         /// Virtual seconds per wall second while you play on a terminal.
         #[arg(long, default_value_t = 1.0)]
         speed: f64,
-        /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
-        #[arg(long, value_enum, default_value = "auto")]
-        color: faultline::repl::ColorChoice,
         /// Write the session report (JSON) here at the end.
         #[arg(long, value_name = "PATH")]
         report: Option<PathBuf>,
@@ -105,6 +124,9 @@ enum Command {
         /// Seed of the variation.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// JSON (every field of the text) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Rank a game day's players or teams from their reports or event streams.
     Scoreboard {
@@ -138,11 +160,30 @@ enum Command {
     },
     /// Prove scenarios: healthy before the fault, broken after, healed by the fix.
     Validate {
-        /// Scenario files or folders (default: all scenarios).
+        /// Scenario ids, files or folders (default: all scenarios).
+        #[arg(value_name = "SCENARIO")]
         paths: Vec<PathBuf>,
         /// Seeds to prove each scenario with.
         #[arg(long, default_value_t = 20)]
         seeds: u64,
+        /// JSON ({valid, seeds, scenarios[], load_errors[], failures[]}) instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script (scenario ids included) to standard output.
+    ///
+    /// bash: `source <(faultline completions bash)`; zsh: put the output in a
+    /// file `_faultline` on your `$fpath`; fish: write it to
+    /// `~/.config/fish/completions/faultline.fish`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output: `faultline man | man -l -`.
+    Man {
+        /// Write every page (faultline.1 and faultline-<command>.1) into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Live mode: the scenarios as real faults on a sandbox AWS account (infra/sandbox.yaml).
     #[cfg(feature = "live")]
@@ -319,14 +360,28 @@ fn live(
 
 fn main() {
     let args = Args::parse();
+    // Colour is decided here, once, for standard output, and passed down.
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let paint = Paint::decide(args.color, stdout_is_terminal);
+    let width = if stdout_is_terminal {
+        terminal_size::terminal_size_of(std::io::stdout())
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|w| *w > 0)
+    } else {
+        None
+    };
+    let output = |json: bool| cli::Output { paint, width, json };
     let lib = || cli::library(args.scenarios.as_deref());
     let result = match &args.command {
-        Command::List { tag, difficulty } => cli::list(&lib(), tag.as_deref(), *difficulty),
+        Command::List {
+            tag,
+            difficulty,
+            json,
+        } => cli::list(&lib(), tag.as_deref(), *difficulty, output(*json)),
         Command::Play {
             id,
             seed,
             speed,
-            color,
             report,
             debrief,
             events,
@@ -339,7 +394,7 @@ fn main() {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
                 speed: *speed,
-                color: *color,
+                paint,
                 report: report.clone(),
                 debrief: debrief.clone(),
                 events: events.clone(),
@@ -355,8 +410,14 @@ fn main() {
             journal,
             report,
             debrief,
-        } => faultline::repl::report(&lib(), journal, report.as_deref(), debrief.as_deref())
-            .map(|()| String::new()),
+        } => faultline::repl::report(
+            &lib(),
+            journal,
+            report.as_deref(),
+            debrief.as_deref(),
+            paint,
+        )
+        .map(|()| String::new()),
         Command::Watch {
             addr,
             token,
@@ -370,8 +431,12 @@ fn main() {
             faultline::watch::watch(&lib(), &opts).map(|()| String::new())
         }
         Command::Causes => Ok(cli::causes()),
-        Command::Show { id, seed } => cli::show(&lib(), id, *seed),
-        Command::Validate { paths, seeds } => cli::validate(&lib(), paths, *seeds),
+        Command::Show { id, seed, json } => cli::show(&lib(), id, *seed, output(*json)),
+        Command::Validate { paths, seeds, json } => {
+            cli::validate(&lib(), paths, *seeds, output(*json))
+        }
+        Command::Completions { shell } => Ok(cli::completions(&lib(), Args::command(), *shell)),
+        Command::Man { dir } => cli::man(Args::command(), dir.as_deref()),
         Command::Scoreboard {
             reports,
             format,

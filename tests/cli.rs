@@ -48,3 +48,6 @@ mod layers;
 
 #[path = "cli/watch.rs"]
 mod watch;
+
+#[path = "cli/tooling.rs"]
+mod tooling;

@@ -5,6 +5,7 @@ use crate::aws::catalogue::{self, Complete, Flag, FlagKind};
 use crate::awscli::command::GLOBAL_FLAGS;
 use crate::game::help::services;
 use crate::game::{Game as Session, VERBS};
+use crate::paint::{Paint, Role};
 use crate::world::World;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
@@ -19,8 +20,8 @@ use std::rc::Rc;
 pub struct ReplHelper {
     /// The session (shared with the loop).
     pub session: Rc<RefCell<Session>>,
-    /// Whether to colour hints.
-    pub color: bool,
+    /// Colour, decided at the edge.
+    pub paint: Paint,
 }
 
 /// Candidates for the word being typed in `line` (up to the cursor): the start
@@ -211,8 +212,8 @@ impl Hinter for ReplHelper {
 
 impl Highlighter for ReplHelper {
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
-        if self.color {
-            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        if self.paint.is_on() {
+            Cow::Owned(self.paint.paint(Role::Dim, hint))
         } else {
             Cow::Borrowed(hint)
         }

@@ -1,13 +1,14 @@
 //! The play shell: a rustyline REPL on a terminal, a plain line reader for
 //! scripts. It reads lines, paces the wall clock, prints and completes; the
-//! game rules are in [`crate::game`]. Colour is decided here, once, and only
-//! here is the wall clock read.
+//! game rules are in [`crate::game`]. Colour comes decided from the edge (a
+//! [`Paint`]); only here is the wall clock read.
 
 pub mod complete;
 mod shared;
 
 use crate::cli::{self, CliError};
 use crate::game::{Clock, Game, JsonLines, Player, Reply, SCRIPT_STEP};
+use crate::paint::{Paint, Role};
 use crate::scenario::Library;
 use shared::{Input, Shared};
 use std::cell::RefCell;
@@ -16,17 +17,6 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
-/// When to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
-}
-
 /// Options of `faultline play`.
 #[derive(Debug, Clone)]
 pub struct PlayOptions {
@@ -34,8 +24,8 @@ pub struct PlayOptions {
     pub seed: Option<u64>,
     /// Virtual seconds per wall second on a terminal.
     pub speed: f64,
-    /// Colour.
-    pub color: ColorChoice,
+    /// Colour, decided at the edge.
+    pub paint: Paint,
     /// Where to write the JSON report at the end.
     pub report: Option<PathBuf>,
     /// Where to write the Markdown debrief at the end.
@@ -163,21 +153,21 @@ fn rebuild(
 
 impl Table {
     /// Applies the hints and notes watchers sent since the last call, and prints them.
-    fn hear(&mut self, color: bool) {
+    fn hear(&mut self, paint: Paint) {
         let said = match &self.share {
             Some(s) => s.said(),
             None => return,
         };
         for w in said {
-            self.interject(w, color);
+            self.interject(w, paint);
         }
     }
 
     /// One hint or note from a watcher, applied and printed.
-    fn interject(&mut self, what: crate::game::Interjection, color: bool) {
+    fn interject(&mut self, what: crate::game::Interjection, paint: Paint) {
         let reply = self.game.borrow_mut().interject(&mut self.player, what);
         self.report_event_errors();
-        print_reply(&reply, color);
+        print_reply(&reply, paint);
     }
 
     /// Runs one line with the wall time since the session began. A bug that
@@ -232,7 +222,7 @@ fn finish(mut table: Table, opts: &PlayOptions) -> Result<(), CliError> {
         s.close();
     }
     out(&table.game.borrow().farewell(&table.player));
-    out(&report.scorecard());
+    out(&report.scorecard(opts.paint));
     let errors = std::mem::take(&mut table.event_errors);
     write_reports(
         &report,
@@ -314,7 +304,7 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
         .or(opts.seed)
         .unwrap_or_else(random_seed);
     let interactive = std::io::stdin().is_terminal();
-    let color = decide_color(opts.color);
+    let paint = opts.paint;
     let clock = if interactive {
         Clock::Wall { speed: opts.speed }
     } else {
@@ -395,6 +385,7 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
             journal: p.clone(),
             report: opts.report.clone(),
             debrief: opts.debrief.clone(),
+            paint,
         });
     }
     if opts.resume.is_some() {
@@ -416,9 +407,9 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
     };
     table.report_event_errors();
     if interactive {
-        interactive_loop(table, color, opts)
+        interactive_loop(table, paint, opts)
     } else {
-        script_loop(table, color, opts)
+        script_loop(table, paint, opts)
     }
 }
 
@@ -442,7 +433,7 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
         game.watch(Box::new(JsonLines::new(file)));
     }
     let player = game.join_team(opts.who.0.clone(), opts.who.1.clone());
-    let color = decide_color(opts.color);
+    let paint = opts.paint;
     let mut table = Table {
         game: Rc::new(RefCell::new(game)),
         player,
@@ -453,21 +444,9 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
     };
     table.report_event_errors();
     if std::io::stdin().is_terminal() {
-        interactive_loop(table, color, opts)
+        interactive_loop(table, paint, opts)
     } else {
-        script_loop(table, color, opts)
-    }
-}
-
-/// Whether to colour, from the choice and the terminal.
-fn decide_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        script_loop(table, paint, opts)
     }
 }
 
@@ -480,31 +459,21 @@ fn random_seed() -> u64 {
     (nanos ^ (std::process::id() as u64).rotate_left(32)) % 1_000_000
 }
 
-fn print_reply(reply: &Reply, color: bool) {
+fn print_reply(reply: &Reply, paint: Paint) {
     if reply.text.is_empty() {
         return;
     }
     if reply.error {
         // Errors on standard error, results on standard output.
-        let text = if color {
-            format!("\x1b[31m{}\x1b[0m", reply.text)
-        } else {
-            reply.text.clone()
-        };
         let mut e = std::io::stderr().lock();
-        let _ = writeln!(e, "{text}");
+        let _ = writeln!(e, "{}", paint.paint(Role::Bad, &reply.text));
         return;
     }
-    let text = if color {
-        colorize_json(&reply.text)
-    } else {
-        reply.text.clone()
-    };
-    out(&text);
+    out(&paint.json(&reply.text));
 }
 
 /// Reads commands from standard input, one per line (no prompt, no editing).
-fn script_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
+fn script_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Result<(), CliError> {
     out(&table.game.borrow().opening());
     // A shared session hears its watchers while it waits for the next line:
     // standard input is read on a thread into the same inbox.
@@ -521,7 +490,7 @@ fn script_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), 
         let bytes = match next {
             Input::Line(b) => b,
             Input::Said(w) => {
-                table.interject(w, color);
+                table.interject(w, paint);
                 continue;
             }
             Input::End(None) => break,
@@ -539,14 +508,14 @@ fn script_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), 
                     &Reply::err(format!(
                         "line {n} of the input is not valid UTF-8 text; it was ignored"
                     )),
-                    color,
+                    paint,
                 );
                 continue;
             }
         };
         let line = line.trim_end_matches(['\n', '\r']);
         let reply = table.execute(line);
-        print_reply(&reply, color);
+        print_reply(&reply, paint);
         if reply.quit {
             break;
         }
@@ -564,7 +533,7 @@ fn history_file() -> Option<PathBuf> {
     Some(dir.join("history"))
 }
 
-fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result<(), CliError> {
+fn interactive_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Result<(), CliError> {
     use rustyline::error::ReadlineError;
     out(&table.game.borrow().opening());
     let config = rustyline::Config::builder()
@@ -578,7 +547,7 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
             .map_err(|e| CliError::Input(format!("cannot start the line editor: {e}")))?;
     rl.set_helper(Some(complete::ReplHelper {
         session: table.game.clone(),
-        color,
+        paint,
     }));
     let history = history_file();
     if let Some(h) = &history {
@@ -600,7 +569,7 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
             .game
             .borrow_mut()
             .catch_up(started.elapsed().as_millis() as i64);
-        table.hear(color);
+        table.hear(paint);
         let prompt = {
             let e = table.game.borrow().elapsed() / 1000;
             let p = format!(
@@ -609,11 +578,7 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
                 e / 60 % 60,
                 e % 60
             );
-            if color {
-                format!("\x1b[1;36m{p}\x1b[0m")
-            } else {
-                p
-            }
+            paint.paint(Role::Prompt, &p)
         };
         match rl.readline(&prompt) {
             Ok(text) => {
@@ -624,9 +589,9 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
                         .game
                         .borrow_mut()
                         .catch_up(started.elapsed().as_millis() as i64);
-                    table.hear(color);
+                    table.hear(paint);
                     let reply = table.execute(line);
-                    print_reply(&reply, color);
+                    print_reply(&reply, paint);
                     if reply.quit {
                         quit = true;
                         break;
@@ -662,61 +627,6 @@ fn interactive_loop(mut table: Table, color: bool, opts: &PlayOptions) -> Result
     finish(table, opts)
 }
 
-/// Colours JSON output for a terminal: keys, strings, numbers, literals.
-pub fn colorize_json(text: &str) -> String {
-    let t = text.trim_start();
-    if !(t.starts_with('{') || t.starts_with('[')) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() * 2);
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '"' {
-            let start = i;
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            i = (i + 1).min(chars.len());
-            let s: String = chars[start..i].iter().collect();
-            let is_key = chars[i..].iter().find(|c| !c.is_whitespace()) == Some(&':');
-            let code = if is_key { "34" } else { "32" };
-            out.push_str(&format!("\x1b[{code}m{s}\x1b[0m"));
-            continue;
-        }
-        if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
-            let start = i;
-            i += 1;
-            while i < chars.len() && (chars[i].is_ascii_digit() || ".eE+-".contains(chars[i])) {
-                i += 1;
-            }
-            let s: String = chars[start..i].iter().collect();
-            out.push_str(&format!("\x1b[36m{s}\x1b[0m"));
-            continue;
-        }
-        let lit = ["true", "false", "null"]
-            .into_iter()
-            .find(|lit| chars[i..].iter().take(lit.len()).copied().eq(lit.chars()));
-        match lit {
-            Some(lit) => {
-                out.push_str(&format!("\x1b[33m{lit}\x1b[0m"));
-                i += lit.len();
-            }
-            None => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
 /// What ending a session on a signal needs: enough to rebuild it from its journal.
 struct Ending {
     scenario: crate::scenario::Scenario,
@@ -725,6 +635,7 @@ struct Ending {
     journal: PathBuf,
     report: Option<PathBuf>,
     debrief: Option<PathBuf>,
+    paint: Paint,
 }
 
 /// SIGTERM, SIGHUP (a closed terminal, a dropped ssh) and SIGINT end the
@@ -770,7 +681,7 @@ fn end_from_journal(e: &Ending) -> Result<(), CliError> {
     )?;
     let report = game.finish(&player);
     out(&game.farewell(&player));
-    out(&report.scorecard());
+    out(&report.scorecard(e.paint));
     write_reports(
         &report,
         e.report.as_deref(),
@@ -786,6 +697,7 @@ pub fn report(
     journal: &Path,
     report_path: Option<&Path>,
     debrief_path: Option<&Path>,
+    paint: Paint,
 ) -> Result<(), CliError> {
     for (flag, p) in [("--report", report_path), ("--debrief", debrief_path)] {
         if let Some(p) = p {
@@ -803,6 +715,6 @@ pub fn report(
         false,
     )?;
     let report = game.finish(&player);
-    out(&report.scorecard());
+    out(&report.scorecard(paint));
     write_reports(&report, report_path, debrief_path, Vec::new())
 }

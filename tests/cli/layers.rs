@@ -11,7 +11,7 @@ const ORDER: &[&str] = &[
 ];
 
 /// Modules any part may use: no dependencies of their own on the parts.
-const LEAVES: &[&str] = &["time", "error", "limits", "suggest"];
+const LEAVES: &[&str] = &["time", "error", "limits", "suggest", "paint"];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).expect("a source folder") {

@@ -141,6 +141,6 @@ proptest! {
         }
         let report = s.game.finish(&s.player);
         prop_assert!(report.to_json().starts_with('{'), "the report is JSON");
-        prop_assert!(!report.scorecard().is_empty());
+        prop_assert!(!report.scorecard(faultline::paint::Paint::plain()).is_empty());
     }
 }

@@ -28,6 +28,10 @@ pub fn state_home() -> &'static Path {
 pub fn faultline() -> Command {
     let mut c = Command::cargo_bin("faultline").expect("the faultline binary is built");
     c.env("XDG_STATE_HOME", state_home());
+    // Colour is decided from these; the tests set them where they test them.
+    for v in ["NO_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
+        c.env_remove(v);
+    }
     c
 }
 

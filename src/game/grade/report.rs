@@ -5,6 +5,7 @@
 
 use super::{AppliedFix, Diagnosis, Evidence, Lint, Score, Verdict};
 use crate::game::{Game, Player};
+use crate::paint::{Paint, Role};
 use crate::time::{iso, Dur, Millis, SECOND};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -206,16 +207,28 @@ impl Report {
     }
 
     /// The scorecard printed at the end of play.
-    pub fn scorecard(&self) -> String {
+    pub fn scorecard(&self, paint: Paint) -> String {
         let mut o = String::new();
         let _ = writeln!(
             o,
-            "── scorecard ─────────────────────────────────────────────"
+            "{}",
+            paint.paint(
+                Role::Heading,
+                "── scorecard ─────────────────────────────────────────────"
+            )
         );
         let verdict = match &self.verdict {
-            None => "not submitted".to_string(),
-            Some(v) if v.healed => format!("HEALED — {}", v.findings.join("; ")),
-            Some(v) => format!("NOT HEALED — {}", v.findings.join("; ")),
+            None => paint.paint(Role::Warn, "not submitted"),
+            Some(v) if v.healed => format!(
+                "{} — {}",
+                paint.paint(Role::Good, "HEALED"),
+                v.findings.join("; ")
+            ),
+            Some(v) => format!(
+                "{} — {}",
+                paint.paint(Role::Bad, "NOT HEALED"),
+                v.findings.join("; ")
+            ),
         };
         let _ = writeln!(o, "verdict: {verdict}");
         for p in &self.score.parts {
@@ -224,12 +237,30 @@ impl Report {
             } else {
                 format!("{:>3}    ", p.points)
             };
+            // Penalties (and parts that scored nothing of something) in red.
+            let role = if p.points < 0 || (p.max > 0 && p.points == 0) {
+                Some(Role::Bad)
+            } else if p.max > 0 && p.points == p.max {
+                Some(Role::Good)
+            } else {
+                None
+            };
+            let pts = match role {
+                Some(r) => paint.paint(r, &pts),
+                None => pts,
+            };
             let _ = writeln!(o, "  {pts} {:<16} {}", p.name, p.why);
         }
+        let grade_role = match self.score.grade {
+            "A" | "B" => Role::Good,
+            "C" | "D" => Role::Warn,
+            _ => Role::Bad,
+        };
         let _ = writeln!(
             o,
             "total {} / 100, grade {}",
-            self.score.total, self.score.grade
+            self.score.total,
+            paint.paint(grade_role, self.score.grade)
         );
         let seen = self.evidence.iter().filter(|e| e.seen_at.is_some()).count();
         if !self.evidence.is_empty() {
@@ -238,7 +269,7 @@ impl Report {
         let _ = write!(
             o,
             "answer: {} ({})",
-            self.answer_cause,
+            paint.paint(Role::Id, &self.answer_cause),
             self.answer_culprits.join(", ")
         );
         if let Some(r) = &self.rubric {
