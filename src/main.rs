@@ -175,9 +175,11 @@ fn live(
             scenario,
             account,
         } => {
-            let ids: Vec<&str> = match scenario {
-                Some(s) => vec![s.as_str()],
-                None => faultline::live::plan::LIVE_SCENARIOS.to_vec(),
+            let ids: Vec<String> = match scenario {
+                Some(s) => vec![s.clone()],
+                None => {
+                    faultline::scenario::live::live_scenarios(dir).map_err(cli::CliError::Input)?
+                }
             };
             let scenarios = ids
                 .iter()

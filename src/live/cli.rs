@@ -323,7 +323,6 @@ pub fn reset(live: &LiveAccount, allowed: &[String], stack_name: &str) -> Result
     for d in done {
         let _ = writeln!(out, "  {d}");
     }
-    out.push_str("  not reset: the service's desired count and network configuration, and the roles' inline policies (no live scenario changes them yet)\n");
     Ok(out)
 }
 

@@ -122,14 +122,36 @@ pub enum Undo {
         /// The run id (the `faultline:run` tag's value).
         run: String,
     },
-    /// Point a service back at its task definition, unless it already is.
+    /// Put a service back as it was (those of its task definition, desired
+    /// count and network configuration that are given), unless it already is.
     RestoreService {
         /// Cluster.
         cluster: String,
         /// Service.
         service: String,
         /// The task definition ARN it used.
-        task_definition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task_definition: Option<String>,
+        /// The desired count it had.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        desired_count: Option<i32>,
+        /// Its network configuration (`{"awsvpcConfiguration": {...}}`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        network_configuration: Option<Value>,
+    },
+    /// Delete the network interfaces in a subnet tagged with this run.
+    DeleteRunEnis {
+        /// Subnet id.
+        subnet_id: String,
+        /// The run id (the `faultline:run` tag's value; `*` for any run).
+        run: String,
+    },
+    /// Put a log group's retention back (None: never expire), if the group exists.
+    PutRetentionPolicy {
+        /// Log group name.
+        name: String,
+        /// Days it kept events.
+        days: Option<i32>,
     },
     /// Delete a log group the step creates (tagged with the run), if it exists.
     DeleteLogGroup {

@@ -30,6 +30,8 @@ mod fixture;
 mod moto;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_scenarios;
 
 use crate::aws::{ArgError, AwsError, CommandError, ReadRequest, Reader};
 use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata};

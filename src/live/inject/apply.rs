@@ -1,20 +1,75 @@
-//! Applying one step: the routes, IAM and CloudWatch Logs actions, each
-//! through [`Injector::mutate`].
+//! Applying one action: the dispatch, and the routes, IAM and CloudWatch
+//! Logs actions, each through [`Injector::mutate`].
 
-use super::state::{inline_policy, route_target};
+use super::state::{inline_policy, retention, route_target};
 use super::{Action, Injector, LiveFailure, Step};
 use crate::aws::{ArgError, CommandError};
 use crate::live::guard::Target;
 use crate::live::journal::Undo;
 use crate::live::sdk_error;
 use crate::live::stack::{RUN_TAG, SANDBOX_TAG};
+use serde_json::{json, Value};
 
 impl Injector<'_> {
-    /// Applies one step (one or two mutations).
+    /// Applies one step of a scenario (one or more mutations).
     pub fn apply(&mut self, step: &Step) -> Result<(), LiveFailure> {
+        self.apply_action(&step.note, &step.action).map(|_| ())
+    }
+
+    /// The gate of every live change, a player's `fix` included: each
+    /// mutation of `action` passes the guard, has its undo record journaled,
+    /// then is sent. Returns AWS's answer as the AWS CLI prints it (`{}`
+    /// for operations that print nothing; `{"Return": true}` for
+    /// `create-route`; `{"taskDefinition": ..., "tags": ...}`,
+    /// `{"service": ...}` for ECS).
+    pub fn apply_action(&mut self, note: &str, action: &Action) -> Result<Value, LiveFailure> {
+        match action {
+            Action::Deploy {
+                cluster,
+                service,
+                set,
+                unset,
+            } => self
+                .deploy(note, cluster, service, set, unset)
+                .map(|()| json!({})),
+            Action::CreateRoute {
+                route_table_id,
+                destination_cidr_block,
+                target,
+            } => self.create_route(note, route_table_id, destination_cidr_block, target),
+            Action::OccupyIps {
+                subnet_id,
+                leave,
+                description,
+            } => self.occupy(note, subnet_id, *leave, description),
+            Action::RegisterTaskDefinition { input } => self.register(note, input),
+            Action::UpdateService {
+                cluster,
+                service,
+                task_definition,
+                desired_count,
+                network_configuration,
+                force_new_deployment,
+            } => self.update_service(
+                note,
+                cluster,
+                service,
+                &super::deploy::ServiceChange {
+                    task_definition: task_definition.clone(),
+                    desired_count: *desired_count,
+                    network_configuration: network_configuration.clone(),
+                    force_new_deployment: *force_new_deployment,
+                },
+            ),
+            Action::PutRetentionPolicy { name, days } => self.put_retention(note, name, *days),
+            other => self.simple(note, other).map(|()| json!({})),
+        }
+    }
+
+    /// The actions of one request whose answer prints nothing.
+    fn simple(&mut self, note: &str, action: &Action) -> Result<(), LiveFailure> {
         let c = self.live.clients.clone();
-        let note = step.note.as_str();
-        match &step.action {
+        match action {
             Action::DeleteRoute {
                 route_table_id,
                 destination_cidr_block,
@@ -236,12 +291,31 @@ impl Injector<'_> {
                 };
                 self.mutate(note, &target, || Ok(Undo::Nothing), send)
             }
-            Action::Deploy {
-                cluster,
-                service,
-                set,
-                unset,
-            } => self.deploy(note, cluster, service, set, unset),
+            other => Err(ArgError(format!("{other:?} is not a one-request action")).into()),
         }
+    }
+
+    /// `logs put-retention-policy` (undo: the retention before).
+    fn put_retention(&mut self, note: &str, name: &str, days: i32) -> Result<Value, LiveFailure> {
+        let c = self.live.clients.clone();
+        let target = Target::LogGroup(name.to_string());
+        // Reading the retention before the guard would answer for a refused account.
+        self.guard.check(note, &target)?;
+        let before = self.live.block_on(retention(self.live, name))?;
+        let undo = Undo::PutRetentionPolicy {
+            name: name.to_string(),
+            days: before.flatten(),
+        };
+        let send = async {
+            c.logs
+                .put_retention_policy()
+                .log_group_name(name)
+                .retention_in_days(days)
+                .send()
+                .await
+                .map(|_| json!({}))
+                .map_err(|e| sdk_error("PutRetentionPolicy", e))
+        };
+        self.mutate(note, &target, || Ok(undo), send)
     }
 }

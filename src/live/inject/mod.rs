@@ -11,6 +11,7 @@
 
 mod apply;
 mod deploy;
+mod net;
 mod reset;
 mod state;
 mod undo;
@@ -101,15 +102,74 @@ pub enum Action {
         /// Service.
         service: String,
     },
+    /// `ec2 create-route`.
+    CreateRoute {
+        /// Route table.
+        route_table_id: String,
+        /// Destination.
+        destination_cidr_block: String,
+        /// The target member as the API names it (`NatGatewayId`) and its id.
+        target: (String, String),
+    },
+    /// `logs put-retention-policy`.
+    PutRetentionPolicy {
+        /// Log group name.
+        name: String,
+        /// Days.
+        days: i32,
+    },
+    /// `ecs register-task-definition`, tagged with the sandbox and the run.
+    RegisterTaskDefinition {
+        /// The request's members as the API names them (`family`, `containerDefinitions`, ...).
+        input: Value,
+    },
+    /// `ecs update-service`: any of the task definition, desired count,
+    /// network configuration and a forced new deployment.
+    UpdateService {
+        /// Cluster.
+        cluster: String,
+        /// Service.
+        service: String,
+        /// `family`, `family:revision` or an ARN.
+        task_definition: Option<String>,
+        /// Desired count.
+        desired_count: Option<i32>,
+        /// `{"awsvpcConfiguration": {...}}` as the API names it.
+        network_configuration: Option<Value>,
+        /// `--force-new-deployment`.
+        force_new_deployment: bool,
+    },
+    /// Another workload's addresses: network interfaces created in a subnet
+    /// (tagged with the sandbox and the run) until `leave` addresses are free.
+    OccupyIps {
+        /// Subnet id.
+        subnet_id: String,
+        /// Free addresses to leave.
+        leave: u32,
+        /// Each interface's description (`${uuid}` differs per interface).
+        description: String,
+    },
 }
 
 impl Action {
     /// The resource the guard checks for this change.
     pub fn target(&self) -> Target {
         match self {
-            Action::DeleteRoute { route_table_id, .. } => {
+            Action::DeleteRoute { route_table_id, .. }
+            | Action::CreateRoute { route_table_id, .. } => {
                 Target::RouteTable(route_table_id.clone())
             }
+            Action::PutRetentionPolicy { name, .. } => Target::LogGroup(name.clone()),
+            Action::RegisterTaskDefinition { input } => {
+                Target::Family(input["family"].as_str().unwrap_or_default().to_string())
+            }
+            Action::UpdateService {
+                cluster, service, ..
+            } => Target::Service {
+                cluster: cluster.clone(),
+                service: service.clone(),
+            },
+            Action::OccupyIps { subnet_id, .. } => Target::Subnet(subnet_id.clone()),
             Action::DetachRolePolicy { role_name, .. }
             | Action::AttachRolePolicy { role_name, .. }
             | Action::PutRolePolicy { role_name, .. }
@@ -225,25 +285,31 @@ impl<'a> Injector<'a> {
     }
 
     /// The one gate of every mutation: the guard, then (reading the state
-    /// it will change) the undo record on disk, then the request.
-    pub(super) fn mutate<Fut>(
+    /// it will change) the undo record on disk, then the request. Returns
+    /// what the request returned.
+    pub(super) fn mutate<Fut, T>(
         &mut self,
         note: &str,
         target: &Target,
         undo: impl FnOnce() -> Result<Undo, LiveFailure>,
         send: Fut,
-    ) -> Result<(), LiveFailure>
+    ) -> Result<T, LiveFailure>
     where
-        Fut: Future<Output = Result<(), CommandError>>,
+        Fut: Future<Output = Result<T, CommandError>>,
     {
         self.guard.check(note, target)?;
         let undo = undo()?;
         let seq = self.journal.step(note, undo)?;
         self.hook(seq, false);
-        self.live.block_on(send)?;
+        let out = self.live.block_on(send)?;
         self.journal.append(&Entry::Sent { seq })?;
         self.hook(seq, true);
-        Ok(())
+        Ok(out)
+    }
+
+    /// The run id (the `faultline:run` tag's value of what it creates).
+    pub fn run(&self) -> &str {
+        &self.run
     }
 }
 

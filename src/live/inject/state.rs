@@ -213,3 +213,131 @@ pub(super) async fn run_revisions(
     }
     Ok(out)
 }
+
+/// A log group's retention: None when the group does not exist, Some(None)
+/// when it keeps events forever.
+#[allow(deprecated)]
+pub(super) async fn retention(
+    live: &LiveAccount,
+    name: &str,
+) -> Result<Option<Option<i32>>, CommandError> {
+    let o = live
+        .clients
+        .logs
+        .describe_log_groups()
+        .log_group_name_prefix(name)
+        .send()
+        .await
+        .map_err(|e| sdk_error("DescribeLogGroups", e))?;
+    Ok(o.log_groups
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.log_group_name.as_deref() == Some(name))
+        .map(|g| g.retention_in_days))
+}
+
+/// What `update-service` changes of a service, as it is now: its task
+/// definition ARN, desired count and network configuration (the CLI's JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ServiceState {
+    pub task_definition: String,
+    pub desired_count: i32,
+    pub network_configuration: Option<Value>,
+}
+
+/// A service's [`ServiceState`].
+pub(super) async fn service_state(
+    live: &LiveAccount,
+    cluster: &str,
+    service: &str,
+) -> Result<ServiceState, CommandError> {
+    let o = live
+        .clients
+        .ecs
+        .describe_services()
+        .cluster(cluster)
+        .services(service)
+        .send()
+        .await
+        .map_err(|e| sdk_error("DescribeServices", e))?;
+    let s = o
+        .services
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            CommandError::from(crate::aws::AwsError::new(
+                "ServiceNotFoundException",
+                "DescribeServices",
+                format!("Service {service} not found in cluster {cluster}."),
+            ))
+        })?;
+    Ok(ServiceState {
+        task_definition: s.task_definition.clone().unwrap_or_default(),
+        desired_count: s.desired_count,
+        network_configuration: s
+            .network_configuration
+            .as_ref()
+            .map(|n| crate::live::shape::ecs_json(n)),
+    })
+}
+
+/// A network configuration as ECS answers it, for comparing (an absent
+/// `assignPublicIp` is `DISABLED`). Lists keep their order: undo puts back
+/// exactly what was there.
+pub(super) fn normal_network(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(a) = v
+        .get_mut("awsvpcConfiguration")
+        .and_then(|a| a.as_object_mut())
+    {
+        a.entry("assignPublicIp")
+            .or_insert_with(|| Value::String("DISABLED".into()));
+    }
+    v
+}
+
+/// The network interfaces tagged `faultline:run=<run>` (any run for
+/// [`ANY_RUN`]) in a subnet.
+pub(super) async fn run_enis(
+    live: &LiveAccount,
+    subnet: &str,
+    run: &str,
+) -> Result<Vec<String>, CommandError> {
+    use aws_sdk_ec2::types::Filter;
+    let tag = if run == ANY_RUN {
+        Filter::builder().name("tag-key").values(RUN_TAG)
+    } else {
+        Filter::builder().name(format!("tag:{RUN_TAG}")).values(run)
+    };
+    let o = live
+        .clients
+        .ec2
+        .describe_network_interfaces()
+        .filters(Filter::builder().name("subnet-id").values(subnet).build())
+        .filters(tag.build())
+        .send()
+        .await
+        .map_err(|e| sdk_error("DescribeNetworkInterfaces", e))?;
+    Ok(o.network_interfaces
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|n| n.network_interface_id)
+        .collect())
+}
+
+/// The names of a role's inline policies.
+pub(super) async fn inline_names(
+    live: &LiveAccount,
+    role: &str,
+) -> Result<Vec<String>, CommandError> {
+    let o = live
+        .clients
+        .iam
+        .list_role_policies()
+        .role_name(role)
+        .send()
+        .await
+        .map_err(|e| sdk_error("ListRolePolicies", e))?;
+    Ok(o.policy_names)
+}

@@ -1,7 +1,11 @@
 //! Undoing a run from its journal, newest step first; each undo record
 //! checks the current state, so undoing twice changes nothing.
 
-use super::state::{attached, inline_policy, route_target, run_revisions, service_task_definition};
+use super::deploy::{send_update, ServiceChange};
+use super::state::{
+    attached, inline_policy, normal_network, retention, route_target, run_enis, run_revisions,
+    service_state,
+};
 use super::LiveFailure;
 use crate::aws::CommandError;
 use crate::live::guard::{Guard, Target};
@@ -35,10 +39,17 @@ pub fn undo(
             _ => None,
         })
         .collect();
-    steps.sort_by_key(|(seq, _, _)| std::cmp::Reverse(*seq));
+    steps.sort_by_key(|(seq, _, _)| *seq);
+    let steps = superseded(steps);
     let mut report = Vec::new();
-    for (seq, note, u) in steps {
-        let what = restore(live, guard, &note, &u)?;
+    for (seq, note, u) in steps.into_iter().rev() {
+        let what = match u {
+            Some(u) => restore(live, guard, &note, &u)?,
+            None => {
+                "nothing to undo: an older step of the run changed the same thing and restores it"
+                    .into()
+            }
+        };
         report.push(Restored { seq, what });
     }
     let mut j = Journal::reopen(journal_path)?;
@@ -48,8 +59,102 @@ pub fn undo(
     Ok(report)
 }
 
+/// What one undo record puts back, for finding records of the same thing.
+fn slots(u: &Undo) -> Vec<String> {
+    match u {
+        Undo::CreateRoute {
+            route_table_id,
+            destination_cidr_block,
+            ..
+        }
+        | Undo::DeleteRoute {
+            route_table_id,
+            destination_cidr_block,
+        } => vec![format!("route {route_table_id} {destination_cidr_block}")],
+        Undo::AttachRolePolicy {
+            role_name,
+            policy_arn,
+        }
+        | Undo::DetachRolePolicy {
+            role_name,
+            policy_arn,
+        } => vec![format!("attached {role_name} {policy_arn}")],
+        Undo::PutRolePolicy {
+            role_name,
+            policy_name,
+            ..
+        }
+        | Undo::DeleteRolePolicy {
+            role_name,
+            policy_name,
+        } => vec![format!("inline {role_name} {policy_name}")],
+        Undo::PutRetentionPolicy { name, .. } => vec![format!("retention {name}")],
+        Undo::RestoreService {
+            cluster,
+            service,
+            task_definition,
+            desired_count,
+            network_configuration,
+        } => [
+            task_definition.as_ref().map(|_| "taskDefinition"),
+            desired_count.as_ref().map(|_| "desiredCount"),
+            network_configuration
+                .as_ref()
+                .map(|_| "networkConfiguration"),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|f| format!("service {cluster} {service} {f}"))
+        .collect(),
+        // Deletions of what the run created (by tag or name) hold no earlier state.
+        _ => Vec::new(),
+    }
+}
+
+/// Steps in journal order, each undo record kept only for what no older
+/// step of the run also changed: the oldest record of a thing holds its
+/// state before the run, so undoing the newer ones too would only change it
+/// back and forth (and a second undo would send them again). None: every
+/// part of the record is superseded.
+fn superseded(steps: Vec<(usize, String, Undo)>) -> Vec<(usize, String, Option<Undo>)> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (seq, note, u) in steps {
+        let mine = slots(&u);
+        let kept = if mine.is_empty() {
+            Some(u)
+        } else if let Undo::RestoreService {
+            cluster,
+            service,
+            task_definition,
+            desired_count,
+            network_configuration,
+        } = &u
+        {
+            let fresh = |f: &str| !seen.contains(&format!("service {cluster} {service} {f}"));
+            let r = Undo::RestoreService {
+                cluster: cluster.clone(),
+                service: service.clone(),
+                task_definition: task_definition.clone().filter(|_| fresh("taskDefinition")),
+                desired_count: desired_count.filter(|_| fresh("desiredCount")),
+                network_configuration: network_configuration
+                    .clone()
+                    .filter(|_| fresh("networkConfiguration")),
+            };
+            (!slots(&r).is_empty()).then_some(r)
+        } else if mine.iter().any(|m| seen.contains(m)) {
+            None
+        } else {
+            Some(u)
+        };
+        seen.extend(mine);
+        out.push((seq, note, kept));
+    }
+    out
+}
+
 /// Sends one undo mutation through the guard.
-fn send_undo<Fut>(
+fn send_undo<Fut, T>(
     live: &LiveAccount,
     guard: &Guard,
     action: &str,
@@ -57,7 +162,7 @@ fn send_undo<Fut>(
     send: Fut,
 ) -> Result<(), LiveFailure>
 where
-    Fut: Future<Output = Result<(), CommandError>>,
+    Fut: Future<Output = Result<T, CommandError>>,
 {
     guard.check(action, target)?;
     live.block_on(send)?;
@@ -354,28 +459,108 @@ pub(super) fn restore(
             cluster,
             service,
             task_definition,
+            desired_count,
+            network_configuration,
         } => {
-            let now = live.block_on(service_task_definition(live, cluster, service))?;
-            if &now == task_definition {
-                return Ok(format!("service {service} already on {task_definition}"));
+            let now = live.block_on(service_state(live, cluster, service))?;
+            let mut change = ServiceChange::default();
+            let mut what = Vec::new();
+            if let Some(td) = task_definition
+                .as_ref()
+                .filter(|td| **td != now.task_definition)
+            {
+                change.task_definition = Some(td.clone());
+                what.push(format!("on {td}"));
             }
-            let send = async {
-                c.ecs
-                    .update_service()
-                    .cluster(cluster)
-                    .service(service)
-                    .task_definition(task_definition)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| sdk_error("UpdateService", e))
-            };
+            if let Some(n) = desired_count.filter(|n| *n != now.desired_count) {
+                change.desired_count = Some(n);
+                what.push(format!("desired count {n}"));
+            }
+            if let Some(net) = network_configuration.as_ref().filter(|net| {
+                now.network_configuration.as_ref().map(normal_network) != Some(normal_network(net))
+            }) {
+                change.network_configuration = Some(net.clone());
+                what.push("its network configuration".to_string());
+            }
+            if change == ServiceChange::default() {
+                return Ok(format!("service {service} already as it was"));
+            }
             let target = Target::Service {
                 cluster: cluster.clone(),
                 service: service.clone(),
             };
-            send_undo(live, guard, &undo_of, &target, send)?;
-            format!("service {service} back on {task_definition}")
+            send_undo(
+                live,
+                guard,
+                &undo_of,
+                &target,
+                send_update(&c, cluster, service, &change),
+            )?;
+            format!("service {service} back: {}", what.join(", "))
+        }
+        Undo::DeleteRunEnis { subnet_id, run } => {
+            let mine = live.block_on(run_enis(live, subnet_id, run))?;
+            if mine.is_empty() {
+                return Ok(format!(
+                    "network interfaces of run {run} in {subnet_id} already deleted"
+                ));
+            }
+            for id in &mine {
+                let send = async {
+                    c.ec2
+                        .delete_network_interface()
+                        .network_interface_id(id)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| sdk_error("DeleteNetworkInterface", e))
+                };
+                send_undo(
+                    live,
+                    guard,
+                    &undo_of,
+                    &Target::Subnet(subnet_id.clone()),
+                    send,
+                )?;
+            }
+            format!(
+                "deleted {} network interfaces of run {run} in {subnet_id}",
+                mine.len()
+            )
+        }
+        Undo::PutRetentionPolicy { name, days } => {
+            let Some(now) = live.block_on(retention(live, name))? else {
+                return Ok(format!("log group {name} already absent"));
+            };
+            if now == *days {
+                return Ok(format!("retention of {name} already as it was"));
+            }
+            let send = async {
+                match days {
+                    Some(d) => c
+                        .logs
+                        .put_retention_policy()
+                        .log_group_name(name)
+                        .retention_in_days(*d)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| sdk_error("PutRetentionPolicy", e)),
+                    None => c
+                        .logs
+                        .delete_retention_policy()
+                        .log_group_name(name)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| sdk_error("DeleteRetentionPolicy", e)),
+                }
+            };
+            send_undo(live, guard, &undo_of, &Target::LogGroup(name.clone()), send)?;
+            match days {
+                Some(d) => format!("retention of {name} back to {d} days"),
+                None => format!("retention of {name} back to never expire"),
+            }
         }
         Undo::DeleteLogGroup { name } => {
             let exists = live
