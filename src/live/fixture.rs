@@ -281,8 +281,8 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         .await
         .map_err(|x| e(&x))?;
     out.insert("ClusterName", "prod".into());
-    let image =
-        format!("123456789012.dkr.ecr.{region}.amazonaws.com/ecr-public/nginx/nginx:stable-alpine");
+    let repository = format!("123456789012.dkr.ecr.{region}.amazonaws.com/ecr-public/nginx/nginx");
+    let image = format!("{repository}:stable-alpine");
     let td = c
         .ecs
         .register_task_definition()
@@ -347,6 +347,7 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
     out.insert("ServiceName", "checkout".into());
     out.insert("ImageUri", image);
     out.insert("RepositoryPrefix", "ecr-public".into());
+    out.insert("ImageRepository", repository);
     out.insert("SandboxTag", format!("{SANDBOX_TAG}={stack}"));
     Ok(Stack::from_outputs(
         stack,

@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod fingerprint;
+pub mod fix;
 pub mod guard;
 pub mod inject;
 pub mod journal;

@@ -382,3 +382,36 @@ fn reset_restores_the_baseline_without_journals() {
         "a second reset sent a mutation: {again:#?}"
     );
 }
+
+#[test]
+fn image_tag_not_found_injects_is_fixed_and_undone() {
+    round_trip("image-tag-not-found", 0, |live, stack| {
+        let td = cli(
+            live,
+            "ecs describe-services --cluster prod --services checkout --query services[0].taskDefinition --output text",
+        );
+        let v = read(
+            live,
+            &format!(
+                "ecs describe-task-definition --task-definition {}",
+                td.trim()
+            ),
+        );
+        assert_eq!(
+            v["taskDefinition"]["containerDefinitions"][0]["image"],
+            format!("{}:v2.4.1", stack.output("ImageRepository").unwrap())
+        );
+    });
+    fix_round_trip("image-tag-not-found", 1, |out, _, stack| {
+        assert_eq!(
+            out[0]["service"]["taskDefinition"],
+            stack.output("TaskDefinitionArn").unwrap(),
+            "rolled back to the stack's revision"
+        );
+    });
+}
+
+#[test]
+fn image_tag_not_found_survives_a_crash_at_every_step() {
+    crash_at_every_step("image-tag-not-found", 0);
+}
