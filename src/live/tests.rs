@@ -803,12 +803,36 @@ fn live_check_start_status_undo_and_reset() {
         "{st}"
     );
 
+    // The player's fix, through the gate, into the run's journal.
+    let group = vars("log-group-missing", 0)["group"].clone();
+    let out = cli::fix(
+        &live,
+        &allowed,
+        dir.path(),
+        None,
+        &format!("logs create-log-group --log-group-name {group}"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out, json!({}));
+    let e = cli::fix(&live, &allowed, dir.path(), None, "ecs describe-clusters").unwrap_err();
+    assert!(e.to_string().contains("no live mapping"), "{e}");
+    let e = cli::fix(
+        &live,
+        &[],
+        dir.path(),
+        None,
+        "logs create-log-group --log-group-name /x",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("no account is allowed"), "{e}");
+
     let e = cli::undo(&live, &[], dir.path(), None).unwrap_err();
     assert!(e.to_string().contains("no account is allowed"), "{e}");
     let report = cli::undo(&live, &allowed, dir.path(), None).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         report.contains("step 3: service checkout back: on ")
-            && report.contains("step 1: retention of /ecs/checkout-api back to 3 days"),
+            && report.contains("step 1: retention of /ecs/checkout-api back to 3 days")
+            && report.contains("step 4: deleted log group /ecs/"),
         "{report}"
     );
     assert_eq!(fingerprint(&live, &stack).unwrap(), before);
