@@ -4,7 +4,8 @@
 //! by default), the account's region is the run's, and the target resource
 //! carries the stack's `faultline:sandbox` tag or belongs to one that does
 //! (a route of a tagged route table, a policy on a tagged role, a revision of
-//! a tagged task definition family). The guard itself only reads.
+//! a tagged task definition family, a network interface in a tagged subnet).
+//! The guard itself only reads.
 
 use super::stack::SANDBOX_TAG;
 use super::{sdk_error, LiveAccount};

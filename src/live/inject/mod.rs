@@ -1,9 +1,12 @@
-//! Injecting a scenario's fault into the sandbox, and undoing it. Every
-//! mutation goes through one gate ([`Injector::mutate`]): the guard checks
-//! it, its undo record is appended to the journal and fsync'ed, and only
-//! then is it sent. [`undo`] replays a journal's undo records newest first;
-//! each checks the current state, so undoing twice, or undoing a step whose
-//! mutation never reached AWS, is not an error.
+//! Injecting a scenario's fault (and a player's fix) into the sandbox, and
+//! undoing it. Every change is an [`Action`] applied by
+//! [`Injector::apply_action`], and every mutation of it goes through one gate
+//! ([`Injector::mutate`]): the guard checks it, its undo record is appended
+//! to the journal and fsync'ed, and only then is it sent. [`undo`] replays a
+//! journal's undo records newest first, keeping only the oldest record of
+//! each thing the run changed; each checks the current state, so undoing
+//! twice, or undoing a step whose mutation never reached AWS, is not an
+//! error. [`reset`] restores the baseline without a journal.
 //!
 //! Test hook: with `FAULTLINE_LIVE_DIE_AFTER=n` the process aborts right
 //! after journal step `n` is on disk (before its mutation is sent); with
