@@ -368,6 +368,29 @@ mod tests {
     }
 
     #[test]
+    fn journals_written_before_restore_service_grew_fields_still_read() {
+        let line = r#"{"entry":"step","seq":2,"note":"n","undo":{"op":"restore-service","cluster":"prod","service":"checkout","task_definition":"arn:td:1"}}"#;
+        let e: Entry = serde_json::from_str(line).unwrap();
+        assert_eq!(
+            e,
+            Entry::Step {
+                seq: 2,
+                note: "n".into(),
+                undo: Undo::RestoreService {
+                    cluster: "prod".into(),
+                    service: "checkout".into(),
+                    task_definition: Some("arn:td:1".into()),
+                    desired_count: None,
+                    network_configuration: None,
+                }
+            }
+        );
+        // And what is not given is not written.
+        let back = serde_json::to_string(&e).unwrap();
+        assert!(!back.contains("desired_count"), "{back}");
+    }
+
+    #[test]
     fn the_default_dir_follows_xdg_state_home() {
         // Only checks the shape: the environment is the test runner's.
         if let Some(d) = default_dir() {

@@ -592,3 +592,58 @@ pub(super) fn restore(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_oldest_record_of_a_thing_is_undone() {
+        let route = |create: bool| {
+            if create {
+                Undo::CreateRoute {
+                    route_table_id: "rtb-a".into(),
+                    destination_cidr_block: "0.0.0.0/0".into(),
+                    target: ("NatGatewayId".into(), "nat-1".into()),
+                }
+            } else {
+                Undo::DeleteRoute {
+                    route_table_id: "rtb-a".into(),
+                    destination_cidr_block: "0.0.0.0/0".into(),
+                }
+            }
+        };
+        let service = |td: Option<&str>, n: Option<i32>| Undo::RestoreService {
+            cluster: "prod".into(),
+            service: "checkout".into(),
+            task_definition: td.map(str::to_string),
+            desired_count: n,
+            network_configuration: None,
+        };
+        let steps = vec![
+            (1, "fault".to_string(), route(true)),
+            (2, "deploy".to_string(), service(Some("td:1"), None)),
+            (3, "fix: route".to_string(), route(false)),
+            (
+                4,
+                "fix: service".to_string(),
+                service(Some("td:9"), Some(2)),
+            ),
+            (
+                5,
+                "created".to_string(),
+                Undo::DeleteLogGroup { name: "/g".into() },
+            ),
+        ];
+        let kept: Vec<Option<Undo>> = superseded(steps).into_iter().map(|s| s.2).collect();
+        assert_eq!(kept[0], Some(route(true)));
+        assert_eq!(kept[1], Some(service(Some("td:1"), None)));
+        assert_eq!(kept[2], None, "the fault's record restores the route");
+        assert_eq!(
+            kept[3],
+            Some(service(None, Some(2))),
+            "the task definition is the deploy's to restore; the count is the fix's"
+        );
+        assert_eq!(kept[4], Some(Undo::DeleteLogGroup { name: "/g".into() }));
+    }
+}
