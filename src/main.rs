@@ -150,6 +150,23 @@ enum LiveCommand {
         #[command(flatten)]
         account: Account,
     },
+    /// Apply a fix (an AWS CLI write) to a run in progress through the guard,
+    /// journaled with the run so that `live undo` reverts it too.
+    Fix {
+        /// The run id (default: the newest run not undone).
+        #[arg(long)]
+        run: Option<String>,
+        #[command(flatten)]
+        account: Account,
+        /// The AWS CLI command, e.g. -- ec2 create-route --route-table-id ... --nat-gateway-id ...
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            required = true,
+            value_name = "COMMAND"
+        )]
+        command: Vec<String>,
+    },
     /// Restore the stack's baseline without a journal.
     Reset {
         /// The sandbox stack's name.
@@ -237,6 +254,34 @@ fn live(
                 &journal_dir,
                 run.as_deref(),
             )
+        }
+        LiveCommand::Fix {
+            run,
+            account,
+            command,
+        } => {
+            let journal_dir = live::journal_dir()?;
+            let region = match &account.region {
+                Some(r) => r.clone(),
+                None => live::run_region(&journal_dir, run.as_deref())?,
+            };
+            let line = shlex::try_join(command.iter().map(String::as_str))
+                .map_err(|e| cli::CliError::Input(format!("the command cannot be quoted: {e}")))?;
+            let acct = live::connect(Some(&region), account.profile.as_deref())?;
+            let out = live::fix(
+                &acct,
+                &live::allow_list(&account.allow)?,
+                &journal_dir,
+                run.as_deref(),
+                &line,
+            )?;
+            Ok(match out.as_object() {
+                Some(m) if m.is_empty() => String::new(),
+                _ => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&out).unwrap_or_default()
+                ),
+            })
         }
         LiveCommand::Reset { stack, account } => {
             let acct = live::connect(account.region.as_deref(), account.profile.as_deref())?;
