@@ -415,3 +415,28 @@ fn image_tag_not_found_injects_is_fixed_and_undone() {
 fn image_tag_not_found_survives_a_crash_at_every_step() {
     crash_at_every_step("image-tag-not-found", 0);
 }
+
+#[test]
+fn the_compound_scenarios_inject_are_fixed_and_undone() {
+    for id in ["hidden-second-fault", "logs-behind-logs"] {
+        round_trip(id, 0, |live, stack| {
+            let td = cli(
+                live,
+                "ecs describe-services --cluster prod --services checkout --query services[0].taskDefinition --output text",
+            );
+            assert_ne!(
+                td.trim(),
+                stack.output("TaskDefinitionArn").unwrap(),
+                "{id}"
+            );
+        });
+        fix_round_trip(id, 1, |out, _, _| {
+            assert!(out.len() >= 3, "{id}: {out:?}");
+        });
+    }
+}
+
+#[test]
+fn hidden_second_fault_survives_a_crash_at_every_step() {
+    crash_at_every_step("hidden-second-fault", 1);
+}
