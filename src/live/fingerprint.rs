@@ -85,7 +85,13 @@ pub fn fingerprint(live: &LiveAccount, stack: &Stack) -> Result<Value, String> {
             ))?;
             inline.insert(n, d["PolicyDocument"].clone());
         }
-        roles.insert(role.into(), json!({"attached": attached, "inline": inline}));
+        let trust = r(format!("iam get-role --role-name {role}"))?["Role"]
+            ["AssumeRolePolicyDocument"]
+            .clone();
+        roles.insert(
+            role.into(),
+            json!({"attached": attached, "inline": inline, "trust": trust}),
+        );
     }
     out.insert("roles".into(), Value::Object(roles));
     let v = r("iam list-policies --scope Local".into())?;

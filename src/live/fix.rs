@@ -53,6 +53,10 @@ pub fn fix_action(line: &str, region: &str) -> Result<Action, String> {
             policy_name: get("PolicyName")?,
             document: doc("PolicyDocument")?,
         },
+        ("iam", "update-assume-role-policy") => Action::UpdateAssumeRolePolicy {
+            role_name: get("RoleName")?,
+            document: doc("PolicyDocument")?,
+        },
         ("iam", "delete-role-policy") => Action::DeleteRolePolicy {
             role_name: get("RoleName")?,
             policy_name: get("PolicyName")?,
@@ -134,6 +138,7 @@ mod tests {
             "iam detach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/P",
             r#"iam put-role-policy --role-name r --policy-name p --policy-document '{"Version":"2012-10-17","Statement":[]}'"#,
             "iam delete-role-policy --role-name r --policy-name p",
+            r#"iam update-assume-role-policy --role-name r --policy-document '{"Version":"2012-10-17","Statement":[]}'"#,
             "logs create-log-group --log-group-name /g",
             "logs put-retention-policy --log-group-name /g --retention-in-days 30",
             r#"ecs register-task-definition --family f --cpu 512 --memory 2048 --container-definitions '[{"name":"a","image":"i","memory":1536}]'"#,
@@ -157,7 +162,7 @@ mod tests {
                 target: ("NatGatewayId".into(), "nat-1".into())
             }
         );
-        let Action::RegisterTaskDefinition { input } = fix_action(lines[8], "us-east-1").unwrap()
+        let Action::RegisterTaskDefinition { input } = fix_action(lines[9], "us-east-1").unwrap()
         else {
             panic!()
         };
@@ -171,7 +176,7 @@ mod tests {
             network_configuration,
             force_new_deployment,
             ..
-        } = fix_action(lines[9], "us-east-1").unwrap()
+        } = fix_action(lines[10], "us-east-1").unwrap()
         else {
             panic!()
         };

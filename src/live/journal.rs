@@ -108,6 +108,13 @@ pub enum Undo {
         /// The document as it was.
         document: Value,
     },
+    /// Put back a role's trust policy as it was, unless it is.
+    UpdateAssumeRolePolicy {
+        /// Role name.
+        role_name: String,
+        /// The trust policy as it was.
+        document: Value,
+    },
     /// Delete an inline policy the step creates, if present.
     DeleteRolePolicy {
         /// Role name.

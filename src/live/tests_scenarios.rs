@@ -440,3 +440,28 @@ fn the_compound_scenarios_inject_are_fixed_and_undone() {
 fn hidden_second_fault_survives_a_crash_at_every_step() {
     crash_at_every_step("hidden-second-fault", 1);
 }
+
+#[test]
+fn execution_role_trust_injects_is_fixed_and_undone() {
+    let principal = vars("execution-role-trust", 0)["principal"].clone();
+    round_trip("execution-role-trust", 0, |live, _| {
+        let v = read(live, "iam get-role --role-name checkout-task-execution");
+        assert_eq!(
+            v["Role"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"],
+            principal.as_str()
+        );
+    });
+    fix_round_trip("execution-role-trust", 1, |out, live, _| {
+        assert_eq!(out, [json!({})]);
+        let v = read(live, "iam get-role --role-name checkout-task-execution");
+        assert_eq!(
+            v["Role"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"],
+            "ecs-tasks.amazonaws.com"
+        );
+    });
+}
+
+#[test]
+fn execution_role_trust_survives_a_crash_at_every_step() {
+    crash_at_every_step("execution-role-trust", 0);
+}

@@ -59,6 +59,7 @@ pub const LIVE_WRITES: &[(&str, &str)] = &[
     ("iam", "detach-role-policy"),
     ("iam", "put-role-policy"),
     ("iam", "delete-role-policy"),
+    ("iam", "update-assume-role-policy"),
     ("logs", "create-log-group"),
     ("logs", "put-retention-policy"),
     ("ecs", "register-task-definition"),

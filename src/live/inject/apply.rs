@@ -1,7 +1,7 @@
 //! Applying one action: the dispatch, and the routes, IAM and CloudWatch
 //! Logs actions, each through [`Injector::mutate`].
 
-use super::state::{inline_policy, retention, route_target};
+use super::state::{inline_policy, retention, route_target, trust_policy};
 use super::{Action, Injector, LiveFailure, Step};
 use crate::aws::{ArgError, CommandError};
 use crate::live::guard::Target;
@@ -216,6 +216,30 @@ impl Injector<'_> {
                         .await
                         .map(|_| ())
                         .map_err(|e| sdk_error("PutRolePolicy", e))
+                };
+                self.mutate(note, &Target::Role(role_name.clone()), undo, send)
+            }
+            Action::UpdateAssumeRolePolicy {
+                role_name,
+                document,
+            } => {
+                let live = self.live;
+                let undo = || {
+                    Ok(Undo::UpdateAssumeRolePolicy {
+                        role_name: role_name.clone(),
+                        document: live.block_on(trust_policy(live, role_name))?,
+                    })
+                };
+                let doc = document.to_string();
+                let send = async {
+                    c.iam
+                        .update_assume_role_policy()
+                        .role_name(role_name)
+                        .policy_document(doc)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| sdk_error("UpdateAssumeRolePolicy", e))
                 };
                 self.mutate(note, &Target::Role(role_name.clone()), undo, send)
             }

@@ -114,6 +114,13 @@ pub enum Action {
         /// The target member as the API names it (`NatGatewayId`) and its id.
         target: (String, String),
     },
+    /// `iam update-assume-role-policy`.
+    UpdateAssumeRolePolicy {
+        /// Role.
+        role_name: String,
+        /// The trust policy.
+        document: Value,
+    },
     /// `logs put-retention-policy`.
     PutRetentionPolicy {
         /// Log group name.
@@ -176,7 +183,8 @@ impl Action {
             Action::DetachRolePolicy { role_name, .. }
             | Action::AttachRolePolicy { role_name, .. }
             | Action::PutRolePolicy { role_name, .. }
-            | Action::DeleteRolePolicy { role_name, .. } => Target::Role(role_name.clone()),
+            | Action::DeleteRolePolicy { role_name, .. }
+            | Action::UpdateAssumeRolePolicy { role_name, .. } => Target::Role(role_name.clone()),
             Action::CreatePolicy { name, .. } => Target::New {
                 kind: "policy",
                 name: name.clone(),

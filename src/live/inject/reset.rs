@@ -53,6 +53,16 @@ pub fn reset(live: &LiveAccount, guard: &Guard, stack: &Stack) -> Result<Vec<Str
         }
         plan.push(Undo::DeletePolicy { policy_arn: arn });
     }
+    for role in ["ExecutionRoleName", "TaskRoleName"] {
+        plan.push(Undo::UpdateAssumeRolePolicy {
+            role_name: out(role)?,
+            document: json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }]}),
+        });
+    }
     let account = guard.account()?.to_string();
     for (role, name, doc) in
         template_inline_policies(stack, &account, crate::aws::Reader::region(live))

@@ -341,3 +341,21 @@ pub(super) async fn inline_names(
         .map_err(|e| sdk_error("ListRolePolicies", e))?;
     Ok(o.policy_names)
 }
+
+/// A role's trust policy (decoded).
+pub(crate) async fn trust_policy(live: &LiveAccount, role: &str) -> Result<Value, CommandError> {
+    let o = live
+        .clients
+        .iam
+        .get_role()
+        .role_name(role)
+        .send()
+        .await
+        .map_err(|e| sdk_error("GetRole", e))?;
+    let text = o
+        .role
+        .and_then(|r| r.assume_role_policy_document)
+        .map(|d| crate::live::read::percent_decode(&d))
+        .unwrap_or_default();
+    Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}

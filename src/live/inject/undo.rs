@@ -4,7 +4,7 @@
 use super::deploy::{send_update, ServiceChange};
 use super::state::{
     attached, inline_policy, normal_network, retention, route_target, run_enis, run_revisions,
-    service_state,
+    service_state, trust_policy,
 };
 use super::LiveFailure;
 use crate::aws::CommandError;
@@ -89,6 +89,7 @@ fn slots(u: &Undo) -> Vec<String> {
             policy_name,
         } => vec![format!("inline {role_name} {policy_name}")],
         Undo::PutRetentionPolicy { name, .. } => vec![format!("retention {name}")],
+        Undo::UpdateAssumeRolePolicy { role_name, .. } => vec![format!("trust {role_name}")],
         Undo::RestoreService {
             cluster,
             service,
@@ -497,6 +498,33 @@ pub(super) fn restore(
                 send_update(&c, cluster, service, &change),
             )?;
             format!("service {service} back: {}", what.join(", "))
+        }
+        Undo::UpdateAssumeRolePolicy {
+            role_name,
+            document,
+        } => {
+            if live.block_on(trust_policy(live, role_name))? == *document {
+                return Ok(format!("trust policy of {role_name} already as it was"));
+            }
+            let doc = document.to_string();
+            let send = async {
+                c.iam
+                    .update_assume_role_policy()
+                    .role_name(role_name)
+                    .policy_document(doc)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| sdk_error("UpdateAssumeRolePolicy", e))
+            };
+            send_undo(
+                live,
+                guard,
+                &undo_of,
+                &Target::Role(role_name.clone()),
+                send,
+            )?;
+            format!("put back the trust policy of {role_name}")
         }
         Undo::DeleteRunEnis { subnet_id, run } => {
             let mine = live.block_on(run_enis(live, subnet_id, run))?;
