@@ -17,6 +17,7 @@ mod deploy;
 mod net;
 mod reset;
 mod state;
+mod supersede;
 mod undo;
 
 pub use reset::reset;
