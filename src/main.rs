@@ -262,6 +262,23 @@ enum LiveCommand {
         #[command(flatten)]
         account: Account,
     },
+    /// Apply a fix (an AWS CLI write) to a run in progress through the guard,
+    /// journaled with the run so that `live undo` reverts it too.
+    Fix {
+        /// The run id (default: the newest run not undone).
+        #[arg(long)]
+        run: Option<String>,
+        #[command(flatten)]
+        account: Account,
+        /// The AWS CLI command, e.g. -- ec2 create-route --route-table-id ... --nat-gateway-id ...
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            required = true,
+            value_name = "COMMAND"
+        )]
+        command: Vec<String>,
+    },
     /// Restore the stack's baseline without a journal.
     Reset {
         /// The sandbox stack's name.
@@ -287,9 +304,11 @@ fn live(
             scenario,
             account,
         } => {
-            let ids: Vec<&str> = match scenario {
-                Some(s) => vec![s.as_str()],
-                None => faultline::live::plan::LIVE_SCENARIOS.to_vec(),
+            let ids: Vec<String> = match scenario {
+                Some(s) => vec![s.clone()],
+                None => {
+                    faultline::scenario::live::live_scenarios(dir).map_err(cli::CliError::Input)?
+                }
             };
             let scenarios = ids
                 .iter()
@@ -347,6 +366,34 @@ fn live(
                 &journal_dir,
                 run.as_deref(),
             )
+        }
+        LiveCommand::Fix {
+            run,
+            account,
+            command,
+        } => {
+            let journal_dir = live::journal_dir()?;
+            let region = match &account.region {
+                Some(r) => r.clone(),
+                None => live::run_region(&journal_dir, run.as_deref())?,
+            };
+            let line = shlex::try_join(command.iter().map(String::as_str))
+                .map_err(|e| cli::CliError::Input(format!("the command cannot be quoted: {e}")))?;
+            let acct = live::connect(Some(&region), account.profile.as_deref())?;
+            let out = live::fix(
+                &acct,
+                &live::allow_list(&account.allow)?,
+                &journal_dir,
+                run.as_deref(),
+                &line,
+            )?;
+            Ok(match out.as_object() {
+                Some(m) if m.is_empty() => String::new(),
+                _ => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&out).unwrap_or_default()
+                ),
+            })
         }
         LiveCommand::Reset { stack, account } => {
             let acct = live::connect(account.region.as_deref(), account.profile.as_deref())?;

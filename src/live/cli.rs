@@ -313,6 +313,39 @@ pub fn run_region(dir: &Path, run: Option<&str>) -> Result<String, CliError> {
     find_run(dir, run).map(|(_, info, _)| info.region)
 }
 
+/// A player's `fix` on a live run: the AWS CLI write mapped by
+/// [`super::fix::fix_action`], then applied through the guard with its
+/// undo record appended to the run's journal (so `live undo` reverts it
+/// with the fault). Returns AWS's answer as the AWS CLI prints it.
+pub fn fix(
+    live: &LiveAccount,
+    allowed: &[String],
+    dir: &Path,
+    run: Option<&str>,
+    line: &str,
+) -> Result<serde_json::Value, CliError> {
+    let (path, info, undone) = find_run(dir, run)?;
+    if undone {
+        return Err(CliError::Input(format!(
+            "run {} is undone; a fix needs a run in progress",
+            info.run
+        )));
+    }
+    let guard = Guard::new(
+        live,
+        Policy {
+            allowed_accounts: allowed.to_vec(),
+            region: info.region.clone(),
+            stack: info.stack.clone(),
+        },
+    );
+    let action = super::fix::fix_action(line, &info.region).map_err(CliError::Input)?;
+    let j = Journal::reopen(&path).map_err(input)?;
+    let mut inj = Injector::new(live, &guard, j, &info.run);
+    inj.apply_action(&format!("fix: {line}"), &action)
+        .map_err(input)
+}
+
 /// `live undo`: reverts a run from its journal, newest step first.
 pub fn undo(
     live: &LiveAccount,
@@ -360,7 +393,6 @@ pub fn reset(live: &LiveAccount, allowed: &[String], stack_name: &str) -> Result
     for d in done {
         let _ = writeln!(out, "  {d}");
     }
-    out.push_str("  not reset: the service's desired count and network configuration, and the roles' inline policies (no live scenario changes them yet)\n");
     Ok(out)
 }
 

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 /// comparing before a run and after its undo: the routes of the stack's
 /// route tables, the policies of its roles, the account's customer managed
 /// policies, the service's task definition, count and network, the family's
-/// ACTIVE revisions and the log groups. Read through the catalogue's
+/// ACTIVE revisions, the VPC's network interfaces and the log groups. Read through the catalogue's
 /// operations, as a player would.
 pub fn fingerprint(live: &LiveAccount, stack: &Stack) -> Result<Value, String> {
     use crate::awscli::command::read;
@@ -85,7 +85,13 @@ pub fn fingerprint(live: &LiveAccount, stack: &Stack) -> Result<Value, String> {
             ))?;
             inline.insert(n, d["PolicyDocument"].clone());
         }
-        roles.insert(role.into(), json!({"attached": attached, "inline": inline}));
+        let trust = r(format!("iam get-role --role-name {role}"))?["Role"]
+            ["AssumeRolePolicyDocument"]
+            .clone();
+        roles.insert(
+            role.into(),
+            json!({"attached": attached, "inline": inline, "trust": trust}),
+        );
     }
     out.insert("roles".into(), Value::Object(roles));
     let v = r("iam list-policies --scope Local".into())?;
@@ -116,6 +122,25 @@ pub fn fingerprint(live: &LiveAccount, stack: &Stack) -> Result<Value, String> {
         "ecs list-task-definitions --family-prefix {family} --status ACTIVE"
     ))?;
     out.insert("active_revisions".into(), v["taskDefinitionArns"].clone());
+    let vpc = stack.output("VpcId")?;
+    let v = r(format!(
+        "ec2 describe-network-interfaces --filters Name=vpc-id,Values={vpc}"
+    ))?;
+    let mut enis: Vec<String> = v["NetworkInterfaces"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["SubnetId"].as_str().unwrap_or("?"),
+                n["NetworkInterfaceId"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    enis.sort();
+    out.insert("network_interfaces".into(), json!(enis));
     let v = r("logs describe-log-groups".into())?;
     let groups: Vec<Value> = v["logGroups"]
         .as_array()

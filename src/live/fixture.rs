@@ -1,6 +1,7 @@
 //! Test fixture: the sandbox stack's resources built directly with the SDK
 //! (moto's CloudFormation drops the tags the guard relies on, see
-//! infra/README.md), with the outputs `infra/sandbox.yaml` would give.
+//! infra/README.md), with the outputs `infra/sandbox.yaml` would give and
+//! its inline policies as the template writes them (what `reset` restores).
 
 use super::stack::{Stack, SANDBOX_TAG};
 use super::LiveAccount;
@@ -326,7 +327,7 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         .put_role_policy()
         .role_name("checkout-task-execution")
         .policy_name("pull-through-cache")
-        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:CreateRepository","ecr:BatchImportUpstreamImage"],"Resource":"*"}]}"#)
+        .policy_document(format!(r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"ImportFromEcrPublicCache","Effect":"Allow","Action":["ecr:CreateRepository","ecr:BatchImportUpstreamImage"],"Resource":"arn:aws:ecr:{region}:123456789012:repository/ecr-public/*"}}]}}"#))
         .send()
         .await
         .map_err(|x| e(&x))?;
@@ -334,7 +335,7 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         .put_role_policy()
         .role_name("checkout-task")
         .policy_name("receipts-bucket")
-        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::shop-prod-receipts/*"}]}"#)
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::shop-prod-receipts-123456789012/*"}]}"#)
         .send()
         .await
         .map_err(|x| e(&x))?;
@@ -354,8 +355,8 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         .await
         .map_err(|x| e(&x))?;
     out.insert("ClusterName", "prod".into());
-    let image =
-        format!("123456789012.dkr.ecr.{region}.amazonaws.com/ecr-public/nginx/nginx:stable-alpine");
+    let repository = format!("123456789012.dkr.ecr.{region}.amazonaws.com/ecr-public/nginx/nginx");
+    let image = format!("{repository}:stable-alpine");
     let td = c
         .ecs
         .register_task_definition()
@@ -426,6 +427,8 @@ async fn build(live: &LiveAccount, stack: &str) -> Result<Stack, String> {
         .map_err(|x| e(&x))?;
     out.insert("ServiceName", "checkout".into());
     out.insert("ImageUri", image);
+    out.insert("RepositoryPrefix", "ecr-public".into());
+    out.insert("ImageRepository", repository);
     out.insert("SandboxTag", format!("{SANDBOX_TAG}={stack}"));
     Ok(Stack::from_outputs(
         stack,

@@ -4,7 +4,8 @@
 //! by default), the account's region is the run's, and the target resource
 //! carries the stack's `faultline:sandbox` tag or belongs to one that does
 //! (a route of a tagged route table, a policy on a tagged role, a revision of
-//! a tagged task definition family). The guard itself only reads.
+//! a tagged task definition family, a network interface in a tagged subnet).
+//! The guard itself only reads.
 
 use super::stack::SANDBOX_TAG;
 use super::{sdk_error, LiveAccount};
@@ -43,6 +44,8 @@ pub enum Target {
     },
     /// A CloudWatch Logs log group.
     LogGroup(String),
+    /// A subnet (or a network interface created in it).
+    Subnet(String),
     /// A resource the mutation creates, carrying the sandbox and run tags from birth.
     New {
         /// What kind (`policy`, `log group`).
@@ -63,6 +66,7 @@ impl std::fmt::Display for Target {
                 write!(f, "service {service} of cluster {cluster}")
             }
             Target::LogGroup(g) => write!(f, "log group {g}"),
+            Target::Subnet(s) => write!(f, "subnet {s}"),
             Target::New { kind, name } => write!(f, "new {kind} {name}"),
         }
     }
@@ -247,6 +251,22 @@ async fn tags_of(
                 .await
                 .map_err(|e| sdk_error(api, e))?;
             o.tags.unwrap_or_default().into_iter().collect()
+        }
+        Target::Subnet(id) => {
+            let api = "DescribeSubnets";
+            let o = c
+                .ec2
+                .describe_subnets()
+                .subnet_ids(id)
+                .send()
+                .await
+                .map_err(|e| sdk_error(api, e))?;
+            o.subnets
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|s| s.tags.unwrap_or_default())
+                .filter_map(|t| Some((t.key?, t.value?)))
+                .collect()
         }
         Target::New { .. } => Vec::new(),
     })

@@ -108,6 +108,13 @@ pub enum Undo {
         /// The document as it was.
         document: Value,
     },
+    /// Put back a role's trust policy as it was, unless it is.
+    UpdateAssumeRolePolicy {
+        /// Role name.
+        role_name: String,
+        /// The trust policy as it was.
+        document: Value,
+    },
     /// Delete an inline policy the step creates, if present.
     DeleteRolePolicy {
         /// Role name.
@@ -122,14 +129,36 @@ pub enum Undo {
         /// The run id (the `faultline:run` tag's value).
         run: String,
     },
-    /// Point a service back at its task definition, unless it already is.
+    /// Put a service back as it was (those of its task definition, desired
+    /// count and network configuration that are given), unless it already is.
     RestoreService {
         /// Cluster.
         cluster: String,
         /// Service.
         service: String,
         /// The task definition ARN it used.
-        task_definition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task_definition: Option<String>,
+        /// The desired count it had.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        desired_count: Option<i32>,
+        /// Its network configuration (`{"awsvpcConfiguration": {...}}`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        network_configuration: Option<Value>,
+    },
+    /// Delete the network interfaces in a subnet tagged with this run.
+    DeleteRunEnis {
+        /// Subnet id.
+        subnet_id: String,
+        /// The run id (the `faultline:run` tag's value; `*` for any run).
+        run: String,
+    },
+    /// Put a log group's retention back (None: never expire), if the group exists.
+    PutRetentionPolicy {
+        /// Log group name.
+        name: String,
+        /// Days it kept events.
+        days: Option<i32>,
     },
     /// Delete a log group the step creates (tagged with the run), if it exists.
     DeleteLogGroup {
@@ -343,6 +372,29 @@ mod tests {
         text.push_str("\n{\"entry\":\"sent\",\"seq\":1}\n");
         std::fs::write(&p, &text).unwrap();
         assert!(read(&p).is_err());
+    }
+
+    #[test]
+    fn journals_written_before_restore_service_grew_fields_still_read() {
+        let line = r#"{"entry":"step","seq":2,"note":"n","undo":{"op":"restore-service","cluster":"prod","service":"checkout","task_definition":"arn:td:1"}}"#;
+        let e: Entry = serde_json::from_str(line).unwrap();
+        assert_eq!(
+            e,
+            Entry::Step {
+                seq: 2,
+                note: "n".into(),
+                undo: Undo::RestoreService {
+                    cluster: "prod".into(),
+                    service: "checkout".into(),
+                    task_definition: Some("arn:td:1".into()),
+                    desired_count: None,
+                    network_configuration: None,
+                }
+            }
+        );
+        // And what is not given is not written.
+        let back = serde_json::to_string(&e).unwrap();
+        assert!(!back.contains("desired_count"), "{back}");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 pub mod cli;
 pub mod fingerprint;
+pub mod fix;
 pub mod guard;
 pub mod inject;
 pub mod journal;
@@ -31,6 +32,8 @@ mod fixture;
 mod moto;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_scenarios;
 
 use crate::aws::{ArgError, AwsError, CommandError, ReadRequest, Reader};
 use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata};

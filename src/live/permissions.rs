@@ -170,6 +170,86 @@ fn for_action(a: &Action, arn: &Arns, stack: &Stack, out: &mut Vec<Need>) {
                 &["ecs:DescribeServices", "ecs:UpdateService"],
             );
         }
+        Action::CreateRoute { route_table_id, .. } => {
+            let rt = arn.regional("ec2", &format!("route-table/{route_table_id}"));
+            need(out, "inject", "*", &["ec2:DescribeRouteTables"]);
+            need(out, "inject", &rt, &["ec2:CreateRoute"]);
+            need(out, "undo", &rt, &["ec2:DeleteRoute", "ec2:ReplaceRoute"]);
+        }
+        Action::UpdateAssumeRolePolicy { role_name, .. } => {
+            let role = arn.role(role_name);
+            need(out, "guard", &role, &["iam:ListRoleTags"]);
+            need(
+                out,
+                "inject",
+                &role,
+                &["iam:GetRole", "iam:UpdateAssumeRolePolicy"],
+            );
+            need(out, "undo", &role, &["iam:UpdateAssumeRolePolicy"]);
+        }
+        Action::PutRetentionPolicy { name, .. } => {
+            let g = arn.regional("logs", &format!("log-group:{name}"));
+            need(out, "inject", "*", &["logs:DescribeLogGroups"]);
+            need(
+                out,
+                "guard",
+                &g,
+                &["logs:ListTagsLogGroup", "logs:ListTagsForResource"],
+            );
+            need(out, "inject", &g, &["logs:PutRetentionPolicy"]);
+            need(
+                out,
+                "undo",
+                &g,
+                &["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy"],
+            );
+        }
+        Action::RegisterTaskDefinition { .. } => {
+            // Registering a revision with its roles passes them to ECS, tagged.
+            need(
+                out,
+                "inject",
+                "*",
+                &["ecs:RegisterTaskDefinition", "ecs:TagResource"],
+            );
+            for key in ["ExecutionRoleArn", "TaskRoleArn"] {
+                if let Ok(role) = stack.output(key) {
+                    need(out, "inject", role, &["iam:PassRole"]);
+                }
+            }
+            need(out, "undo", "*", &["ecs:DeregisterTaskDefinition"]);
+        }
+        Action::UpdateService {
+            cluster, service, ..
+        } => {
+            let svc = arn.regional("ecs", &format!("service/{cluster}/{service}"));
+            need(
+                out,
+                "inject",
+                &svc,
+                &["ecs:DescribeServices", "ecs:UpdateService"],
+            );
+            need(out, "undo", &svc, &["ecs:UpdateService"]);
+        }
+        Action::OccupyIps { subnet_id, .. } => {
+            let subnet = arn.regional("ec2", &format!("subnet/{subnet_id}"));
+            need(out, "inject", "*", &["ec2:DescribeSubnets"]);
+            need(
+                out,
+                "inject",
+                &subnet,
+                &["ec2:CreateNetworkInterface", "ec2:CreateTags"],
+            );
+            need(
+                out,
+                "undo",
+                "*",
+                &[
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DeleteNetworkInterface",
+                ],
+            );
+        }
     }
 }
 

@@ -12,32 +12,7 @@ pub const SANDBOX_TAG: &str = "faultline:sandbox";
 /// The tag key of resources a run created; its value is the run id.
 pub const RUN_TAG: &str = "faultline:run";
 
-/// Scenario placeholders (the shop-prod environment's names) and the stack
-/// output each binds to. The stack has one NAT gateway, shared by both AZs.
-pub const BINDINGS: &[(&str, &str)] = &[
-    ("vpc", "VpcId"),
-    ("igw", "InternetGatewayId"),
-    ("subnet:public-a", "PublicSubnetA"),
-    ("subnet:public-b", "PublicSubnetB"),
-    ("subnet:private-a", "PrivateSubnetA"),
-    ("subnet:private-b", "PrivateSubnetB"),
-    ("subnet:private-exhaust", "ExhaustSubnet"),
-    ("rtb:public", "PublicRouteTable"),
-    ("rtb:private-a", "PrivateRouteTableA"),
-    ("rtb:private-b", "PrivateRouteTableB"),
-    ("rtb:private-exhaust", "ExhaustRouteTable"),
-    ("nat:nat-a", "NatGatewayId"),
-    ("nat:nat-b", "NatGatewayId"),
-    ("vpce:s3", "S3EndpointId"),
-    ("sg:checkout-tasks", "TaskSecurityGroupId"),
-    ("sg:shop-alb", "AlbSecurityGroupId"),
-    ("role:checkout-task-execution", "ExecutionRoleName"),
-    ("role:checkout-task", "TaskRoleName"),
-    ("cluster:prod", "ClusterName"),
-    ("td:checkout-api", "TaskDefinitionFamily"),
-    ("lb:shop-prod-alb", "LoadBalancerArn"),
-    ("tg:checkout-api-tg", "TargetGroupArn"),
-];
+pub use crate::scenario::live::BINDINGS;
 
 /// A deployed sandbox stack: its name and outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +21,8 @@ pub struct Stack {
     pub name: String,
     /// Output key -> value.
     pub outputs: BTreeMap<String, String>,
+    /// Parameter key -> value (empty when not read from CloudFormation).
+    pub parameters: BTreeMap<String, String>,
 }
 
 impl Stack {
@@ -54,6 +31,7 @@ impl Stack {
         Stack {
             name: name.to_string(),
             outputs,
+            parameters: BTreeMap::new(),
         }
     }
 
@@ -84,7 +62,14 @@ impl Stack {
             .into_iter()
             .filter_map(|o| Some((o.output_key?, o.output_value?)))
             .collect();
-        Ok(Stack::from_outputs(name, outputs))
+        let mut stack = Stack::from_outputs(name, outputs);
+        stack.parameters = s
+            .parameters
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| Some((p.parameter_key?, p.parameter_value?)))
+            .collect();
+        Ok(stack)
     }
 
     /// An output's value.
@@ -96,6 +81,15 @@ impl Stack {
                 self.outputs.keys().cloned().collect::<Vec<_>>().join(", ")
             )
         })
+    }
+
+    /// A parameter's value, or the template's default when the stack was
+    /// not read from CloudFormation.
+    pub fn parameter(&self, key: &str, default: &str) -> String {
+        self.parameters
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
     }
 
     /// What a scenario placeholder (without `${}`) names in this stack, if

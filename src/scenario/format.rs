@@ -579,6 +579,34 @@ pub struct ScenarioSpec {
     /// Observations that prove the cause (the report says which the player saw).
     #[serde(default)]
     pub evidence: Vec<EvidenceSpec>,
+    /// Present when the scenario runs on a real sandbox account too (`faultline
+    /// live start`), with what a live run needs that the rest does not say.
+    #[serde(default)]
+    pub live: Option<LiveSpec>,
+}
+
+/// How a scenario runs on the sandbox stack of `infra/sandbox.yaml` (see
+/// [`crate::scenario::live`]). `live: {}` says it runs as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveSpec {
+    /// Placeholders the sandbox names differently: placeholder (without
+    /// `${}`, variables allowed) -> the sandbox placeholder that stands for
+    /// it (`subnet:private-${var:zone}: subnet:private-exhaust`).
+    #[serde(default)]
+    pub bind: BTreeMap<String, String>,
+    /// AWS CLI writes applied (journaled, undone) before the timeline: the
+    /// sandbox made to look like the scenario's environment.
+    #[serde(default)]
+    pub before: Vec<String>,
+    /// Field paths merged into every fault `deploy`'s `set`: what the
+    /// container really runs in the sandbox (its public image, a command).
+    #[serde(default)]
+    pub set: BTreeMap<String, serde_json::Value>,
+    /// The reference fix on the sandbox, when the scenario's `fix` names
+    /// what the sandbox does not have (default: `fix`).
+    #[serde(default)]
+    pub fix: Option<Vec<String>>,
 }
 
 /// An observation that proves the cause: seen when a successful `command`

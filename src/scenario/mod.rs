@@ -9,6 +9,7 @@ pub mod build;
 pub mod causes;
 pub mod format;
 pub mod library;
+pub mod live;
 pub mod locate;
 pub mod validate;
 
@@ -241,6 +242,17 @@ pub struct Applied {
     pub refused: Option<String>,
 }
 
+/// What a seed chooses in a scenario ([`Scenario::choose`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choices {
+    /// The instant the player arrives (virtual).
+    pub now: Millis,
+    /// Variable values.
+    pub vars: BTreeMap<String, String>,
+    /// The decoys applied: indices into `decoys.from`.
+    pub decoys: Vec<usize>,
+}
+
 /// A scenario instantiated with a seed: the simulation at "now".
 #[derive(Debug, Clone)]
 pub struct Instance {
@@ -376,6 +388,7 @@ impl Scenario {
             env_text,
         };
         check_static(&s.spec, s.spec_file())?;
+        live::check(&s)?;
         for (i, svc) in s.env.services.iter().enumerate() {
             if svc.desired > crate::limits::MAX_DESIRED {
                 return Err(at_path(
@@ -456,8 +469,10 @@ impl Scenario {
         &self.spec.id
     }
 
-    /// Builds the world for `seed` and runs the timeline up to now.
-    pub fn instantiate(&self, seed: u64, mode: Mode) -> Result<Instance, ScenarioError> {
+    /// What `seed` chooses, without building a world: the instant the
+    /// player arrives, the variables' values and the decoys (indices into
+    /// `decoys.from`, in the order chosen).
+    pub fn choose(&self, seed: u64) -> Choices {
         let mut choices = Rng::new(seed ^ 0x05ee_dc40_1ce5_u64);
         // Now: a weekday afternoon in March 2026, varied by the seed.
         let base = days_from_civil(2026, 3, 2) * 24 * HOUR;
@@ -474,6 +489,16 @@ impl Scenario {
         if let Some(variant) = choices.pick(&self.spec.variants) {
             vars.extend(variant.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
+        let decoys = match &self.spec.decoys {
+            Some(d) => choices.choose_indices(d.from.len(), d.pick),
+            None => Vec::new(),
+        };
+        Choices { now, vars, decoys }
+    }
+
+    /// Builds the world for `seed` and runs the timeline up to now.
+    pub fn instantiate(&self, seed: u64, mode: Mode) -> Result<Instance, ScenarioError> {
+        let Choices { now, vars, decoys } = self.choose(seed);
         let mut entries: Vec<(usize, bool, &TimelineEntry, String)> = self
             .spec
             .timeline
@@ -482,7 +507,7 @@ impl Scenario {
             .map(|(i, e)| (i, false, e, format!("timeline[{i}]")))
             .collect();
         if let Some(d) = &self.spec.decoys {
-            for i in choices.choose_indices(d.from.len(), d.pick) {
+            for i in decoys {
                 entries.push((i, true, &d.from[i], format!("decoys.from[{i}]")));
             }
         }
