@@ -224,6 +224,93 @@ struct Account {
     allow: Vec<String>,
 }
 
+/// How long to wait for a run's symptom before play.
+#[cfg(feature = "live")]
+#[derive(clap::Args)]
+struct SymptomWait {
+    /// Longest wait for the scenario's symptom to show on the real service.
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    symptom_within: String,
+    /// Play at once, without waiting for the symptom.
+    #[arg(long)]
+    no_wait: bool,
+}
+
+/// The play shell's options in live mode.
+#[cfg(feature = "live")]
+#[derive(clap::Args)]
+struct LivePlay {
+    /// Write the JSON report here at the end.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Write a Markdown debrief here at the end.
+    #[arg(long)]
+    debrief: Option<PathBuf>,
+    /// Write the session's events here as JSON Lines, as they happen.
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// Your name, recorded in the events and the report.
+    #[arg(long, value_name = "NAME", value_parser = faultline::gameday::name)]
+    player: Option<String>,
+    /// Your team, recorded in the events and the report.
+    #[arg(long, value_name = "NAME", value_parser = faultline::gameday::name)]
+    team: Option<String>,
+    /// An interview round: no right/wrong feedback until the end, hints come
+    /// from the interviewer, and the scorecard carries the interviewer's rubric.
+    #[arg(long)]
+    interview: bool,
+}
+
+#[cfg(feature = "live")]
+impl LivePlay {
+    fn options(&self, paint: Paint) -> faultline::repl::PlayOptions {
+        faultline::repl::PlayOptions {
+            seed: None,
+            speed: 1.0,
+            paint,
+            report: self.report.clone(),
+            debrief: self.debrief.clone(),
+            events: self.events.clone(),
+            resume: None,
+            who: (self.player.clone(), self.team.clone()),
+            interview: self.interview,
+            share: None,
+        }
+    }
+}
+
+#[cfg(feature = "live")]
+impl SymptomWait {
+    fn bound(&self) -> Result<Option<faultline::time::Millis>, cli::CliError> {
+        if self.no_wait {
+            return Ok(None);
+        }
+        let d = faultline::time::Dur::parse(&self.symptom_within).map_err(|m| {
+            cli::CliError::Input(format!("--symptom-within {}: {m}", self.symptom_within))
+        })?;
+        Ok(Some(d.0.max(0)))
+    }
+}
+
+/// Enters a run and plays it.
+#[cfg(feature = "live")]
+fn play_live(
+    dir: &faultline::scenario::Library,
+    acct: faultline::live::LiveAccount,
+    (journal, info): (PathBuf, faultline::live::journal::RunInfo),
+    allowed: Vec<String>,
+    wait: &SymptomWait,
+    play: &LivePlay,
+    paint: Paint,
+) -> Result<String, cli::CliError> {
+    use faultline::live::session;
+    let bound = wait.bound()?;
+    let mut progress = session::progress_display();
+    let mut game = session::enter(dir, acct, journal, info, allowed, bound, &mut *progress)?;
+    game.on_progress(progress);
+    faultline::repl::play_remote(game, &play.options(paint)).map(|()| String::new())
+}
+
 #[cfg(feature = "live")]
 #[derive(Subcommand)]
 enum LiveCommand {
@@ -251,6 +338,26 @@ enum LiveCommand {
         /// Deadline after which `live status` flags the run (e.g. 2h).
         #[arg(long, value_name = "DURATION")]
         expires: Option<String>,
+        /// Inject only: do not wait for the symptom nor open the REPL
+        /// (`live play` enters the run later, e.g. when the candidate arrives).
+        #[arg(long)]
+        no_play: bool,
+        #[command(flatten)]
+        wait: SymptomWait,
+        #[command(flatten)]
+        play: LivePlay,
+        #[command(flatten)]
+        account: Account,
+    },
+    /// Play an injected run in the REPL: the same commands, on the real account.
+    Play {
+        /// The run id (default: the newest run not undone; see `faultline live status`).
+        #[arg(long)]
+        run: Option<String>,
+        #[command(flatten)]
+        wait: SymptomWait,
+        #[command(flatten)]
+        play: LivePlay,
         #[command(flatten)]
         account: Account,
     },
@@ -295,6 +402,7 @@ enum LiveCommand {
 fn live(
     dir: &faultline::scenario::Library,
     command: &LiveCommand,
+    paint: Paint,
 ) -> Result<String, cli::CliError> {
     use faultline::live::cli as live;
     let progress = &mut |line: &str| eprintln!("{line}");
@@ -322,6 +430,9 @@ fn live(
             stack,
             seed,
             expires,
+            no_play,
+            wait,
+            play,
             account,
         } => {
             let scenario = cli::find(dir, id)?;
@@ -351,7 +462,42 @@ fn live(
                 expires,
                 journal_dir: &journal_dir,
             };
-            live::start(&acct, &scenario, &opts, progress)
+            // Flags are checked before anything is injected.
+            wait.bound()?;
+            let started = live::start(&acct, &scenario, &opts, progress)?;
+            if *no_play {
+                return Ok(started.text);
+            }
+            eprint!("{}", started.text);
+            play_live(
+                dir,
+                acct,
+                (started.journal, started.info),
+                allowed,
+                wait,
+                play,
+                paint,
+            )
+        }
+        LiveCommand::Play {
+            run,
+            wait,
+            play,
+            account,
+        } => {
+            let journal_dir = live::journal_dir()?;
+            let (journal, info) = faultline::live::session::open_run(&journal_dir, run.as_deref())?;
+            if account.region.as_deref().is_some_and(|r| r != info.region) {
+                return Err(cli::CliError::Input(format!(
+                    "run {} is in {}, not {}",
+                    info.run,
+                    info.region,
+                    account.region.as_deref().unwrap_or_default()
+                )));
+            }
+            let acct = live::connect(Some(&info.region), account.profile.as_deref())?;
+            let allowed = live::allow_list(&account.allow)?;
+            play_live(dir, acct, (journal, info), allowed, wait, play, paint)
         }
         LiveCommand::Undo { run, account } => {
             let journal_dir = live::journal_dir()?;
@@ -499,7 +645,7 @@ fn main() {
             command: GamedayCommand::Plan { rounds, seed },
         } => cli::gameday_plan(&lib(), rounds, *seed),
         #[cfg(feature = "live")]
-        Command::Live { command } => live(&lib(), command),
+        Command::Live { command } => live(&lib(), command, paint),
     };
     match result {
         Ok(text) => {

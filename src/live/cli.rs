@@ -221,14 +221,25 @@ pub struct StartOptions<'a> {
     pub journal_dir: &'a Path,
 }
 
+/// A run `live start` injected.
+#[derive(Debug, Clone)]
+pub struct Started {
+    /// What to print: the briefing and how to undo.
+    pub text: String,
+    /// The run's journal.
+    pub journal: PathBuf,
+    /// The run.
+    pub info: RunInfo,
+}
+
 /// `live start`: binds the scenario to the stack and injects its steps,
-/// each journaled first. Returns the briefing and how to undo.
+/// each journaled first.
 pub fn start(
     live: &LiveAccount,
     scenario: &Scenario,
     opts: &StartOptions,
     progress: &mut dyn FnMut(&str),
-) -> Result<String, CliError> {
+) -> Result<Started, CliError> {
     let stack = Stack::load(live, opts.stack).map_err(input)?;
     let guard = Guard::new(
         live,
@@ -252,6 +263,7 @@ pub fn start(
         started,
         expires: opts.expires.map(|s| started + s),
     };
+    let header = info.clone();
     let j = Journal::create(opts.journal_dir, &info).map_err(input)?;
     let path = j.path().to_path_buf();
     progress(&format!(
@@ -274,11 +286,15 @@ pub fn start(
     let _ = writeln!(out, "{}\n", scenario.spec.briefing.trim_end());
     let _ = writeln!(
         out,
-        "The fault is in place (run {run}). Investigate with the read-only faultline-player role and the AWS CLI;\n\
-         the live REPL and symptom waits are not built yet.\n\
+        "The fault is in place (run {run}). Play it with: faultline live play --run {run}\n\
+         (or investigate with the read-only faultline-player role and your own AWS CLI).\n\
          Undo with: faultline live undo --run {run}"
     );
-    Ok(out)
+    Ok(Started {
+        text: out,
+        journal: path,
+        info: header,
+    })
 }
 
 /// The newest journal in `dir` not yet undone, or the one of `run`.

@@ -20,7 +20,9 @@ pub mod inject;
 pub mod journal;
 pub mod permissions;
 pub mod plan;
+pub mod play;
 pub(crate) mod read;
+pub mod session;
 pub mod shape;
 #[allow(missing_docs)]
 mod shapes;
@@ -30,6 +32,8 @@ pub mod stack;
 mod fixture;
 #[cfg(test)]
 mod moto;
+#[cfg(test)]
+mod play_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -785,7 +785,8 @@ fn live_check_start_status_undo_and_reset() {
     let text = cli::start(&live, &scenario("log-group-missing"), &opts, &mut |l| {
         lines.push(l.to_string())
     })
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap_or_else(|e| panic!("{e}"))
+    .text;
     assert!(text.contains("logging conventions"), "the briefing: {text}");
     assert!(text.contains("faultline live undo --run "), "{text}");
     assert!(lines.iter().any(|l| l.starts_with("[2/2] ")), "{lines:?}");

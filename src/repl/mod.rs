@@ -432,6 +432,7 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
         })?;
         game.watch(Box::new(JsonLines::new(file)));
     }
+    game.interview = opts.interview;
     let player = game.join_team(opts.who.0.clone(), opts.who.1.clone());
     let paint = opts.paint;
     let mut table = Table {

@@ -1,0 +1,105 @@
+//! Entering a live run as a player: the run's journal names the scenario,
+//! seed, stack and region; the site is opened on the account; the game
+//! waits until the scenario's symptom is really observable (a progress
+//! display on a terminal), then hands over a [`Game`] for the shell to play.
+
+use super::journal::{self, Entry, RunInfo};
+use super::play::LiveSite;
+use super::LiveAccount;
+use crate::aws::waiters::Sighting;
+use crate::cli::CliError;
+use crate::game::remote::await_symptom;
+use crate::game::{Game, Remote};
+use crate::scenario::{Library, Mode};
+use crate::time::{Dur, Millis};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// The journal and header of run `run`, or of the newest run not undone.
+pub fn open_run(dir: &Path, run: Option<&str>) -> Result<(PathBuf, RunInfo), CliError> {
+    let mut newest = None;
+    for (p, entries) in journal::runs(dir).map_err(|e| CliError::Input(e.to_string()))? {
+        let Some(Entry::Start(info)) = entries.first().cloned() else {
+            continue;
+        };
+        let undone = entries.iter().any(|e| matches!(e, Entry::Undone { .. }));
+        match run {
+            Some(r) if info.run == r && undone => {
+                return Err(CliError::Input(format!(
+                    "run {r} has been undone; start a new one with faultline live start"
+                )))
+            }
+            Some(r) if info.run == r => return Ok((p, info)),
+            None if !undone => newest = Some((p, info)),
+            _ => {}
+        }
+    }
+    newest.ok_or_else(|| {
+        CliError::Input(match run {
+            Some(r) => format!("no run {r} in {} (see faultline live status)", dir.display()),
+            None => format!(
+                "no run to play in {}: inject one with faultline live start <scenario> --stack NAME",
+                dir.display()
+            ),
+        })
+    })
+}
+
+/// Progress lines: a spinner on a terminal, plain lines on standard error otherwise.
+pub fn progress_display() -> Box<dyn FnMut(&str)> {
+    if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Box::new(move |line: &str| bar.set_message(line.to_string()))
+    } else {
+        Box::new(|line: &str| eprintln!("{line}"))
+    }
+}
+
+/// A game on the run journaled at `path`: the site surveyed, and (unless
+/// `symptom_within` is `None`) the scenario's symptom seen first.
+pub fn enter(
+    lib: &Library,
+    account: LiveAccount,
+    path: PathBuf,
+    info: RunInfo,
+    allowed: Vec<String>,
+    symptom_within: Option<Millis>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Game, CliError> {
+    let scenario = crate::cli::open(lib, &info.scenario)?;
+    let run = info.run.clone();
+    let mut site =
+        LiveSite::open(account, &scenario, path, info.clone(), allowed).map_err(CliError::Input)?;
+    if let Some(bound) = symptom_within {
+        progress(&format!(
+            "waiting up to {} for the symptom of {} to show on the real service",
+            Dur(bound),
+            scenario.spec.id
+        ));
+        match await_symptom(&mut site, &scenario, bound, progress).map_err(CliError::Input)? {
+            Sighting::Seen { tasks, .. } => progress(&format!(
+                "the symptom shows ({} stopped task{})",
+                tasks.len(),
+                if tasks.len() == 1 { "" } else { "s" }
+            )),
+            Sighting::NotSeen { missing, last } => {
+                return Err(CliError::Input(format!(
+                    "after {}, the symptom of {} does not show on the service ({}); not seen: {}.\n\
+                     The fault stays in place: play anyway with faultline live play --run {run} --no-wait, \
+                     or undo it with faultline live undo --run {run}",
+                    Dur(bound),
+                    scenario.spec.id,
+                    last.summary(),
+                    missing.join("; ")
+                )))
+            }
+        }
+    }
+    // Survey again: what the player arrives at is the account with the symptom.
+    site.survey().map_err(CliError::Input)?;
+    let inst = scenario
+        .instantiate(info.seed, Mode::Incident)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    Ok(Game::on_remote(scenario, inst, Box::new(site)))
+}
