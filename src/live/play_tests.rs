@@ -162,7 +162,9 @@ fn a_live_run_is_played_fixed_through_the_guard_and_undone() {
         .find(|x| x.name == "cause")
         .unwrap();
     assert!(
-        cause.why.contains("1 of 2 pieces of evidence seen"),
+        cause
+            .why
+            .contains("1 of 2 pieces of its evidence seen first"),
         "{}",
         cause.why
     );

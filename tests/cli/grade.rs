@@ -470,7 +470,9 @@ fn guessing_scores_low() {
         .unwrap();
     assert_eq!(cause.points, 15, "diagnosed before any evidence: half");
     assert!(
-        cause.why.contains("0 of 2 pieces of evidence seen"),
+        cause
+            .why
+            .contains("0 of 2 pieces of its evidence seen first"),
         "{}",
         cause.why
     );

@@ -510,7 +510,7 @@ impl Grader {
         let mut cause_points = 0.0;
         let mut found = Vec::new();
         let mut missed = Vec::new();
-        let mut unproven = Vec::new();
+        let mut unproven = false;
         for a in &self.answer {
             match self.diagnoses.iter().find(|d| d.cause == a.cause) {
                 Some(d) => {
@@ -524,16 +524,18 @@ impl Grader {
                     } else {
                         seen as f64 / items.len() as f64
                     };
+                    cause_points +=
+                        CAUSE as f64 / n as f64 * (UNSEEN_SHARE + (1.0 - UNSEEN_SHARE) * frac);
                     if frac < 1.0 {
-                        unproven.push(format!(
-                            "{} diagnosed with {seen} of {} pieces of evidence seen",
+                        unproven = true;
+                        found.push(format!(
+                            "{} with {seen} of {} pieces of its evidence seen first",
                             a.cause,
                             items.len()
                         ));
+                    } else {
+                        found.push(a.cause.clone());
                     }
-                    cause_points +=
-                        CAUSE as f64 / n as f64 * (UNSEEN_SHARE + (1.0 - UNSEEN_SHARE) * frac);
-                    found.push(a.cause.clone());
                 }
                 None => missed.push(a.cause.clone()),
             }
@@ -552,11 +554,10 @@ impl Grader {
                 missed.join(" and ")
             );
         }
-        if !unproven.is_empty() {
+        if unproven {
             let _ = write!(
                 why,
-                "; {} (a diagnosis before its evidence earns {}% of its points)",
-                unproven.join(", "),
+                " (a diagnosis before its evidence earns {}% of its points, the rest with the evidence seen)",
                 (UNSEEN_SHARE * 100.0) as i32
             );
         }
@@ -702,7 +703,8 @@ impl Grader {
             },
             max: COMMANDS,
             why: format!(
-                "{investigation} AWS commands before your {} against a par of {} (game verbs and checks after the fix are free)",
+                "{investigation} AWS command{} before your {} against a par of {} (game verbs and checks after the fix are free)",
+                if investigation == 1 { "" } else { "s" },
                 if last_fix.is_some() { "last fix" } else { "submission" },
                 par.commands
             ),
