@@ -43,32 +43,95 @@ fn addr(var: &Rcvar) -> usize {
 
 /// A compiled `--query`.
 pub(super) struct Query<'q> {
-    text: &'q str,
+    text: std::borrow::Cow<'q, str>,
     ast: Ast,
 }
 
 impl<'q> Query<'q> {
     pub(super) fn compile(text: &'q str) -> Result<Query<'q>, RenderError> {
-        let ast = jmespath::parse(text).map_err(|e| {
+        let text = legacy_literals(text);
+        let ast = jmespath::parse(&text).map_err(|e| {
             RenderError::Query(format!(
                 "Bad value for --query {text}: {}",
-                parse_error(text, &e)
+                parse_error(&text, &e)
             ))
         })?;
-        Ok(Query {
-            text,
-            ast: rewrite(ast, text),
-        })
+        let ast = rewrite(ast, &text);
+        Ok(Query { text, ast })
     }
 
     pub(super) fn search(&self, value: &Value) -> Result<Value, RenderError> {
         let orders = Arc::new(Orders::default());
         let root = to_var(value, &mut orders.lock());
         let runtime = runtime(&orders);
-        let mut ctx = Context::new(self.text, &runtime);
+        let mut ctx = Context::new(&self.text, &runtime);
         let result = jmespath::interpret(&root, &self.ast, &mut ctx).map_err(query_error)?;
         let orders = orders.lock();
         Ok(from_var(&result, &orders))
+    }
+}
+
+/// Backtick literals that are not JSON, as Python's jmespath (the AWS CLI's)
+/// reads them: its lexer tries the text as JSON, then as a JSON string (a
+/// deprecated form AWS's own examples use: ``Tags[?Key==`Name`]``,
+/// `` `0.0.0.0/0` ``). The crate takes JSON only, so such a literal is
+/// rewritten as the JSON string it stands for. Raw strings (`'...'`) and
+/// quoted identifiers (`"..."`) are passed over.
+fn legacy_literals(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push(c);
+                while let Some((_, d)) = chars.next() {
+                    out.push(d);
+                    if d == '\\' {
+                        if let Some((_, e)) = chars.next() {
+                            out.push(e);
+                        }
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            '`' => {
+                let mut raw = String::new();
+                let mut closed = false;
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' && chars.peek().is_some_and(|(_, e)| *e == '`') {
+                        raw.push('`');
+                        chars.next();
+                    } else if d == '`' {
+                        closed = true;
+                        break;
+                    } else {
+                        raw.push(d);
+                    }
+                }
+                if closed && serde_json::from_str::<Value>(&raw).is_err() {
+                    // Python: json.loads('"%s"' % lexeme).
+                    let as_string = serde_json::to_string(raw.trim_start()).unwrap_or_default();
+                    out.push('`');
+                    out.push_str(&as_string.replace('`', "\\`"));
+                    out.push('`');
+                    changed = true;
+                } else {
+                    out.push('`');
+                    out.push_str(&raw.replace('`', "\\`"));
+                    if closed {
+                        out.push('`');
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 

@@ -376,3 +376,28 @@ fn output_parses_the_cli_choices() {
     let near = format!("{choices}\n\n\nInvalid choice: 'tabel', maybe you meant:\n\n  * table");
     assert_eq!(Output::parse("tabel"), Err(near));
 }
+
+#[test]
+fn backtick_literals_that_are_not_json_are_strings_as_in_the_cli() {
+    // Python's jmespath (the AWS CLI's) reads `Name` and `0.0.0.0/0` as the
+    // strings they spell; these answers are Python jmespath 1.0's.
+    let v = json!({
+        "Vpcs": [{"VpcId": "vpc-1", "Tags": [{"Key": "Name", "Value": "shop"}, {"Key": "env", "Value": "prod"}]}],
+        "RouteTables": [{"Routes": [
+            {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"},
+            {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1"}
+        ]}]
+    });
+    let q = |query: &str| ok(&v, Some(query), Output::Text);
+    assert_eq!(q("Vpcs[].Tags[?Key==`Name`].Value[]"), "shop\n");
+    assert_eq!(
+        q("RouteTables[].Routes[?DestinationCidrBlock==`0.0.0.0/0`].NatGatewayId[]"),
+        "nat-1\n"
+    );
+    assert_eq!(q("Vpcs[?VpcId==`vpc-1`].VpcId"), "vpc-1\n");
+    assert_eq!(q("` foo`"), "foo\n");
+    // JSON literals are unchanged; raw strings keep their backticks.
+    assert_eq!(q("`[1, 2]`"), "1\t2\n");
+    assert_eq!(q("Vpcs[].Tags[?Key=='Name'].Value[]"), "shop\n");
+    assert_eq!(q("'a`b`c'"), "a`b`c\n");
+}
