@@ -174,7 +174,8 @@ impl Game {
         g
     }
 
-    /// Where waits on a remote account report progress (a spinner on a terminal).
+    /// Where waits on a remote account report progress (a spinner on a
+    /// terminal); an empty line says the wait is over.
     pub fn on_progress(&mut self, sink: Box<dyn FnMut(&str)>) {
         self.progress = sink;
     }
@@ -646,6 +647,8 @@ impl Game {
                     crate::aws::waiters::Backoff::default(),
                     &mut *self.progress,
                 );
+                // An empty line ends the progress display.
+                (self.progress)("");
                 player
                     .grade
                     .submit_watched(&self.scenario, submitted, at_submit, wait)
@@ -707,7 +710,9 @@ impl Game {
         match self.remote.as_mut() {
             Some(r) => {
                 (self.progress)(&format!("waiting {d} on the real account"));
-                if let Err(e) = r.pace().pause(d.0) {
+                let paused = r.pace().pause(d.0);
+                (self.progress)("");
+                if let Err(e) = paused {
                     return Reply::err(format!("the wait was cut short: {e}"));
                 }
             }

@@ -361,3 +361,59 @@ fn live_start_then_play_a_script_then_undo_through_the_binary() {
     );
     assert_eq!(fingerprint(&live, &stack).unwrap(), before);
 }
+
+#[test]
+fn a_live_run_on_a_terminal_waits_with_a_spinner_that_gives_the_prompt_back() {
+    use rexpect::session::spawn_command;
+    let Some(moto) = Moto::start() else { return };
+    let live = moto.account();
+    let stack = sandbox(&live, STACK);
+    cfn_stack(&live, &stack);
+    let state = tempfile::tempdir().unwrap();
+    let env = |c: &mut std::process::Command| {
+        c.args(["--allow-account", ACCOUNT, "--color", "never"])
+            .env("AWS_ENDPOINT_URL", moto.url())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env_remove("AWS_PROFILE")
+            .env("XDG_STATE_HOME", state.path())
+            .env("XDG_CONFIG_HOME", state.path())
+            .env("TERM", "xterm");
+    };
+    let mut start = std::process::Command::new(faultline_bin());
+    start.args([
+        "live",
+        "start",
+        "log-group-missing",
+        "--stack",
+        STACK,
+        "--no-play",
+    ]);
+    env(&mut start);
+    let out = start.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut cmd = std::process::Command::new(faultline_bin());
+    cmd.args(["live", "play", "--no-wait"]);
+    env(&mut cmd);
+    let mut p = spawn_command(cmd, Some(30_000)).expect("faultline starts on a pty");
+    p.exp_string("Account 123456789012 in us-east-1")
+        .expect("the opening");
+    p.exp_string("faultline> ").expect("the prompt");
+    p.send_line("wait 2s").unwrap();
+    p.exp_string("2s pass. It is now").expect("the wait ends");
+    p.exp_string("faultline> ")
+        .expect("the prompt again, the spinner gone");
+    p.send_line("quit").unwrap();
+    p.exp_string("total ").expect("the scorecard");
+    p.exp_eof().expect("the session ends");
+    let mut undo = std::process::Command::new(faultline_bin());
+    undo.args(["live", "undo"]);
+    env(&mut undo);
+    assert!(undo.output().unwrap().status.success());
+}

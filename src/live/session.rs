@@ -45,14 +45,31 @@ pub fn open_run(dir: &Path, run: Option<&str>) -> Result<(PathBuf, RunInfo), Cli
     })
 }
 
-/// Progress lines: a spinner on a terminal, plain lines on standard error otherwise.
+/// Progress lines: a spinner on a terminal (an empty line ends it, so it
+/// never draws over the prompt), plain lines on standard error otherwise.
 pub fn progress_display() -> Box<dyn FnMut(&str)> {
     if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Box::new(move |line: &str| bar.set_message(line.to_string()))
+        let mut bar: Option<indicatif::ProgressBar> = None;
+        Box::new(move |line: &str| {
+            if line.is_empty() {
+                if let Some(b) = bar.take() {
+                    b.finish_and_clear();
+                }
+                return;
+            }
+            let b = bar.get_or_insert_with(|| {
+                let b = indicatif::ProgressBar::new_spinner();
+                b.enable_steady_tick(std::time::Duration::from_millis(120));
+                b
+            });
+            b.set_message(line.to_string());
+        })
     } else {
-        Box::new(|line: &str| eprintln!("{line}"))
+        Box::new(|line: &str| {
+            if !line.is_empty() {
+                eprintln!("{line}")
+            }
+        })
     }
 }
 
@@ -77,12 +94,14 @@ pub fn enter(
             Dur(bound),
             scenario.spec.id
         ));
-        match await_symptom(&mut site, &scenario, bound, progress).map_err(CliError::Input)? {
-            Sighting::Seen { tasks, .. } => progress(&format!(
-                "the symptom shows ({} stopped task{})",
+        let sighting = await_symptom(&mut site, &scenario, bound, progress);
+        progress("");
+        match sighting.map_err(CliError::Input)? {
+            Sighting::Seen { tasks, .. } => eprintln!(
+                "The symptom shows ({} stopped task{}).",
                 tasks.len(),
                 if tasks.len() == 1 { "" } else { "s" }
-            )),
+            ),
             Sighting::NotSeen { missing, last } => {
                 return Err(CliError::Input(format!(
                     "after {}, the symptom of {} does not show on the service ({}); not seen: {}.\n\
