@@ -117,6 +117,12 @@ enum Command {
     },
     /// The cause vocabulary, one line each.
     Causes,
+    /// The JSON Schema of scenario or environment files (for editors;
+    /// `docs/schema/` holds them, regenerated with `faultline schema <kind>`).
+    Schema {
+        /// Which file format.
+        kind: faultline::scenario::schema::Kind,
+    },
     /// The author's view of a scenario (spoilers).
     Show {
         /// Scenario id.
@@ -624,6 +630,7 @@ fn main() {
             faultline::watch::watch(&lib(), &opts).map(|()| String::new())
         }
         Command::Causes => Ok(cli::causes()),
+        Command::Schema { kind } => Ok(faultline::scenario::schema::schema(*kind)),
         Command::Show { id, seed, json } => cli::show(&lib(), id, *seed, output(*json)),
         Command::Validate { paths, seeds, json } => {
             cli::validate(&lib(), paths, *seeds, output(*json))

@@ -51,3 +51,6 @@ mod watch;
 
 #[path = "cli/tooling.rs"]
 mod tooling;
+
+#[path = "cli/schema.rs"]
+mod schema;

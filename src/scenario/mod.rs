@@ -11,6 +11,7 @@ pub mod format;
 pub mod library;
 pub mod live;
 pub mod locate;
+pub mod schema;
 pub mod validate;
 
 use crate::engine::Sim;
