@@ -54,3 +54,6 @@ mod tooling;
 
 #[path = "cli/schema.rs"]
 mod schema;
+
+#[path = "cli/preview.rs"]
+mod preview;
