@@ -554,6 +554,7 @@ fn history_file() -> Option<PathBuf> {
 fn interactive_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Result<(), CliError> {
     use rustyline::error::ReadlineError;
     out(&table.game.borrow().opening());
+    table.author_status(opts);
     let config = rustyline::Config::builder()
         .completion_type(rustyline::CompletionType::List)
         .auto_add_history(true)
