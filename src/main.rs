@@ -115,8 +115,23 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         debrief: Option<PathBuf>,
     },
+    /// Play a scenario as its author: the same shell as `play`, with the answer
+    /// and the evidence checklist (ticked as it is seen) after each command.
+    Preview {
+        /// Scenario id, or the path of a scenario file.
+        id: String,
+        /// Seed of the variation.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// The cause vocabulary, one line each.
     Causes,
+    /// The JSON Schema of scenario or environment files (for editors;
+    /// `docs/schema/` holds them, regenerated with `faultline schema <kind>`).
+    Schema {
+        /// Which file format.
+        kind: faultline::scenario::schema::Kind,
+    },
     /// The author's view of a scenario (spoilers).
     Show {
         /// Scenario id.
@@ -275,6 +290,7 @@ impl LivePlay {
             who: (self.player.clone(), self.team.clone()),
             interview: self.interview,
             share: None,
+            author: false,
         }
     }
 }
@@ -595,9 +611,26 @@ fn main() {
                 who: (player.clone(), team.clone()),
                 interview: *interview,
                 share: share.clone(),
+                author: false,
             };
             faultline::repl::play(&lib(), id.as_deref().unwrap_or(""), &opts)
                 .map(|()| String::new())
+        }
+        Command::Preview { id, seed } => {
+            let opts = faultline::repl::PlayOptions {
+                seed: Some(*seed),
+                speed: 1.0,
+                paint,
+                report: None,
+                debrief: None,
+                events: None,
+                resume: None,
+                who: (None, None),
+                interview: false,
+                share: None,
+                author: true,
+            };
+            faultline::repl::play(&lib(), id, &opts).map(|()| String::new())
         }
         Command::Report {
             journal,
@@ -624,6 +657,7 @@ fn main() {
             faultline::watch::watch(&lib(), &opts).map(|()| String::new())
         }
         Command::Causes => Ok(cli::causes()),
+        Command::Schema { kind } => Ok(faultline::scenario::schema::schema(*kind)),
         Command::Show { id, seed, json } => cli::show(&lib(), id, *seed, output(*json)),
         Command::Validate { paths, seeds, json } => {
             cli::validate(&lib(), paths, *seeds, output(*json))

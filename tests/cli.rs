@@ -51,3 +51,9 @@ mod watch;
 
 #[path = "cli/tooling.rs"]
 mod tooling;
+
+#[path = "cli/schema.rs"]
+mod schema;
+
+#[path = "cli/preview.rs"]
+mod preview;

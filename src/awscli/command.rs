@@ -570,29 +570,31 @@ pub fn write<A: Account + ?Sized>(
     Ok((cmd, v))
 }
 
+/// The catalogue's operation `service name`, or what is wrong with the pair
+/// (with the nearest operation of that service, if one is near).
+pub fn operation(service: &str, name: &str) -> Result<Entry, ArgError> {
+    catalogue::find(service, name).ok_or_else(|| {
+        let near = crate::suggest::closest(
+            name,
+            catalogue::entries()
+                .filter(|e| e.service() == service)
+                .map(|e| e.name()),
+        );
+        ArgError(match near {
+            Some(n) => format!(
+                "'{service} {name}' is not an operation faultline knows; did you mean '{service} {n}'?"
+            ),
+            None => format!("'{service} {name}' is not an operation faultline knows"),
+        })
+    })
+}
+
 /// Checks a command line without running it: the operation exists and its
 /// flags are its own, with every required one given (values are not read, so
 /// placeholders such as `${rtb:private-a}` may stand in them).
 pub fn check(line: &str) -> Result<Entry, ArgError> {
     let inv = Invocation::parse(line)?;
-    let entry = catalogue::find(&inv.service, &inv.operation).ok_or_else(|| {
-        let near = crate::suggest::closest(
-            &inv.operation,
-            catalogue::entries()
-                .filter(|e| e.service() == inv.service)
-                .map(|e| e.name()),
-        );
-        ArgError(match near {
-            Some(n) => format!(
-                "'{} {}' is not an operation faultline knows; did you mean '{} {n}'?",
-                inv.service, inv.operation, inv.service
-            ),
-            None => format!(
-                "'{} {}' is not an operation faultline knows",
-                inv.service, inv.operation
-            ),
-        })
-    })?;
+    let entry = operation(&inv.service, &inv.operation)?;
     check_flags(entry, &inv)?;
     Ok(entry)
 }

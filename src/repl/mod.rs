@@ -40,6 +40,9 @@ pub struct PlayOptions {
     pub interview: bool,
     /// Share the session's events with watchers on this address (`faultline watch`).
     pub share: Option<String>,
+    /// The author's view (`faultline preview`): the answer and the evidence
+    /// checklist after each command, and a scenario file may stand for the id.
+    pub author: bool,
 }
 
 /// Fails early (before play) when a report could not be written at the end.
@@ -172,6 +175,14 @@ impl Table {
 
     /// Runs one line with the wall time since the session began. A bug that
     /// panics is caught here: the session goes on, and the failure is recorded.
+    /// The author's status block (`faultline preview`): the answer, and
+    /// which evidence items the session has seen so far.
+    fn author_status(&self, opts: &PlayOptions) {
+        if opts.author {
+            out(&author_block(&self.game.borrow(), &self.player));
+        }
+    }
+
     fn execute(&mut self, line: &str) -> Reply {
         let wall_ms = self.wall_start.elapsed().as_millis() as u64;
         let game = &self.game;
@@ -297,7 +308,11 @@ pub fn play(lib: &Library, id: &str, opts: &PlayOptions) -> Result<(), CliError>
             )));
         }
     }
-    let scenario = cli::open(lib, id)?;
+    let scenario = if opts.author && Path::new(id).is_file() {
+        crate::scenario::Scenario::load(Path::new(id))?
+    } else {
+        cli::open(lib, id)?
+    };
     let seed = journal
         .as_ref()
         .map(|j| j.seed)
@@ -476,6 +491,7 @@ fn print_reply(reply: &Reply, paint: Paint) {
 /// Reads commands from standard input, one per line (no prompt, no editing).
 fn script_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Result<(), CliError> {
     out(&table.game.borrow().opening());
+    table.author_status(opts);
     // A shared session hears its watchers while it waits for the next line:
     // standard input is read on a thread into the same inbox.
     if let Some(s) = &table.share {
@@ -520,6 +536,7 @@ fn script_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Result<(),
         if reply.quit {
             break;
         }
+        table.author_status(opts);
     }
     finish(table, opts)
 }
@@ -537,6 +554,7 @@ fn history_file() -> Option<PathBuf> {
 fn interactive_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Result<(), CliError> {
     use rustyline::error::ReadlineError;
     out(&table.game.borrow().opening());
+    table.author_status(opts);
     let config = rustyline::Config::builder()
         .completion_type(rustyline::CompletionType::List)
         .auto_add_history(true)
@@ -597,6 +615,7 @@ fn interactive_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Resul
                         quit = true;
                         break;
                     }
+                    table.author_status(opts);
                 }
                 if quit {
                     break;
@@ -718,4 +737,39 @@ pub fn report(
     let report = game.finish(&player);
     out(&report.scorecard(paint));
     write_reports(&report, report_path, debrief_path, Vec::new())
+}
+
+/// `[author] evidence 1/2 seen · answer: <cause> <culprits>; ...`, then one
+/// line per evidence item, ticked once seen.
+fn author_block(game: &Game, player: &Player) -> String {
+    let evidence = &game.scenario.spec.evidence;
+    let seen = |i: usize| player.grade.seen.get(i).is_some_and(|s| s.is_some());
+    let n = (0..evidence.len()).filter(|i| seen(*i)).count();
+    let answer: Vec<String> = player
+        .grade
+        .answer
+        .iter()
+        .map(|a| {
+            let culprits: Vec<&str> = a
+                .culprits
+                .iter()
+                .filter_map(|c| c.first().map(String::as_str))
+                .collect();
+            format!("{} {}", a.cause, culprits.join(" "))
+        })
+        .collect();
+    let mut text = format!(
+        "[author] evidence {n}/{} seen · answer: {}",
+        evidence.len(),
+        answer.join("; ")
+    );
+    for (i, e) in evidence.iter().enumerate() {
+        let mark = if seen(i) { "x" } else { " " };
+        let what = game
+            .inst
+            .resolve(&e.text)
+            .unwrap_or_else(|_| e.text.clone());
+        text.push_str(&format!("\n[author]   [{mark}] {what} ({})", e.command));
+    }
+    text
 }

@@ -114,6 +114,67 @@ pub fn listing() -> String {
 mod tests {
     use super::*;
 
+    /// The rows of docs/scenarios.md's "Which symptom belongs to which
+    /// cause" table: (cause id, library scenarios).
+    fn doc_table() -> Vec<(String, Vec<String>)> {
+        let doc = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md"),
+        )
+        .expect("docs/scenarios.md");
+        let section = doc
+            .split("\n## Which symptom belongs to which cause\n")
+            .nth(1)
+            .expect("the section")
+            .split("\n## ")
+            .next()
+            .unwrap_or_default();
+        let ticked = |cell: &str| -> Vec<String> {
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        };
+        section
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split(" | ").collect();
+                let id = ticked(cells[0]).remove(0);
+                (id, ticked(cells.last().copied().unwrap_or_default()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_docs_table_lists_every_cause_with_its_library_scenarios() {
+        let table = doc_table();
+        let ids: Vec<&str> = table.iter().map(|(id, _)| id.as_str()).collect();
+        let vocabulary: Vec<&str> = CAUSES.iter().map(|c| c.id).collect();
+        assert_eq!(
+            ids, vocabulary,
+            "the table's causes, in the vocabulary's order"
+        );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut library: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for f in crate::scenario::scenario_files(&dir).expect("the library") {
+            let s = crate::scenario::Scenario::load(&f).expect("loads");
+            for (cause, _) in s.spec.answer.causes() {
+                library
+                    .entry(cause.to_string())
+                    .or_default()
+                    .push(s.id().to_string());
+            }
+        }
+        for (id, scenarios) in &table {
+            let mut want = library.get(id).cloned().unwrap_or_default();
+            want.sort();
+            let mut got = scenarios.clone();
+            got.sort();
+            assert_eq!(got, want, "docs/scenarios.md: the scenarios of {id}");
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_well_formed() {
         let mut ids: Vec<&str> = CAUSES.iter().map(|c| c.id).collect();

@@ -12,11 +12,12 @@
 
 use crate::time::Dur;
 use crate::world::{AppProfile, PolicyDocument, TaskDefinitionInput};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// A baseline world.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Environment {
     /// One line saying what this account is.
@@ -83,7 +84,7 @@ pub struct Environment {
 }
 
 /// The VPC.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpcSpec {
     /// Name tag.
@@ -103,7 +104,7 @@ fn yes() -> bool {
 }
 
 /// A subnet.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubnetSpec {
     /// Name tag, and its name in placeholders.
@@ -118,7 +119,7 @@ pub struct SubnetSpec {
 }
 
 /// A NAT gateway.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NatSpec {
     /// Name.
@@ -128,7 +129,7 @@ pub struct NatSpec {
 }
 
 /// A route table.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTableSpec {
     /// Name.
@@ -145,7 +146,7 @@ pub struct RouteTableSpec {
 }
 
 /// A route: a destination and exactly one target.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteSpec {
     /// Destination CIDR.
@@ -159,7 +160,7 @@ pub struct RouteSpec {
 }
 
 /// A VPC endpoint.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointSpec {
     /// Name.
@@ -184,7 +185,7 @@ pub struct EndpointSpec {
 }
 
 /// A security group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityGroupSpec {
     /// GroupName, and its name in placeholders.
@@ -201,7 +202,7 @@ pub struct SecurityGroupSpec {
 }
 
 /// A security group rule.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     /// `tcp`, `udp`, `icmp` or `all`.
@@ -227,7 +228,7 @@ pub struct RuleSpec {
 }
 
 /// ENIs held by other workloads in a subnet.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherEnisSpec {
     /// Subnet name.
@@ -246,7 +247,7 @@ fn in_use() -> String {
 }
 
 /// A customer-managed policy.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicySpec {
     /// Name.
@@ -256,7 +257,7 @@ pub struct PolicySpec {
 }
 
 /// An IAM role.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSpec {
     /// RoleName.
@@ -279,7 +280,7 @@ pub struct RoleSpec {
 }
 
 /// An ECR repository.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepositorySpec {
     /// Name.
@@ -290,7 +291,7 @@ pub struct RepositorySpec {
 }
 
 /// An image.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageSpec {
     /// Tags.
@@ -314,7 +315,7 @@ pub struct ImageSpec {
 }
 
 /// A log group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogGroupSpec {
     /// Name.
@@ -325,7 +326,7 @@ pub struct LogGroupSpec {
 }
 
 /// A secret.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretSpec {
     /// Name.
@@ -336,7 +337,7 @@ pub struct SecretSpec {
 }
 
 /// An SSM parameter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParameterSpec {
     /// Name.
@@ -351,7 +352,7 @@ fn string_type() -> String {
 }
 
 /// A load balancer.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerSpec {
     /// Name.
@@ -370,7 +371,7 @@ fn internet_facing() -> String {
 }
 
 /// A target group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroupSpec {
     /// Name.
@@ -392,7 +393,7 @@ fn three_hundred() -> u32 {
 }
 
 /// Target group health check (AWS defaults where absent).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheckSpec {
     /// Path (default `/`).
@@ -452,7 +453,7 @@ fn ok200() -> String {
 }
 
 /// A service.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     /// Name.
@@ -482,7 +483,7 @@ pub struct ServiceSpec {
 }
 
 /// Deployment configuration (AWS defaults where absent).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSpec {
     /// maximumPercent (default 200).
@@ -518,7 +519,7 @@ fn hundred() -> u32 {
 }
 
 /// A service's target group binding.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceLbSpec {
     /// Target group name.
@@ -530,7 +531,7 @@ pub struct ServiceLbSpec {
 }
 
 /// A scenario: one game.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSpec {
     /// Id; must equal the file name without `.yaml`.
@@ -587,7 +588,7 @@ pub struct ScenarioSpec {
 
 /// How a scenario runs on the sandbox stack of `infra/sandbox.yaml` (see
 /// [`crate::scenario::live`]). `live: {}` says it runs as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LiveSpec {
     /// Placeholders the sandbox names differently: placeholder (without
@@ -611,7 +612,7 @@ pub struct LiveSpec {
 
 /// An observation that proves the cause: seen when a successful `command`
 /// printed output containing `shows`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceSpec {
     /// What the observation is (for the report).
@@ -626,7 +627,7 @@ pub struct EvidenceSpec {
 }
 
 /// One timeline entry: a time, and exactly one operation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
     /// Time relative to now (negative).
@@ -655,7 +656,7 @@ pub struct TimelineEntry {
 }
 
 /// A deployment as CI does it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployOp {
     /// Cluster name.
@@ -671,7 +672,7 @@ pub struct DeployOp {
 }
 
 /// An image push.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushImageOp {
     /// Repository name.
@@ -681,7 +682,7 @@ pub struct PushImageOp {
 }
 
 /// Addresses taken by another workload.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OccupyIpsOp {
     /// Subnet name.
@@ -694,7 +695,7 @@ pub struct OccupyIpsOp {
 }
 
 /// Decoys: `pick` of `from`, chosen per seed.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decoys {
     /// How many to apply.
@@ -704,7 +705,7 @@ pub struct Decoys {
 }
 
 /// The answer key.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
     /// Cause id from the vocabulary (`faultline causes`).
@@ -720,7 +721,7 @@ pub struct Answer {
 }
 
 /// Another cause of a compound incident.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherCause {
     /// Cause id from the vocabulary.
@@ -745,7 +746,7 @@ impl Answer {
 }
 
 /// The success condition: the service reaches and holds steady state.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Success {
     /// Cluster.
@@ -765,7 +766,7 @@ pub struct Success {
 }
 
 /// A hint.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hint {
     /// Text.
@@ -775,7 +776,7 @@ pub struct Hint {
 }
 
 /// Par.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Par {
     /// Commands.
@@ -785,7 +786,7 @@ pub struct Par {
 }
 
 /// A link.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     /// Title.

@@ -11,6 +11,7 @@ pub mod format;
 pub mod library;
 pub mod live;
 pub mod locate;
+pub mod schema;
 pub mod validate;
 
 use crate::engine::Sim;
@@ -951,6 +952,27 @@ fn check_static(s: &ScenarioSpec, f: SpecFile) -> Result<(), ScenarioError> {
             ));
         }
     }
+    for (i, e) in s.evidence.iter().enumerate() {
+        check_evidence_command(&e.command)
+            .map_err(|m| f.err(format!("evidence[{i}].command"), m))?;
+    }
+    for (i, h) in s.hints.iter().enumerate() {
+        for quoted in quoted_commands(&h.text) {
+            // A quoted operation without flags is a pointer to it; with flags,
+            // a command the player may copy, so its flags are checked too.
+            let checked = if quoted.contains("--") {
+                crate::awscli::command::check(quoted)
+                    .map(|_| ())
+                    .map_err(|e| format!("`{quoted}`: {}", e.0))
+            } else {
+                let words: Vec<&str> = quoted.split_whitespace().collect();
+                crate::awscli::command::operation(words[0], words[1])
+                    .map(|_| ())
+                    .map_err(|e| e.0)
+            };
+            checked.map_err(|m| f.err(format!("hints[{i}].text"), m))?;
+        }
+    }
     for (i, c) in s.fix.iter().enumerate() {
         let entry =
             crate::awscli::command::check(c).map_err(|e| f.err(format!("fix[{i}]"), e.0))?;
@@ -968,6 +990,41 @@ fn check_static(s: &ScenarioSpec, f: SpecFile) -> Result<(), ScenarioError> {
         }
     }
     Ok(())
+}
+
+/// An evidence command is a read operation of the catalogue, written
+/// `service operation` (no flags: any invocation of it counts).
+fn check_evidence_command(command: &str) -> Result<(), String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let words = words.strip_prefix(&["aws"]).unwrap_or(&words);
+    let [service, name] = words else {
+        return Err(format!(
+            "'{command}' is not a `service operation` pair, such as `ecs describe-tasks`"
+        ));
+    };
+    let entry = crate::awscli::command::operation(service, name).map_err(|e| e.0)?;
+    if entry.is_write() {
+        return Err(format!(
+            "'{service} {name}' changes the world; evidence is seen through a read operation"
+        ));
+    }
+    Ok(())
+}
+
+/// The AWS commands a text quotes in backticks: spans whose first word
+/// (after an optional `aws`) is a service of the catalogue, followed by an operation.
+fn quoted_commands(text: &str) -> Vec<&str> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|q| q.trim())
+        .map(|q| q.strip_prefix("aws ").unwrap_or(q).trim_start())
+        .filter(|q| {
+            let mut w = q.split_whitespace();
+            matches!((w.next(), w.next()), (Some(svc), Some(_))
+                if crate::aws::catalogue::entries().any(|e| e.service() == svc))
+        })
+        .collect()
 }
 
 fn check_entry(e: &TimelineEntry, path: &str, f: SpecFile) -> Result<(), ScenarioError> {

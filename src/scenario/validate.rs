@@ -80,6 +80,19 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         }
     }
 
+    // The reference investigation runs, as the player would type it, against
+    // the incident world: a read that errors follows a broken path.
+    for (i, line) in s.spec.investigation.iter().enumerate() {
+        let line = inst
+            .resolve(line)
+            .map_err(|e| fail(format!("investigation[{i}]: {e}")))?;
+        crate::awscli::command::read(&inst.sim, &line).map_err(|e| {
+            fail(format!(
+                "investigation[{i}] `{line}` fails against the incident world: {e}"
+            ))
+        })?;
+    }
+
     // A hidden cause shows nothing at now...
     let hidden: Vec<&str> = s
         .spec
@@ -105,6 +118,8 @@ pub fn prove(s: &Scenario, seed: u64) -> Result<(), Failure> {
         let line = inst
             .resolve(line)
             .map_err(|e| fail(format!("fix[{i}]: {e}")))?;
+        crate::awscli::command::parse(&line, &inst.sim.world().region)
+            .map_err(|e| fail(format!("fix[{i}] `{line}` does not parse: {e}")))?;
         crate::awscli::command::write(&mut inst.sim, &line)
             .map(|(_, v)| v)
             .map_err(|e| fail(format!("fix[{i}] `{line}` failed: {e}")))?;
@@ -187,11 +202,14 @@ fn why_not_steady(inst: &Instance, cluster: &str, service: &str) -> String {
         .world()
         .service(cluster, service)
         .map(|s| {
-            s.events
-                .iter()
-                .take(3)
-                .map(|e| e.message.as_str())
-                .collect()
+            let mut distinct: Vec<&str> = Vec::new();
+            for e in s.events.iter().take(10) {
+                if !distinct.contains(&e.message.as_str()) {
+                    distinct.push(e.message.as_str());
+                }
+            }
+            distinct.truncate(3);
+            distinct
         })
         .unwrap_or_default();
     let events = if events.is_empty() {
@@ -199,7 +217,64 @@ fn why_not_steady(inst: &Instance, cluster: &str, service: &str) -> String {
     } else {
         format!("latest events: {}", events.join(" | "))
     };
-    format!("{events}; {}", stopped_reasons(inst, cluster, service))
+    let mut why = format!("{events}; {}", stopped_reasons(inst, cluster, service));
+    let shown = causes_shown(inst, cluster, service);
+    if !shown.is_empty() {
+        why.push_str(&format!(
+            "; the world shows the symptom of {}",
+            shown.join(", ")
+        ));
+    }
+    let live = tasks_now(inst, cluster, service);
+    if !live.is_empty() {
+        why.push_str(&format!("; tasks now: {live}"));
+    }
+    why
+}
+
+/// The causes of the vocabulary whose symptom the service's stopped tasks or
+/// its scheduler's launch failure show: what kept it from steady state, where
+/// the world makes it plain.
+fn causes_shown(inst: &Instance, cluster: &str, service: &str) -> Vec<&'static str> {
+    let w = inst.sim.world();
+    let mut stops: Vec<&crate::engine::StopCause> = w
+        .tasks
+        .values()
+        .filter(|t| t.cluster == cluster && t.service.as_deref() == Some(service))
+        .filter_map(|t| t.stop_cause.as_ref())
+        .collect();
+    if let Some(c) = w
+        .service(cluster, service)
+        .and_then(|s| s.sched.launch_failure.as_ref())
+    {
+        stops.push(c);
+    }
+    causes::CAUSES
+        .iter()
+        .filter(|c| stops.iter().any(|s| causes::shows(c.id, s)))
+        .map(|c| c.id)
+        .collect()
+}
+
+/// The service's tasks that are not stopped, counted by status and health
+/// (`2 RUNNING/UNHEALTHY, 1 PENDING/UNKNOWN`).
+fn tasks_now(inst: &Instance, cluster: &str, service: &str) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for t in inst.sim.world().tasks.values() {
+        if t.cluster == cluster
+            && t.service.as_deref() == Some(service)
+            && t.desired_status != crate::world::TaskStatus::Stopped
+        {
+            *counts
+                .entry(format!("{}/{}", t.last_status.as_str(), t.health_status))
+                .or_default() += 1;
+        }
+    }
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether an id, name or ARN names something in the world.

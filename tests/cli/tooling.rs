@@ -150,6 +150,12 @@ fn every_subcommand(journal: &str) -> Vec<(&'static str, Vec<String>, Option<&'s
         ),
         ("report", s(&["report", journal]), None),
         ("causes", s(&["causes"]), None),
+        ("schema", s(&["schema", "scenario"]), None),
+        (
+            "preview",
+            s(&["preview", ID, "--seed", "1"]),
+            Some("ecs describe-services --cluster prod --services checkout\nquit\n"),
+        ),
         ("show", s(&["show", ID, "--seed", "1"]), None),
         ("show", s(&["show", ID, "--json"]), None),
         ("validate", s(&["validate", "--seeds", "1", ID]), None),

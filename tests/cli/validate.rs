@@ -3,8 +3,8 @@
 //! input errors.
 
 use crate::support::{
-    assert_contains, assert_starts_with, edit, fixtures, repo_scenarios, run, Workspace, ID,
-    SCENARIO,
+    assert_contains, assert_starts_with, edit, fixtures, repo_scenarios, run, Workspace,
+    ENVIRONMENT, ID, SCENARIO,
 };
 
 #[test]
@@ -197,5 +197,176 @@ fn a_hidden_cause_must_be_hidden_at_now_and_show_once_the_first_is_fixed() {
     assert_contains(
         &out.stderr,
         "answer.also: network.subnet-exhausted is marked hidden, yet at now a task of checkout already shows its symptom",
+    );
+}
+
+#[test]
+fn an_investigation_line_that_names_no_operation_is_rejected() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "  - ecs describe-services --cluster prod --services checkout\n",
+        "  - ecs describe-servics --cluster prod --services checkout\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}'ecs describe-servics' is not an operation faultline knows; did you mean 'ecs describe-services'?",
+            ws.at_scenario(64, 5, "investigation[0]")
+        ),
+    );
+}
+
+#[test]
+fn an_investigation_line_that_is_not_a_command_is_rejected() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "  - ecs describe-services --cluster prod --services checkout\n",
+        "  - this is not a command\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(&err, &ws.at_scenario(64, 5, "investigation[0]"));
+}
+
+#[test]
+fn an_evidence_command_that_names_no_operation_is_rejected() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "fix:\n",
+        "evidence:\n  - {text: the route, command: ec2 describe-route-table, shows: x}\n  - {text: nothing, command: ecs nope-op, shows: y}\n\nfix:\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}'ec2 describe-route-table' is not an operation faultline knows; did you mean 'ec2 describe-route-tables'?",
+            ws.at_scenario(72, 32, "evidence[0].command")
+        ),
+    );
+
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "fix:\n",
+        "evidence:\n  - {text: nothing, command: ecs nope-op, shows: y}\n\nfix:\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}'ecs nope-op' is not an operation faultline knows",
+            ws.at_scenario(72, 30, "evidence[0].command")
+        ),
+    );
+}
+
+#[test]
+fn an_evidence_command_with_flags_or_a_write_is_rejected() {
+    for (command, says) in [
+        (
+            "ecs describe-tasks --cluster prod",
+            "is not a `service operation` pair",
+        ),
+        (
+            "ec2 create-route",
+            "changes the world; evidence is seen through a read operation",
+        ),
+    ] {
+        let ws = Workspace::with_scenario(edit(
+            SCENARIO,
+            "fix:\n",
+            &format!("evidence:\n  - {{text: t, command: {command}, shows: y}}\n\nfix:\n"),
+        ));
+        let err = ws.load_error();
+        assert_starts_with(&err, &ws.at_scenario(72, 24, "evidence[0].command"));
+        assert_contains(&err, says);
+    }
+}
+
+#[test]
+fn a_fix_line_that_is_a_read_is_rejected() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "  - ec2 create-route --route-table-id ${rtb:private-${var:zone}} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat:${var:nat}}\n",
+        "  - ec2 describe-route-tables\n",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}not a mutating operation; known: ",
+            ws.at_scenario(72, 5, "fix[0]")
+        ),
+    );
+}
+
+#[test]
+fn a_command_quoted_in_a_hint_must_name_an_operation() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "Compare the route tables of private-a and private-b.",
+        "Run `aws ec2 describe-route-tabels` for private-a and private-b.",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}'ec2 describe-route-tabels' is not an operation faultline knows; did you mean 'ec2 describe-route-tables'?",
+            ws.at_scenario(59, 12, "hints[2].text")
+        ),
+    );
+}
+
+#[test]
+fn an_investigation_read_that_fails_in_the_world_fails_validation() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "  - ecs describe-services --cluster prod --services checkout\n",
+        "  - ecs describe-task-definition --task-definition no-such-family:7\n",
+    ));
+    let out = ws.run(&["validate", "--seeds", "1"]);
+    assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(out.stdout, format!("FAIL {ID:<28} 0 seeds\n"));
+    assert_contains(
+        &out.stderr,
+        &format!("  {ID} (seed 0): investigation[0] `ecs describe-task-definition --task-definition no-such-family:7` fails against the incident world: "),
+    );
+}
+
+#[test]
+fn a_command_quoted_in_a_hint_with_flags_must_take_them() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "Compare the route tables of private-a and private-b.",
+        "Run `ec2 describe-route-tables --route-table-idz x` for private-a.",
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}`ec2 describe-route-tables --route-table-idz x`: Unknown options: --route-table-idz",
+            ws.at_scenario(59, 12, "hints[2].text")
+        ),
+    );
+}
+
+#[test]
+fn a_baseline_that_does_not_settle_names_what_the_world_shows() {
+    let ws = Workspace::new();
+    ws.write_environment(edit(
+        ENVIRONMENT,
+        "  - {name: nat-b, subnet: public-b}\n",
+        "  - {name: nat-b, subnet: private-a}\n",
+    ));
+    let out = ws.run(&["validate", "--seeds", "1"]);
+    assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(out.stdout, format!("FAIL {ID:<28} 0 seeds\n"));
+    assert_contains(
+        &out.stderr,
+        &format!("  {ID} (seed 0): without the fault, service checkout did not reach and hold steady state"),
+    );
+    assert_contains(&out.stderr, "stopped reasons seen (");
+    assert_contains(
+        &out.stderr,
+        "the world shows the symptom of network.no-nat-route",
     );
 }
