@@ -293,7 +293,11 @@ impl Game {
         let _ = writeln!(o);
         let _ = writeln!(o, "{}", self.briefing().trim_end());
         let _ = writeln!(o);
-        let _ = write!(o, "Investigate with AWS CLI commands (`ecs describe-services --cluster prod --services ...`). Type `help` for more.");
+        let _ = write!(
+            o,
+            "Investigate with AWS CLI commands (`ecs describe-services --cluster {} --services ...`). Type `help` for more.",
+            s.success.cluster
+        );
         o
     }
 

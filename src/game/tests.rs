@@ -304,3 +304,18 @@ fn watchers_follow_the_log_as_json_lines() {
         .unwrap_or("")
         .contains("\"event\":\"session_ended\""));
 }
+
+#[test]
+fn the_opening_suggests_the_scenarios_own_cluster() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/arch-mismatch.yaml");
+    let scenario = Scenario::load(&file).expect("scenario loads");
+    let inst = scenario
+        .instantiate(1, Mode::Incident)
+        .expect("instantiates");
+    let game = Game::new(scenario, inst, Clock::Step(SCRIPT_STEP));
+    let opening = game.opening();
+    assert!(
+        opening.contains("`ecs describe-services --cluster media --services ...`"),
+        "{opening}"
+    );
+}
