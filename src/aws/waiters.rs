@@ -118,6 +118,15 @@ pub fn look<R: Reader + ?Sized>(
     cluster: &str,
     service: &str,
 ) -> Result<ServiceLook, CommandError> {
+    Ok(summarize(&describe(account, cluster, service)?))
+}
+
+/// The service as `ecs describe-services` returns it.
+fn describe<R: Reader + ?Sized>(
+    account: &R,
+    cluster: &str,
+    service: &str,
+) -> Result<Value, CommandError> {
     let req = read_request(
         "ecs",
         "describe-services",
@@ -126,21 +135,27 @@ pub fn look<R: Reader + ?Sized>(
             .with("services", Value::from(vec![service])),
     )?;
     let v = account.read(&req)?;
-    let s = v["services"]
+    v["services"]
         .as_array()
         .and_then(|a| a.first())
+        .cloned()
         .ok_or_else(|| {
             crate::error::ArgError(format!(
                 "service {service} was not found in cluster {cluster}"
             ))
-        })?;
+            .into()
+        })
+}
+
+/// What one service description shows.
+fn summarize(s: &Value) -> ServiceLook {
     let deployments = s["deployments"].as_array().map(Vec::len).unwrap_or(0);
     let primary = s["deployments"].as_array().and_then(|d| {
         d.iter()
             .find(|d| d["status"] == "PRIMARY")
             .or_else(|| d.first())
     });
-    Ok(ServiceLook {
+    ServiceLook {
         running: s["runningCount"].as_i64().unwrap_or(0),
         desired: s["desiredCount"].as_i64().unwrap_or(0),
         pending: s["pendingCount"].as_i64().unwrap_or(0),
@@ -153,7 +168,7 @@ pub fn look<R: Reader + ?Sized>(
             .and_then(|e| e.first())
             .and_then(|e| e["message"].as_str())
             .map(String::from),
-    })
+    }
 }
 
 /// Looks at the service, and when `image` is given, whether the primary
@@ -290,8 +305,11 @@ pub fn symptom<P: Pace + ?Sized>(
     let start = account.now_ms();
     let mut delay = backoff.first;
     loop {
-        let l = look(account, cluster, service).map_err(|e| e.to_string())?;
-        let (events, tasks) = stopped(account, cluster, service).map_err(|e| e.to_string())?;
+        let svc = describe(account, cluster, service).map_err(|e| e.to_string())?;
+        let l = summarize(&svc);
+        // Pretty, as the CLI prints it: evidence texts quote it (`"key": "value"`).
+        let events = serde_json::to_string_pretty(&svc).unwrap_or_default();
+        let tasks = stopped(account, cluster, service).map_err(|e| e.to_string())?;
         let now = account.now_ms();
         let mut missing = Vec::new();
         let mut showing = Vec::new();
@@ -331,24 +349,13 @@ pub fn symptom<P: Pace + ?Sized>(
     }
 }
 
-/// The service as JSON text (its events, its deployments' network
-/// configuration), and its stopped tasks (id, JSON text),
-/// the newest hundred as `list-tasks` returns them.
+/// The service's stopped tasks (id, JSON text as the CLI prints it), the
+/// newest hundred as `list-tasks` returns them.
 fn stopped<R: Reader + ?Sized>(
     account: &R,
     cluster: &str,
     service: &str,
-) -> Result<(String, Vec<(String, String)>), CommandError> {
-    let svc = account.read(&read_request(
-        "ecs",
-        "describe-services",
-        Input::new()
-            .with("cluster", cluster)
-            .with("services", Value::from(vec![service])),
-    )?)?;
-    // Pretty, as the CLI prints it: evidence texts quote it (`"key": "value"`).
-    let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default();
-    let events = pretty(&svc["services"][0]);
+) -> Result<Vec<(String, String)>, CommandError> {
     let list = account.read(&read_request(
         "ecs",
         "list-tasks",
@@ -362,7 +369,7 @@ fn stopped<R: Reader + ?Sized>(
         .map(|a| a.iter().take(100).cloned().collect())
         .unwrap_or_default();
     if arns.is_empty() {
-        return Ok((events, Vec::new()));
+        return Ok(Vec::new());
     }
     let described = account.read(&read_request(
         "ecs",
@@ -371,19 +378,18 @@ fn stopped<R: Reader + ?Sized>(
             .with("cluster", cluster)
             .with("tasks", Value::Array(arns)),
     )?)?;
-    let tasks = described["tasks"]
+    Ok(described["tasks"]
         .as_array()
         .map(|a| {
             a.iter()
                 .map(|t| {
                     let arn = t["taskArn"].as_str().unwrap_or_default();
                     let id = arn.rsplit('/').next().unwrap_or(arn).to_string();
-                    (id, pretty(t))
+                    (id, serde_json::to_string_pretty(t).unwrap_or_default())
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    Ok((events, tasks))
+        .unwrap_or_default())
 }
 
 #[cfg(test)]

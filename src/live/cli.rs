@@ -297,8 +297,13 @@ pub fn start(
     })
 }
 
-/// The newest journal in `dir` not yet undone, or the one of `run`.
-fn find_run(dir: &Path, run: Option<&str>) -> Result<(PathBuf, RunInfo, bool), CliError> {
+/// The newest journal in `dir` not yet undone, or the one of `run` (and
+/// whether it is undone). Without a run, `to` says what one was wanted for.
+pub(crate) fn find_run_to(
+    dir: &Path,
+    run: Option<&str>,
+    to: &str,
+) -> Result<(PathBuf, RunInfo, bool), CliError> {
     let runs = journal::runs(dir).map_err(input)?;
     let mut found = None;
     for (p, entries) in runs {
@@ -317,11 +322,31 @@ fn find_run(dir: &Path, run: Option<&str>) -> Result<(PathBuf, RunInfo, bool), C
         CliError::Input(match run {
             Some(r) => format!("no run {r} in {}", dir.display()),
             None => format!(
-                "no run to undo in {} (see faultline live status)",
+                "no run to {to} in {} (see faultline live status)",
                 dir.display()
             ),
         })
     })
+}
+
+fn find_run(dir: &Path, run: Option<&str>) -> Result<(PathBuf, RunInfo, bool), CliError> {
+    find_run_to(dir, run, "undo")
+}
+
+/// The guard of a run in progress: its account list, region and sandbox.
+pub(crate) fn run_guard<'a>(
+    live: &'a LiveAccount,
+    allowed: &[String],
+    info: &RunInfo,
+) -> Guard<'a> {
+    Guard::new(
+        live,
+        Policy {
+            allowed_accounts: allowed.to_vec(),
+            region: info.region.clone(),
+            stack: info.stack.clone(),
+        },
+    )
 }
 
 /// The region a run was made in (for connecting before undo).
@@ -347,14 +372,7 @@ pub fn fix(
             info.run
         )));
     }
-    let guard = Guard::new(
-        live,
-        Policy {
-            allowed_accounts: allowed.to_vec(),
-            region: info.region.clone(),
-            stack: info.stack.clone(),
-        },
-    );
+    let guard = run_guard(live, allowed, &info);
     let action = super::fix::fix_action(line, &info.region).map_err(CliError::Input)?;
     let j = Journal::reopen(&path).map_err(input)?;
     let mut inj = Injector::new(live, &guard, j, &info.run);

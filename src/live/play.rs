@@ -6,7 +6,6 @@
 //! the world the grader names culprits and judges fixes by is surveyed with
 //! describe calls ([`crate::aws::snapshot`]).
 
-use super::guard::{Guard, Policy};
 use super::inject::Injector;
 use super::journal::{Journal, RunInfo};
 use super::stack::Stack;
@@ -173,14 +172,7 @@ impl Remote for LiveSite {
                 ))
             }
         };
-        let guard = Guard::new(
-            &self.account,
-            Policy {
-                allowed_accounts: self.allowed.clone(),
-                region: self.info.region.clone(),
-                stack: self.info.stack.clone(),
-            },
-        );
+        let guard = super::cli::run_guard(&self.account, &self.allowed, &self.info);
         let mut inj = Injector::new(&self.account, &guard, journal, &self.info.run);
         match inj.apply_action(&format!("fix: {line}"), &action) {
             Ok(v) => FixOutcome::Applied {

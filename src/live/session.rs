@@ -3,7 +3,7 @@
 //! waits until the scenario's symptom is really observable (a progress
 //! display on a terminal), then hands over a [`Game`] for the shell to play.
 
-use super::journal::{self, Entry, RunInfo};
+use super::journal::RunInfo;
 use super::play::LiveSite;
 use super::LiveAccount;
 use crate::aws::waiters::Sighting;
@@ -17,32 +17,14 @@ use std::path::{Path, PathBuf};
 
 /// The journal and header of run `run`, or of the newest run not undone.
 pub fn open_run(dir: &Path, run: Option<&str>) -> Result<(PathBuf, RunInfo), CliError> {
-    let mut newest = None;
-    for (p, entries) in journal::runs(dir).map_err(|e| CliError::Input(e.to_string()))? {
-        let Some(Entry::Start(info)) = entries.first().cloned() else {
-            continue;
-        };
-        let undone = entries.iter().any(|e| matches!(e, Entry::Undone { .. }));
-        match run {
-            Some(r) if info.run == r && undone => {
-                return Err(CliError::Input(format!(
-                    "run {r} has been undone; start a new one with faultline live start"
-                )))
-            }
-            Some(r) if info.run == r => return Ok((p, info)),
-            None if !undone => newest = Some((p, info)),
-            _ => {}
-        }
+    let (path, info, undone) = super::cli::find_run_to(dir, run, "play")?;
+    if undone {
+        return Err(CliError::Input(format!(
+            "run {} has been undone; start a new one with faultline live start",
+            info.run
+        )));
     }
-    newest.ok_or_else(|| {
-        CliError::Input(match run {
-            Some(r) => format!("no run {r} in {} (see faultline live status)", dir.display()),
-            None => format!(
-                "no run to play in {}: inject one with faultline live start <scenario> --stack NAME",
-                dir.display()
-            ),
-        })
-    })
+    Ok((path, info))
 }
 
 /// Progress lines: a spinner on a terminal (an empty line ends it, so it
