@@ -668,6 +668,7 @@ fn service(v: &Value, cluster: &str) -> Service {
         created_at: 0,
         status: opt_s(v, "status").unwrap_or_else(|| "ACTIVE".into()),
         sched: Default::default(),
+        enable_execute_command: flag(v, "enableExecuteCommand"),
     }
 }
 

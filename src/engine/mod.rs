@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 pub use crate::world::run::{Step, StopCause, TaskRun};
 pub use network::{Blocked, Endpoint};
+pub use tasks::image_profile;
 
 // The per-task data lives in the world (`world/run.rs`); what it means is decided here.
 impl StopCause {

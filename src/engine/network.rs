@@ -17,6 +17,7 @@ impl Endpoint {
             Endpoint::Logs => "logs",
             Endpoint::SecretsManager => "secretsmanager",
             Endpoint::Ssm => "ssm",
+            Endpoint::SsmMessages => "ssmmessages",
             Endpoint::Internet => return None,
         })
     }
@@ -31,6 +32,7 @@ impl Endpoint {
             Endpoint::Logs => format!("logs.{r}.amazonaws.com"),
             Endpoint::SecretsManager => format!("secretsmanager.{r}.amazonaws.com"),
             Endpoint::Ssm => format!("ssm.{r}.amazonaws.com"),
+            Endpoint::SsmMessages => format!("ssmmessages.{r}.amazonaws.com"),
             Endpoint::Internet => "registry-1.docker.io".into(),
         }
     }

@@ -28,11 +28,28 @@ pub fn run_read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<ReadOutpu
     if catalogue::find_read(&inv.service, &inv.operation).is_none() {
         return Err(super::help::unknown_command(&inv.service, &inv.operation));
     }
+    // `ecs execute-command` prints the Session Manager plugin's transcript, not
+    // a JSON response; the plugin's banner comes first, error or not.
+    let session = inv.service == "ecs" && inv.operation == "execute-command";
     let (cmd, value) = match command::read(account, line) {
         Ok(r) => r,
         Err(CommandError::Args(e)) => return Err(e.0),
+        Err(CommandError::Aws(e)) if session => {
+            return Err(format!(
+                "\n{}\n\n\n{e}",
+                crate::aws::sim::ecs::PLUGIN_BANNER
+            ))
+        }
         Err(e) => return Err(e.to_string()),
     };
+    if let (true, serde_json::Value::String(text)) = (session, &value) {
+        return Ok(ReadOutput {
+            service: cmd.entry.service(),
+            operation: cmd.entry.name(),
+            text: text.clone(),
+            data: text.clone(),
+        });
+    }
     let text = render::render(&value, cmd.query.as_deref(), cmd.output, cmd.entry.api())
         .map_err(|e| e.to_string())?;
     Ok(ReadOutput {

@@ -319,3 +319,31 @@ fn the_opening_suggests_the_scenarios_own_cluster() {
         "{opening}"
     );
 }
+
+#[test]
+fn execute_command_errors_follow_the_plugin_banner() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/nat-route-missing.yaml");
+    let mut inst = Scenario::load(&file)
+        .unwrap()
+        .instantiate(SEED, Mode::Incident)
+        .unwrap();
+    inst.sim.run_for(5_000).unwrap();
+    // nat-route-missing's tasks never reach RUNNING: the agent never runs.
+    let task = inst
+        .sim
+        .world()
+        .tasks
+        .keys()
+        .next()
+        .cloned()
+        .expect("a task");
+    let err = crate::game::aws::run_read(
+        &inst.sim,
+        &format!("ecs execute-command --cluster prod --task {task} --interactive --command env"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "\nThe Session Manager plugin was installed successfully. Use the AWS CLI to start a session.\n\n\nAn error occurred (InvalidParameterException) when calling the ExecuteCommand operation: The execute command failed because execute command was not enabled when the task was run or the execute command agent isn\u{2019}t running. Wait and try again or run a new task with execute command enabled and try again."
+    );
+}

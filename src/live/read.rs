@@ -386,6 +386,11 @@ async fn ecs(c: &Clients, name: &str, api: &str, i: &Input) -> Result<Value, Com
                 .map_err(|x| sdk_error(api, x))?;
             Ok(ecs_json(&o))
         }
+        // A real session needs the Session Manager plugin on the player's side.
+        "execute-command" => Err(ArgError(
+            "ecs execute-command opens a Session Manager session, which faultline cannot relay from a real account: run `aws ecs execute-command ... --interactive` in your own terminal (with the Session Manager plugin installed); nothing was sent to AWS".into(),
+        )
+        .into()),
         _ => Err(unmapped("ecs", name)),
     }
 }

@@ -480,6 +480,10 @@ pub struct ServiceSpec {
     /// Health check grace period (default 0s).
     #[serde(default)]
     pub grace_period: Dur,
+    /// ECS Exec (`enableExecuteCommand`, default false): its tasks run the
+    /// execute-command agent, so `ecs execute-command` can reach them.
+    #[serde(default)]
+    pub enable_execute_command: bool,
 }
 
 /// Deployment configuration (AWS defaults where absent).

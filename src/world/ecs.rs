@@ -460,6 +460,9 @@ pub struct Service {
     pub status: String,
     /// Scheduler state.
     pub sched: SchedulerState,
+    /// ECS Exec (`enableExecuteCommand`): tasks it launches from now on run the
+    /// execute-command agent.
+    pub enable_execute_command: bool,
 }
 
 /// Most events a service keeps, newest first (reference: at most 100).
@@ -613,6 +616,8 @@ pub struct Task {
     pub health_status: String,
     /// Ephemeral storage GiB.
     pub ephemeral_gib: u32,
+    /// Whether it was launched with ECS Exec (its service's setting at launch).
+    pub enable_execute_command: bool,
     /// Version counter (bumped on each change).
     pub version: u32,
     /// Why the task stopped, as structured data (for validation and grading).

@@ -393,6 +393,7 @@ pub const ENDPOINT_SERVICES: &[(&str, &[&str])] = &[
     ("s3", &["Interface", "Gateway"]),
     ("secretsmanager", &["Interface"]),
     ("ssm", &["Interface"]),
+    ("ssmmessages", &["Interface"]),
     ("kms", &["Interface"]),
     ("sts", &["Interface"]),
     ("ecs", &["Interface"]),

@@ -75,6 +75,8 @@ pub enum Endpoint {
     SecretsManager,
     /// SSM Parameter Store.
     Ssm,
+    /// Session Manager's message channels (ECS Exec's agent).
+    SsmMessages,
     /// A public registry outside AWS (Docker Hub).
     Internet,
 }

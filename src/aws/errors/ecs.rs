@@ -105,3 +105,64 @@ pub fn network_subnets_other_vpcs(op: &str) -> AwsError {
         "Subnets must all be in the same VPC.",
     )
 }
+
+/// [C] UpdateService `--enable-execute-command` when the service's task
+/// definition has no task role (aws/aws-cli#6242, a real session's output).
+pub fn exec_needs_task_role(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "The service couldn't be updated because a valid taskRoleArn is not being used. Specify a valid task role in your task definition and try again.",
+    )
+}
+
+/// [C] ExecuteCommand on a task launched without ECS Exec, or whose agent is
+/// not running (the task is not RUNNING). Verbatim from real sessions
+/// (fabfuel/ecs-deploy#193, keidarcy/e1s#206), curly apostrophe included.
+pub fn exec_not_enabled(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "The execute command failed because execute command was not enabled when the task was run or the execute command agent isn\u{2019}t running. Wait and try again or run a new task with execute command enabled and try again.",
+    )
+}
+
+/// [C] ExecuteCommand when the agent in the task cannot reach Session Manager:
+/// the task role lacks the `ssmmessages:*Channel` permissions, or the task has
+/// no network path to `ssmmessages` (aws/aws-cli#6456, a response body).
+pub fn exec_target_not_connected(op: &str) -> AwsError {
+    err(
+        "TargetNotConnectedException",
+        op,
+        "The execute command failed due to an internal error. Try again later.",
+    )
+}
+
+/// [I] ExecuteCommand naming a container the task does not have.
+pub fn exec_container_not_found(op: &str, name: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        format!("The container {name} does not exist in the task."),
+    )
+}
+
+/// [I] ExecuteCommand without `--container` on a task of several containers.
+pub fn exec_container_required(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "A container name must be specified when the task has more than one container.",
+    )
+}
+
+/// [I] ExecuteCommand with `--non-interactive`: ECS Exec runs interactive
+/// sessions only (the API's `interactive` member is documented as required and
+/// the CLI documents interactive mode as the only one supported).
+pub fn exec_interactive_only(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "Interactive is the only mode supported currently.",
+    )
+}

@@ -26,6 +26,10 @@ impl Sim {
             dep.network.security_groups.clone(),
             dep.network.assign_public_ip,
         );
+        let exec = self
+            .world
+            .service(cluster, service)
+            .is_some_and(|s| s.enable_execute_command);
         let id = self.world.rng.task_id();
         let az = self
             .world
@@ -92,6 +96,7 @@ impl Sim {
             stopped_reason: None,
             health_status: "UNKNOWN".into(),
             ephemeral_gib: td.ephemeral_gib(),
+            enable_execute_command: exec,
             version: 1,
             stop_cause: None,
             run: crate::engine::TaskRun {

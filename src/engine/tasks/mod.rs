@@ -53,6 +53,22 @@ pub(crate) fn parse_image(registry: &str, image: &str) -> ImageRef {
     }
 }
 
+/// The application profile an image runs as: an ECR image through its
+/// repository's tags, a public image by name.
+pub fn image_profile<'a>(
+    world: &'a crate::world::World,
+    image: &str,
+) -> Option<&'a crate::world::AppProfile> {
+    match parse_image(&world.registry(), image) {
+        ImageRef::Ecr { repo, tag } => world
+            .repositories
+            .get(&repo)
+            .and_then(|r| r.images.iter().find(|i| i.tags.contains(&tag)))
+            .and_then(|i| world.profiles.get(&i.profile)),
+        ImageRef::Public { name, .. } => world.profiles.get(&name),
+    }
+}
+
 impl Sim {
     fn rand(&mut self, (lo, hi): (i64, i64)) -> i64 {
         self.world.rng.range(lo, hi)

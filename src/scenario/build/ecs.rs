@@ -162,6 +162,7 @@ pub fn create_services(sim: &mut Sim, env: &Environment) -> Result<(), PathError
             created_at: sim.now(),
             status: "ACTIVE".into(),
             sched: Default::default(),
+            enable_execute_command: s.enable_execute_command,
         };
         sim.mutate(|c| {
             let arn = svc.arn.clone();

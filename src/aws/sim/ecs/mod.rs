@@ -10,6 +10,7 @@
 //! here; clusters, services, tasks and task definitions one file each.
 
 mod clusters;
+mod exec;
 mod services;
 mod task_definitions;
 mod tasks;
@@ -27,6 +28,8 @@ use task_definitions::{
     describe_task_definition, list_task_definition_families, list_task_definitions,
 };
 use tasks::{describe_tasks, list_tasks};
+
+pub use exec::PLUGIN_BANNER;
 
 const CLUSTER: crate::aws::catalogue::Flag = flag(
     "cluster",
@@ -207,6 +210,42 @@ pub const OPS: &[ReadOp] = &[
         ],
         positional: None,
         run: describe_tasks,
+    },
+    Op {
+        service: "ecs",
+        name: "execute-command",
+        api: "ExecuteCommand",
+        summary: "Runs one command inside a running container (ECS Exec): env, cat /etc/resolv.conf, nslookup, dig, curl, free -m, ps",
+        flags: &[
+            CLUSTER,
+            required("task", FlagKind::Str, "the task id or ARN", Complete::Task),
+            flag(
+                "container",
+                FlagKind::Str,
+                "the container (needed when the task has several)",
+                Complete::Nothing,
+            ),
+            required(
+                "command",
+                FlagKind::Str,
+                "the command to run, e.g. \"env\" or \"curl -sv https://logs.<region>.amazonaws.com\"",
+                Complete::Nothing,
+            ),
+            flag(
+                "interactive",
+                FlagKind::Bool,
+                "run the command in an interactive session (the only mode ECS Exec supports)",
+                Complete::Nothing,
+            ),
+            flag(
+                "non-interactive",
+                FlagKind::Bool,
+                "refused: ECS Exec supports interactive sessions only",
+                Complete::Nothing,
+            ),
+        ],
+        positional: None,
+        run: exec::execute_command,
     },
     Op {
         service: "ecs",

@@ -146,7 +146,7 @@ pub(super) fn service_json(world: &World, svc: &Service, tags: bool) -> Value {
     ins("createdBy", json!(principal(world)));
     ins("enableECSManagedTags", json!(false));
     ins("propagateTags", json!("NONE"));
-    ins("enableExecuteCommand", json!(false));
+    ins("enableExecuteCommand", json!(svc.enable_execute_command));
     ins("availabilityZoneRebalancing", json!("ENABLED"));
     Value::Object(m)
 }

@@ -66,6 +66,20 @@ pub(super) fn task_family(arn: &str) -> &str {
     short.rsplit_once(':').map(|(f, _)| f).unwrap_or(short)
 }
 
+/// The ECS Exec agent of a container of a task launched with ECS Exec: the
+/// botocore `ManagedAgent` shape (`lastStartedAt`, `name`, `reason`,
+/// `lastStatus`). [I] its status follows the container's; AWS starts it with
+/// the container.
+fn exec_agent(t: &Task, c: &crate::world::Container) -> Value {
+    let mut m = Map::new();
+    if c.last_status != "PENDING" {
+        put(&mut m, "lastStartedAt", t.started_at.map(iso));
+    }
+    m.insert("name".into(), json!("ExecuteCommandAgent"));
+    m.insert("lastStatus".into(), json!(c.last_status));
+    Value::Object(m)
+}
+
 pub(super) fn task_json(world: &World, t: &Task) -> Value {
     let td = t
         .run
@@ -115,6 +129,9 @@ pub(super) fn task_json(world: &World, t: &Task) -> Value {
             m.insert("networkBindings".into(), json!([]));
             m.insert("networkInterfaces".into(), json!(nics));
             m.insert("healthStatus".into(), json!(c.health_status));
+            if t.enable_execute_command {
+                m.insert("managedAgents".into(), json!([exec_agent(t, c)]));
+            }
             m.insert("cpu".into(), json!(c.cpu.to_string()));
             put(&mut m, "memory", c.memory.map(|x| x.to_string()));
             put(
@@ -144,7 +161,10 @@ pub(super) fn task_json(world: &World, t: &Task) -> Value {
     m.insert("cpu".into(), json!(t.cpu));
     m.insert("createdAt".into(), json!(iso(t.created_at)));
     m.insert("desiredStatus".into(), json!(t.desired_status.as_str()));
-    m.insert("enableExecuteCommand".into(), json!(false));
+    m.insert(
+        "enableExecuteCommand".into(),
+        json!(t.enable_execute_command),
+    );
     put(
         &mut m,
         "executionStoppedAt",

@@ -142,6 +142,22 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
     let desired = inv.value("desiredCount")?;
     let force = inv.switch("forceNewDeployment")?.unwrap_or(false);
     let net = inv.structure("networkConfiguration")?;
+    let exec = match (
+        inv.switch("enableExecuteCommand")?,
+        inv.switch("disableExecuteCommand")?,
+    ) {
+        // [I] both switches of the pair at once: refused before any request.
+        (Some(true), Some(true)) => {
+            return Err(ArgError(
+                "aws: error: argument --disable-execute-command: not allowed with argument --enable-execute-command"
+                    .into(),
+            )
+            .into())
+        }
+        (Some(true), _) => Some(true),
+        (_, Some(true)) => Some(false),
+        _ => None,
+    };
     let cl = short_name(&cluster);
     if !cx.world.clusters.contains_key(&cl) {
         return Err(errors::cluster_not_found(op).into());
@@ -179,6 +195,25 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
         None => None,
         Some(v) => Some(network_config(cx.world, &v, op)?),
     };
+    if exec == Some(true) {
+        // ECS checks the task definition the service will run.
+        let td_key = td_arn.clone().or_else(|| {
+            cx.world
+                .service(&cl, &service)
+                .map(|s| s.task_definition.clone())
+        });
+        let has_role = td_key
+            .and_then(|k| cx.world.task_definition(&k))
+            .is_some_and(|t| {
+                t.def
+                    .task_role_arn
+                    .as_deref()
+                    .is_some_and(|r| !r.is_empty())
+            });
+        if !has_role {
+            return Err(errors::exec_needs_task_role(op).into());
+        }
+    }
     let svc = cx
         .world
         .service_mut(&cl, &service)
@@ -191,6 +226,11 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
     if let Some(n) = network {
         changed |= svc.network != n;
         svc.network = n;
+    }
+    if let Some(e) = exec {
+        // Tasks already running keep their setting; a new deployment (forced or
+        // not) launches tasks with the new one.
+        svc.enable_execute_command = e;
     }
     if let Some(d) = desired {
         svc.desired_count = d;

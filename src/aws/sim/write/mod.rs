@@ -519,6 +519,18 @@ pub const OPS: &[WriteOp] = &[
                 "start a new deployment even with nothing changed",
                 C::Nothing
             ),
+            f(
+                "enable-execute-command",
+                K::Bool,
+                "turn ECS Exec on for tasks launched from now on (needs a task role)",
+                C::Nothing
+            ),
+            f(
+                "disable-execute-command",
+                K::Bool,
+                "turn ECS Exec off for tasks launched from now on",
+                C::Nothing
+            ),
         ],
         update_service
     ),
