@@ -83,8 +83,13 @@ pub fn shows(id: &str, stop: &StopCause) -> bool {
         "image.arch-mismatch" => matches!(stop, S::ExecFormat { .. } | S::PlatformMismatch { .. }),
         "image.too-large" => matches!(stop, S::NoSpace),
         "secrets.unreadable" => {
-            matches!(stop, S::SecretMissing { .. })
-                || matches!(stop, S::IamDenied { action, .. } if action.starts_with("secretsmanager:") || action.starts_with("ssm:"))
+            matches!(
+                stop,
+                S::SecretMissing { .. }
+                    | S::SecretVersionMissing { .. }
+                    | S::SecretKeyMissing { .. }
+                    | S::SecretNotJson { .. }
+            ) || matches!(stop, S::IamDenied { action, .. } if action.starts_with("secretsmanager:") || action.starts_with("ssm:") || action.starts_with("kms:"))
         }
         "elb.health-check-failing" => matches!(stop, S::ElbHealth { .. }),
         _ => false,
