@@ -144,12 +144,18 @@ pub fn secret_version_id(arn: &str, n: usize) -> String {
         h
     };
     let salt = n.to_string();
+    // SplitMix64's finalizer, so that later versions' ids share no digits with the first's.
+    let mix = |mut z: u64| {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
     let (h, h2) = if n == 0 {
         (hash(&[arn, "version"]), hash(&[arn, "version", "2"]))
     } else {
         (
-            hash(&[arn, "version", &salt]),
-            hash(&[arn, "version", &salt, "2"]),
+            mix(hash(&[arn, "version", &salt])),
+            mix(hash(&[arn, "version", &salt, "2"])),
         )
     };
     format!(

@@ -991,6 +991,150 @@ mod tests {
     }
 
     #[test]
+    fn secret_versions_key_and_description_never_a_value() {
+        let inst = instance("secret-kms-decrypt-denied.yaml", 5);
+        let w = inst.sim.world();
+        let key = w.names["kms:media-secrets"].clone();
+        let v = call(
+            &inst,
+            "secretsmanager describe-secret --secret-id prod/media/cdn-origin-token",
+        )
+        .unwrap();
+        assert_eq!(v["KmsKeyId"], json!(key));
+        assert_eq!(
+            v["Description"],
+            "Shared secret the CDN sends to the thumbnailer origin (X-Origin-Token)"
+        );
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "ARN",
+                "Name",
+                "Description",
+                "KmsKeyId",
+                "LastChangedDate",
+                "LastAccessedDate",
+                "VersionIdsToStages",
+                "CreatedDate"
+            ]
+        );
+        // A rotated secret lists both versions with their stages; no value anywhere.
+        let inst = instance("secret-json-key-missing.yaml", 5);
+        let s = &inst.sim.world().secrets["prod/billing/db"];
+        let v = call(
+            &inst,
+            "secretsmanager describe-secret --secret-id prod/billing/db",
+        )
+        .unwrap();
+        let stages = v["VersionIdsToStages"].as_object().unwrap();
+        assert_eq!(stages.len(), 2);
+        assert_eq!(stages[&s.versions[0].id], json!(["AWSCURRENT"]));
+        assert_eq!(stages[&s.versions[1].id], json!(["AWSPREVIOUS"]));
+        assert_ne!(s.versions[0].id, s.versions[1].id);
+        let text = v.to_string();
+        assert!(!text.contains("SecretString") && !text.contains("SecretBinary"));
+        assert!(
+            v.get("KmsKeyId").is_none(),
+            "the AWS managed key is not shown"
+        );
+    }
+
+    #[test]
+    fn a_secret_of_another_region_is_not_found_here() {
+        let mut env: crate::scenario::format::Environment = crate::scenario::parse_yaml(
+            std::path::Path::new("x.yaml"),
+            &std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("scenarios/environments/media-prod.yaml"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        env.secrets[1].region = Some("eu-central-1".into());
+        let w = crate::scenario::build::build_world(&env, 3, 0).unwrap();
+        let arn = w.secrets["prod/media/cdn-origin-token"].arn.clone();
+        assert!(arn.starts_with(&format!(
+            "arn:aws:secretsmanager:eu-central-1:{}:secret:prod/media/cdn-origin-token-",
+            w.account
+        )));
+        let ctx = ReadCtx { world: &w, now: 0 };
+        let input = |id: &str| Input::new().with("SecretId", id);
+        for id in ["prod/media/cdn-origin-token", arn.as_str()] {
+            let e = describe_secret(&ctx, &input(id)).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains("Secrets Manager can't find the specified secret."),
+                "{e}"
+            );
+        }
+        assert!(describe_secret(&ctx, &input("prod/media/url-signing-key")).is_ok());
+    }
+
+    #[test]
+    fn kms_keys_by_id_arn_and_alias() {
+        let inst = instance("secret-kms-decrypt-denied.yaml", 9);
+        let w = inst.sim.world();
+        let acct = w.account.clone();
+        let k = w.kms_keys.values().next().unwrap().clone();
+        let by_alias = call(&inst, "kms describe-key --key-id alias/media-secrets").unwrap();
+        let by_id = call(&inst, &format!("kms describe-key --key-id {}", k.id)).unwrap();
+        let by_arn = call(&inst, &format!("kms describe-key --key-id {}", k.arn)).unwrap();
+        let by_alias_arn = call(
+            &inst,
+            &format!("kms describe-key --key-id arn:aws:kms:us-west-2:{acct}:alias/media-secrets"),
+        )
+        .unwrap();
+        assert_eq!(by_alias, by_id);
+        assert_eq!(by_alias, by_arn);
+        assert_eq!(by_alias, by_alias_arn);
+        let m = &by_alias["KeyMetadata"];
+        assert_eq!(
+            m["Arn"],
+            json!(format!("arn:aws:kms:us-west-2:{acct}:key/{}", k.id))
+        );
+        assert_eq!(m["KeyManager"], "CUSTOMER");
+        assert_eq!(m["Description"], "media platform secrets (SEC-212)");
+        assert_eq!(m["AWSAccountId"], json!(acct));
+        let e = aws_err(call(&inst, "kms describe-key --key-id alias/nope"));
+        assert_eq!(e.code, "NotFoundException");
+        assert_eq!(
+            e.message,
+            format!("Alias arn:aws:kms:us-west-2:{acct}:alias/nope is not found.")
+        );
+        let e = aws_err(call(
+            &inst,
+            "kms describe-key --key-id 1234abcd-12ab-34cd-56ef-1234567890ab",
+        ));
+        assert_eq!(
+            e.message,
+            format!("Key 'arn:aws:kms:us-west-2:{acct}:key/1234abcd-12ab-34cd-56ef-1234567890ab' does not exist")
+        );
+        let v = call(&inst, "kms list-aliases").unwrap();
+        assert_eq!(
+            v["Aliases"][0]["AliasArn"],
+            json!(format!("arn:aws:kms:us-west-2:{acct}:alias/media-secrets"))
+        );
+        assert_eq!(v["Aliases"][0]["TargetKeyId"], json!(k.id));
+        // A SecureString under the customer key shows its alias; the others alias/aws/ssm or none.
+        let p = call(&inst, "ssm describe-parameters").unwrap();
+        let by_name = |n: &str| {
+            p["Parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["Name"] == n)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            by_name("/prod/media/cdn-origin-token")["KeyId"],
+            "alias/media-secrets"
+        );
+        assert!(by_name("/prod/media/cdn-hostname").get("KeyId").is_none());
+    }
+
+    #[test]
     fn ssm_parameters_filtered() {
         let inst = instance("oom-killed.yaml", 3);
         let all = call(&inst, "ssm describe-parameters").unwrap();

@@ -252,3 +252,89 @@ pub(super) fn build_parameters(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::build_world;
+    use crate::scenario::format::Environment;
+
+    fn env() -> Environment {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/environments/media-prod.yaml");
+        crate::scenario::parse_yaml(&p, &std::fs::read_to_string(&p).unwrap()).unwrap()
+    }
+
+    fn error(env: &Environment) -> (String, String) {
+        let e = build_world(env, 1, 0).expect_err("an error");
+        (e.path, e.message)
+    }
+
+    #[test]
+    fn kms_key_fields_resolve_placeholders_and_name_declared_keys() {
+        let mut e = env();
+        e.secrets[1].kms_key = Some("arn:aws:kms:${region}:${account}:alias/media-secrets".into());
+        e.secrets[1].description = Some("token for ${account} in ${region}".into());
+        let w = build_world(&e, 1, 0).unwrap();
+        let s = &w.secrets["prod/media/cdn-origin-token"];
+        let key = &w.names["kms:media-secrets"];
+        assert_eq!(s.kms_key_id.as_ref(), Some(key));
+        assert_eq!(
+            s.description.as_deref(),
+            Some(format!("token for {} in us-west-2", w.account).as_str())
+        );
+        assert!(key.starts_with(&format!("arn:aws:kms:us-west-2:{}:key/", w.account)));
+        assert_eq!(
+            w.parameters["/prod/media/cdn-origin-token"]
+                .kms_key_id
+                .as_ref(),
+            Some(key)
+        );
+
+        e.secrets[1].kms_key = Some("alias/media-secret".into());
+        assert_eq!(
+            error(&e),
+            (
+                "secrets[1].kms_key".into(),
+                "no KMS key with alias 'media-secret' in kms_keys; known: media-secrets (the AWS managed key needs no kms_key)".into()
+            )
+        );
+    }
+
+    #[test]
+    fn value_region_and_type_errors_name_the_field() {
+        let mut e = env();
+        e.secrets[0].keys = Some(vec!["a".into()]);
+        e.secrets[0].text = Some("x".into());
+        assert_eq!(error(&e).0, "secrets[0].text");
+        e.secrets[0].keys = None;
+        e.secrets[0].text = Some(r#"{"a": 1}"#.into());
+        assert_eq!(
+            error(&e),
+            (
+                "secrets[0].text".into(),
+                "this text is a JSON object; list its top-level keys under `keys` instead".into()
+            )
+        );
+        let mut e = env();
+        e.secrets[0].region = Some("mars".into());
+        assert_eq!(
+            error(&e),
+            (
+                "secrets[0].region".into(),
+                "'mars' is not a region name; expected one such as us-east-1 or eu-west-2".into()
+            )
+        );
+        let mut e = env();
+        e.parameters[1].kms_key = Some("media-secrets".into());
+        assert_eq!(
+            error(&e),
+            (
+                "parameters[1].kms_key".into(),
+                "only a SecureString is encrypted; this parameter is a String".into()
+            )
+        );
+        let mut e = env();
+        e.kms_keys[0].alias = "aws/secretsmanager".into();
+        assert_eq!(error(&e).0, "kms_keys[0].alias");
+    }
+}
