@@ -1,4 +1,4 @@
-//! ECR, CloudWatch Logs, Secrets Manager and SSM, Elastic Load Balancing, and
+//! ECR, CloudWatch Logs, Secrets Manager, SSM and KMS, Elastic Load Balancing, and
 //! application profiles (how an image behaves once it runs).
 
 use crate::time::Dur;

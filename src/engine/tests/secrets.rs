@@ -19,6 +19,7 @@ secrets:
 parameters:
   - {name: /app/url, type: String}
   - {name: /app/signing-key, type: SecureString, kms_key: alias/app-secrets}
+  - {name: /app/east-url, type: String, region: us-east-1}
 log_groups:"#;
     let yaml = tweak(BASE, "log_groups:", stores);
     let yaml = tweak(
@@ -341,6 +342,20 @@ fn arns_of_another_region_are_fetched_there() {
     assert_stops_with(
         &mut sim,
         "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: /app/url",
+    );
+    // A parameter that lives in us-east-1: by its ARN it is found there; by its
+    // bare name the task looks in its own region, where it is not.
+    let east_url = name(&sim0, "param:/app/east-url");
+    assert_eq!(
+        east_url,
+        format!("arn:aws:ssm:us-east-1:{acct}:parameter/app/east-url")
+    );
+    let mut sim = sim_of(&with_secrets(&[("URL", &east_url)]), SEED);
+    assert_heals(&mut sim);
+    let mut sim = sim_of(&with_secrets(&[("URL", "/app/east-url")]), SEED);
+    assert_stops_with(
+        &mut sim,
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: /app/east-url",
     );
     // A denial names the ARN the task definition gave, in its region.
     let other = format!("arn:aws:ssm:us-east-1:{acct}:parameter/other/url");
