@@ -31,8 +31,8 @@ use crate::world::{
     Association, Cidr, CircuitBreaker, Cluster, ContainerDefinition, DeploymentConfig,
     EphemeralStorage, InternetGateway, LoadBalancer, ManagedPolicy, NatGateway, NetworkConfig,
     PolicyDocument, Repository, Role, Route, RouteDest, RouteTable, RouteTarget, RuntimePlatform,
-    Secret, SecurityGroup, Service, ServiceLoadBalancer, SgRule, Subnet, TargetGroup,
-    TargetHealthCheck, TaskDefinition, TaskDefinitionInput, Vpc, World,
+    Secret, SecretValue, SecretVersion, SecurityGroup, Service, ServiceLoadBalancer, SgRule,
+    Subnet, TargetGroup, TargetHealthCheck, TaskDefinition, TaskDefinitionInput, Vpc, World,
 };
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -594,13 +594,39 @@ impl<R: Reader + ?Sized> Snap<'_, R> {
                 continue;
             };
             let name = s(&x, "Name");
+            let arn = s(&x, "ARN");
+            // The region is the ARN's fourth field.
+            let region = arn.split(':').nth(3).unwrap_or(&w.region).to_string();
+            let versions = x
+                .get("VersionIdsToStages")
+                .and_then(|v| v.as_object())
+                .map(|m| {
+                    m.iter()
+                        .map(|(id, stages)| SecretVersion {
+                            id: id.clone(),
+                            stages: stages
+                                .as_array()
+                                .map(|a| {
+                                    a.iter()
+                                        .filter_map(|s| s.as_str().map(str::to_string))
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                            value: SecretValue::Unmodelled,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             w.secrets.insert(
                 name.clone(),
                 Secret {
                     name,
-                    arn: s(&x, "ARN"),
+                    arn,
+                    region,
                     created: 0,
                     kms_key_id: opt_s(&x, "KmsKeyId"),
+                    description: opt_s(&x, "Description"),
+                    versions,
                 },
             );
         }

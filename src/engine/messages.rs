@@ -348,6 +348,164 @@ pub fn asm_not_found(secret_arn: &str, request_id: &str) -> String {
     format!("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret {secret_arn} from secrets manager: operation error Secrets Manager: GetSecretValue, https response error StatusCode: 400, RequestID: {request_id}, ResourceNotFoundException: Secrets Manager can't find the specified secret.")
 }
 
+/// The frame of a failed secret fetch from Secrets Manager, before the error
+/// itself [C] §3 (`... unable to retrieve secret from asm: service call has
+/// been retried 1 time(s): `).
+const ASM_FRAME: &str = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): ";
+
+/// [C] a JSON key the secret's value does not have. Seen verbatim in public
+/// captures (a service event in a GitHub incident write-up: `... service call has
+/// been retried 1 time(s): retrieved secret from Secrets Manager did not contain
+/// json key app_definition_id.`; an EventBridge test fixture with the same text);
+/// the inner text is amazon-ecs-agent `agent/asm/asm.go` [V].
+pub fn asm_json_key_missing(key: &str) -> String {
+    concat(&[
+        ASM_FRAME,
+        "retrieved secret from Secrets Manager did not contain json key ",
+        key,
+    ])
+}
+
+/// [C] a JSON key asked of a value that is not a JSON object: the agent
+/// returns Go's `json.Unmarshal` error bare (rileydakota/valheim-ecs-fargate-cdk#9:
+/// `... service call has been retried 1 time(s): invalid character '\'' looking
+/// for beginning of value`). `go_error` comes from [`go_json_object_error`].
+pub fn asm_not_json(go_error: &str) -> String {
+    concat(&[ASM_FRAME, go_error])
+}
+
+/// What Go's `json.Unmarshal` into a `map[string]interface{}` says of `text`
+/// (None: it decodes; `null` decodes to an empty map). The first-character and
+/// type errors are Go's wording [V] (encoding/json); for deeper syntax errors
+/// the position comes from a Rust parser and only approximates Go's [I].
+pub fn go_json_object_error(text: &str) -> Option<String> {
+    fn quote(c: char) -> String {
+        match c {
+            '\'' => "'\\''".to_string(),
+            '"' => "'\"'".to_string(),
+            c => format!("'{}'", c.escape_default()),
+        }
+    }
+    let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let body = text.trim_start_matches(ws);
+    let Some(first) = body.chars().next() else {
+        return Some("unexpected end of JSON input".into());
+    };
+    let parsed = serde_json::from_str::<serde_json::Value>(text);
+    if let Ok(v) = &parsed {
+        let kind = match v {
+            serde_json::Value::Object(_) | serde_json::Value::Null => return None,
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Number(_) => "number",
+            serde_json::Value::Array(_) => "array",
+            serde_json::Value::Bool(_) => "bool",
+        };
+        return Some(format!(
+            "json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+        ));
+    }
+    if !(matches!(first, '{' | '[' | '"' | '-' | 't' | 'f' | 'n') || first.is_ascii_digit()) {
+        return Some(format!(
+            "invalid character {} looking for beginning of value",
+            quote(first)
+        ));
+    }
+    if first == '{' {
+        if let Some(c) = body[1..].chars().find(|c| !ws(*c)) {
+            if c != '"' && c != '}' {
+                return Some(format!(
+                    "invalid character {} looking for beginning of object key string",
+                    quote(c)
+                ));
+            }
+        }
+    }
+    // A complete value followed by more text: the longest prefix that is one
+    // (secret texts are short; the scan is bounded).
+    let ends: Vec<usize> = text
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take(4096)
+        .collect();
+    for &end in ends.iter().rev() {
+        if serde_json::from_str::<serde::de::IgnoredAny>(&text[..end]).is_ok() {
+            let c = text[end..]
+                .trim_start_matches(ws)
+                .chars()
+                .next()
+                .unwrap_or(' ');
+            return Some(format!(
+                "invalid character {} after top-level value",
+                quote(c)
+            ));
+        }
+    }
+    match parsed {
+        Err(e) if e.is_eof() => Some("unexpected end of JSON input".into()),
+        Err(e) => {
+            // The character where parsing failed [I].
+            let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or(text);
+            let c = line
+                .chars()
+                .nth(e.column().saturating_sub(1))
+                .unwrap_or(first);
+            Some(format!(
+                "invalid character {} looking for beginning of value",
+                quote(c)
+            ))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// The version a `valueFrom` asks for does not exist. The body is Secrets
+/// Manager's ResourceNotFoundException [C] (`Secrets Manager can't find the
+/// specified secret value for staging label: AWSCURRENT`, captured in several
+/// public repositories; the `VersionId:` form as moto reproduces it); the frame
+/// is that of [`asm_not_found`] [I].
+pub fn asm_version_not_found(
+    secret_arn: &str,
+    request_id: &str,
+    stage: Option<&str>,
+    version_id: Option<&str>,
+) -> String {
+    let what = match (version_id, stage) {
+        (Some(id), _) => concat(&["VersionId: ", id]),
+        (None, s) => concat(&["staging label: ", s.unwrap_or("AWSCURRENT")]),
+    };
+    format!("{ASM_FRAME}failed to fetch secret {secret_arn} from secrets manager: operation error Secrets Manager: GetSecretValue, https response error StatusCode: 400, RequestID: {request_id}, ResourceNotFoundException: Secrets Manager can't find the specified secret value for {what}")
+}
+
+/// The execution role may call GetSecretValue but not `kms:Decrypt` on the
+/// secret's customer managed key. Secrets Manager's answer is
+/// `AccessDeniedException: Access to KMS is not allowed` [C]
+/// (GiamPy5/terraform-aws-directus#10, a Fargate stopped reason in the older
+/// SDK's frame; the same body in the SDK v2 frame, `api error
+/// AccessDeniedException: Access to KMS is not allowed`, in another public
+/// capture); here in the §3 frame of [`asm_denied`], so [I] as a whole.
+pub fn asm_kms_denied(secret_arn: &str, request_id: &str) -> String {
+    format!("{ASM_FRAME}failed to fetch secret {secret_arn} from secrets manager: operation error Secrets Manager: GetSecretValue, https response error StatusCode: 400, RequestID: {request_id}, api error AccessDeniedException: Access to KMS is not allowed")
+}
+
+/// `valueFrom` names a Secrets Manager ARN whose resource part is neither
+/// `secret:NAME` nor `secret:NAME:json-key:version-stage:version-id`. The inner
+/// text is amazon-ecs-agent `agent/taskresource/asmsecret/asmsecret.go` [V];
+/// its frame on Fargate [I].
+pub fn asm_invalid_arn(value_from: &str) -> String {
+    format!("{ASM_FRAME}trying to retrieve secret with value {value_from} resulted in error: an invalid ARN format for the AWS Secrets Manager secret was specified. Specify a valid ARN and try again.")
+}
+
+/// A SecureString encrypted with a customer managed key the execution role
+/// may not use. KMS's AccessDeniedException as SSM relays it [C]
+/// (aws/aws-cdk#4498: `AccessDeniedException: The ciphertext refers to a
+/// customer master key that does not exist, does not exist in this region, or
+/// you are not allowed to access. (Service: AWSKMS; Status Code: 400; Error
+/// Code: AccessDeniedException; Request ID: ...)`); in the SSM frame of
+/// [`ssm_denied`] [I].
+pub fn ssm_kms_denied(request_id: &str, kms_request_id: &str) -> String {
+    format!("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): operation error SSM: GetParameters, https response error StatusCode: 400, RequestID: {request_id}, api error AccessDeniedException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: {kms_request_id}; Proxy: null)")
+}
+
 /// [I] missing ssm:GetParameters (the §3 frame with SSM's operation).
 pub fn ssm_denied(principal: &str, param_arn: &str, request_id: &str, explicit: bool) -> String {
     format!(

@@ -13,6 +13,8 @@ use proptest::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
 
+mod secrets;
+
 // ---------------------------------------------------------------------------
 // A small account: one VPC, a public and a private subnet, IGW, NAT, one
 // service `web` of desired 1 in cluster `test`, logging to `/ecs/web`.

@@ -30,7 +30,7 @@ pub const CAUSES: &[Cause] = &[
     Cause { id: "image.not-found", summary: "The image repository or tag in the task definition does not exist" },
     Cause { id: "image.arch-mismatch", summary: "The image is built for another CPU architecture or lacks the task's platform" },
     Cause { id: "image.too-large", summary: "The image does not fit the task's ephemeral storage" },
-    Cause { id: "secrets.unreadable", summary: "A secret or parameter the task references is missing or not readable by the execution role" },
+    Cause { id: "secrets.unreadable", summary: "A secret or parameter the task references (or the JSON key or version it names) is missing, or the execution role may not read or decrypt it" },
     Cause { id: "elb.health-check-failing", summary: "The load balancer's health checks fail (wrong path or port, blocked by security groups, too slow)" },
     Cause { id: "taskdef.invalid-size", summary: "The task definition's CPU/memory pair is not a valid Fargate size" },
 ];
@@ -83,8 +83,13 @@ pub fn shows(id: &str, stop: &StopCause) -> bool {
         "image.arch-mismatch" => matches!(stop, S::ExecFormat { .. } | S::PlatformMismatch { .. }),
         "image.too-large" => matches!(stop, S::NoSpace),
         "secrets.unreadable" => {
-            matches!(stop, S::SecretMissing { .. })
-                || matches!(stop, S::IamDenied { action, .. } if action.starts_with("secretsmanager:") || action.starts_with("ssm:"))
+            matches!(
+                stop,
+                S::SecretMissing { .. }
+                    | S::SecretVersionMissing { .. }
+                    | S::SecretKeyMissing { .. }
+                    | S::SecretNotJson { .. }
+            ) || matches!(stop, S::IamDenied { action, .. } if action.starts_with("secretsmanager:") || action.starts_with("ssm:") || action.starts_with("kms:"))
         }
         "elb.health-check-failing" => matches!(stop, S::ElbHealth { .. }),
         _ => false,

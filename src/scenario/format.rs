@@ -61,6 +61,9 @@ pub struct Environment {
     /// Log groups.
     #[serde(default)]
     pub log_groups: Vec<LogGroupSpec>,
+    /// Customer managed KMS keys (secrets and SecureString parameters name them by alias).
+    #[serde(default)]
+    pub kms_keys: Vec<KmsKeySpec>,
     /// Secrets Manager secrets.
     #[serde(default)]
     pub secrets: Vec<SecretSpec>,
@@ -325,15 +328,47 @@ pub struct LogGroupSpec {
     pub retention_days: Option<u32>,
 }
 
+/// A customer managed KMS key (its key policy is the default: IAM policies decide who may use it).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KmsKeySpec {
+    /// Alias, without `alias/` (`billing-secrets`); `${kms:ALIAS}` is the key's ARN.
+    pub alias: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Region (default: the environment's).
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
 /// A secret.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretSpec {
     /// Name.
     pub name: String,
-    /// Customer KMS key alias.
+    /// Alias of the customer managed KMS key (from `kms_keys`) it is encrypted with
+    /// (default: the AWS managed key `aws/secretsmanager`, which needs no grant).
     #[serde(default)]
     pub kms_key: Option<String>,
+    /// Description `describe-secret` shows.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Region it lives in (default: the environment's); `${secret:NAME}` names it there.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The current value is a JSON object with these top-level keys (the values
+    /// themselves are never modelled). Without `keys` or `text`, any JSON key resolves.
+    #[serde(default)]
+    pub keys: Option<Vec<String>>,
+    /// The current value is this string, which is not a JSON object (a task asking
+    /// for a JSON key of it fails to parse it). Never shown to the player.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Keys of the version labelled `AWSPREVIOUS` (a rotation happened); none: no such version.
+    #[serde(default)]
+    pub previous_keys: Option<Vec<String>>,
 }
 
 /// An SSM parameter.
@@ -345,6 +380,13 @@ pub struct ParameterSpec {
     /// `String`, `StringList` or `SecureString`.
     #[serde(rename = "type", default = "string_type")]
     pub kind: String,
+    /// Alias of the customer managed KMS key (from `kms_keys`) a SecureString is
+    /// encrypted with (default: `alias/aws/ssm`, which needs no grant).
+    #[serde(default)]
+    pub kms_key: Option<String>,
+    /// Region it lives in (default: the environment's).
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 fn string_type() -> String {

@@ -291,6 +291,9 @@ pub fn resource_exists(w: &crate::world::World, r: &str) -> bool {
         || w.policies.contains_key(r)
         || w.secrets.values().any(|x| x.arn == r || x.name == r)
         || w.parameters.contains_key(r)
+        || w.parameters.values().any(|x| x.arn == r)
+        || w.kms_keys.contains_key(r)
+        || w.kms_keys.values().any(|k| k.id == r || k.alias == r)
         || w.log_groups.contains_key(r)
         || w.repositories.contains_key(r)
         || w.task_definitions

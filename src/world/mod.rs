@@ -65,6 +65,8 @@ pub struct World {
     pub secrets: BTreeMap<String, Secret>,
     /// SSM parameters by name.
     pub parameters: BTreeMap<String, Parameter>,
+    /// Customer managed KMS keys by ARN.
+    pub kms_keys: BTreeMap<String, KmsKey>,
     /// Clusters by name.
     pub clusters: BTreeMap<String, Cluster>,
     /// Task definitions by (family, revision).
@@ -111,6 +113,7 @@ impl World {
             log_groups: BTreeMap::new(),
             secrets: BTreeMap::new(),
             parameters: BTreeMap::new(),
+            kms_keys: BTreeMap::new(),
             clusters: BTreeMap::new(),
             task_definitions: BTreeMap::new(),
             services: BTreeMap::new(),
@@ -139,6 +142,33 @@ impl World {
             ":",
             rest,
         ])
+    }
+
+    /// `arn:aws:<service>:<region>:<acct>:<rest>` in another region.
+    pub fn arn_in(&self, service: &str, region: &str, rest: &str) -> String {
+        concat(&[
+            "arn:aws:",
+            service,
+            ":",
+            region,
+            ":",
+            &self.account,
+            ":",
+            rest,
+        ])
+    }
+
+    /// The secret whose full ARN is `arn` (in whichever region it lives).
+    pub fn secret_by_arn(&self, arn: &str) -> Option<&Secret> {
+        self.secrets.values().find(|s| s.arn == arn)
+    }
+
+    /// A parameter by name in `region`.
+    pub fn parameter_in(&self, region: &str, name: &str) -> Option<&Parameter> {
+        let name = name.trim_start_matches('/');
+        self.parameters
+            .values()
+            .find(|p| p.region == region && p.name.trim_start_matches('/') == name)
     }
 
     /// Role ARN for a role name.

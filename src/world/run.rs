@@ -27,6 +27,12 @@ pub enum StopCause {
     },
     /// A referenced secret or parameter does not exist.
     SecretMissing { name: String },
+    /// The secret has no version with the staging label or id asked for.
+    SecretVersionMissing { secret: String, version: String },
+    /// The secret's value, a JSON object, lacks the JSON key asked for.
+    SecretKeyMissing { secret: String, key: String },
+    /// A JSON key was asked of a secret whose value is not a JSON object.
+    SecretNotJson { secret: String },
     /// The awslogs group does not exist.
     LogGroupMissing { group: String },
     /// `awslogs-region` missing.

@@ -1,4 +1,4 @@
-//! ECR, CloudWatch Logs, Secrets Manager and SSM, Elastic Load Balancing, and
+//! ECR, CloudWatch Logs, Secrets Manager, SSM and KMS, Elastic Load Balancing, and
 //! application profiles (how an image behaves once it runs).
 
 use crate::time::Dur;
@@ -83,12 +83,89 @@ pub struct LogGroup {
 pub struct Secret {
     /// Name.
     pub name: String,
-    /// ARN with AWS's six-character suffix.
+    /// ARN with AWS's six-character suffix (in the secret's own region).
     pub arn: String,
+    /// Region it lives in (the account's, unless the environment says otherwise).
+    pub region: String,
     /// Creation instant.
     pub created: i64,
-    /// Customer KMS key, if any.
+    /// ARN of the customer managed KMS key it is encrypted with (none: the AWS managed key).
     pub kms_key_id: Option<String>,
+    /// Description, as `describe-secret` shows it.
+    pub description: Option<String>,
+    /// Versions, the current first; never empty for a built secret.
+    pub versions: Vec<SecretVersion>,
+}
+
+impl Secret {
+    /// The version a `valueFrom` asks for: by id, else by staging label (default `AWSCURRENT`).
+    pub fn version(&self, stage: Option<&str>, id: Option<&str>) -> Option<&SecretVersion> {
+        let stage = stage.unwrap_or(if id.is_some() { "" } else { "AWSCURRENT" });
+        self.versions.iter().find(|v| {
+            id.is_none_or(|i| v.id == i)
+                && (stage.is_empty() || v.stages.iter().any(|s| s == stage))
+        })
+    }
+}
+
+/// One version of a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretVersion {
+    /// Version id (a UUID).
+    pub id: String,
+    /// Staging labels (`AWSCURRENT`, `AWSPREVIOUS`, ...).
+    pub stages: Vec<String>,
+    /// What the engine needs of its value; never shown to the player.
+    pub value: SecretValue,
+}
+
+/// What is known of a secret version's value: only its shape, never shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretValue {
+    /// Not modelled: any JSON key resolves.
+    Unmodelled,
+    /// A JSON object with these top-level keys.
+    Keys(Vec<String>),
+    /// A string that is not a JSON object (the text itself, for the agent's parse error).
+    Text(String),
+}
+
+/// A stable version id for version `n` of the secret `arn` (no RNG: adding a
+/// version never moves the ids the seed draws) [I].
+pub fn secret_version_id(arn: &str, n: usize) -> String {
+    let hash = |parts: &[&str]| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for p in parts {
+            for b in p.bytes().chain(std::iter::once(0xff)) {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        h
+    };
+    let salt = n.to_string();
+    // SplitMix64's finalizer, so that later versions' ids share no digits with the first's.
+    let mix = |mut z: u64| {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let (h, h2) = if n == 0 {
+        (hash(&[arn, "version"]), hash(&[arn, "version", "2"]))
+    } else {
+        (
+            mix(hash(&[arn, "version", &salt])),
+            mix(hash(&[arn, "version", &salt, "2"])),
+        )
+    };
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        (h >> 32) as u32,
+        (h >> 16) as u16,
+        h as u16 & 0xfff,
+        0x8000 | (h2 as u16 & 0x3fff),
+        h2 >> 16 & 0xffff_ffff_ffff
+    )
 }
 
 /// An SSM parameter.
@@ -96,12 +173,34 @@ pub struct Secret {
 pub struct Parameter {
     /// Name (`/prod/checkout/db-host`).
     pub name: String,
-    /// ARN.
+    /// ARN (in the parameter's own region).
     pub arn: String,
+    /// Region it lives in.
+    pub region: String,
     /// `String`, `StringList`, `SecureString`.
     pub kind: String,
+    /// ARN of the customer managed KMS key of a SecureString (none: `alias/aws/ssm`).
+    pub kms_key_id: Option<String>,
     /// Last modified.
     pub modified: i64,
+}
+
+/// A customer managed KMS key. Its key policy is the default one (the account
+/// may use it through IAM policies), so the caller's IAM policies decide.
+#[derive(Debug, Clone)]
+pub struct KmsKey {
+    /// Key id (a UUID).
+    pub id: String,
+    /// `arn:aws:kms:<region>:<acct>:key/<id>`.
+    pub arn: String,
+    /// Alias name without the `alias/` prefix.
+    pub alias: String,
+    /// Description.
+    pub description: String,
+    /// Region.
+    pub region: String,
+    /// Creation instant.
+    pub created: i64,
 }
 
 /// An application load balancer.

@@ -49,6 +49,20 @@ pub fn secret_not_found(op: &str) -> AwsError {
     )
 }
 
+// ---------------------------------------------------------------------------
+// KMS
+
+/// [I] a key id, key ARN or alias that names no key: KMS's NotFoundException,
+/// worded as public CLI transcripts show it (`Alias <alias ARN> is not found.`,
+/// `Key '<key ARN>' does not exist`).
+pub fn kms_not_found(op: &str, what: &str, alias_arn: Option<&str>) -> AwsError {
+    let message = match alias_arn {
+        Some(a) => format!("Alias {a} is not found."),
+        None => format!("Key '{what}' does not exist"),
+    };
+    err("NotFoundException", op, message)
+}
+
 /// [I] parameter filters and filters at once.
 pub fn parameter_filters_and_filters(op: &str) -> AwsError {
     err(

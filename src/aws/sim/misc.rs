@@ -1,5 +1,5 @@
 //! Read-only operations of the smaller services in the AWS CLI's shapes:
-//! `ecr`, `secretsmanager`, `ssm` and `cloudwatch` (ECS service metrics
+//! `ecr`, `secretsmanager`, `kms`, `ssm` and `cloudwatch` (ECS service metrics
 //! computed from the simulation), plus the small helpers the `logs`, `iam`
 //! and `elbv2` tables share (CLI timestamps, stable hashes, integer flags).
 //!
@@ -252,9 +252,12 @@ fn last_pull(w: &World, im: &Image, now: Millis) -> Option<Millis> {
 fn describe_secret(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let id = inv.required("SecretId")?;
     let w = ctx.world;
-    // By name, full ARN, or partial ARN (without AWS's six-character suffix).
-    let s = w.secrets.get(&id).or_else(|| {
-        w.secrets.values().find(|s| {
+    // By name, full ARN, or partial ARN (without AWS's six-character suffix),
+    // among the secrets of the session's region: another region's secret is
+    // not found here, as the CLI's call goes to this region's endpoint.
+    let here = |s: &&crate::world::Secret| s.region == w.region;
+    let s = w.secrets.get(&id).filter(here).or_else(|| {
+        w.secrets.values().filter(here).find(|s| {
             s.arn == id
                 || (id.starts_with("arn:")
                     && s.arn.len() == id.len() + 7
@@ -265,23 +268,15 @@ fn describe_secret(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let Some(s) = s else {
         return Err(errors::secret_not_found("DescribeSecret").into());
     };
-    let h = stable_hash(&[&s.arn, "version"]);
-    let h2 = stable_hash(&[&s.arn, "version", "2"]);
-    // A stable version id per secret [I]: the secret has one version, AWSCURRENT.
-    let version = format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        (h >> 32) as u32,
-        (h >> 16) as u16,
-        h as u16 & 0xfff,
-        0x8000 | (h2 as u16 & 0x3fff),
-        h2 >> 16 & 0xffff_ffff_ffff
-    );
     // Tasks read the secret at every start, so it was accessed today [I];
     // Secrets Manager keeps the access date to the day [V].
     let day = ctx.now - ctx.now.rem_euclid(24 * crate::time::HOUR);
     let mut out = Map::new();
     out.insert("ARN".into(), json!(s.arn));
     out.insert("Name".into(), json!(s.name));
+    if let Some(d) = &s.description {
+        out.insert("Description".into(), json!(d));
+    }
     if let Some(k) = &s.kms_key_id {
         out.insert("KmsKeyId".into(), json!(k));
     }
@@ -292,12 +287,105 @@ fn describe_secret(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
             s.created - s.created.rem_euclid(24 * crate::time::HOUR)
         ))),
     );
-    out.insert(
-        "VersionIdsToStages".into(),
-        json!({ version: ["AWSCURRENT"] }),
-    );
+    // Version ids and their staging labels; never a value.
+    let mut stages = Map::new();
+    if s.versions.is_empty() {
+        stages.insert(
+            crate::world::secret_version_id(&s.arn, 0),
+            json!(["AWSCURRENT"]),
+        );
+    }
+    for v in &s.versions {
+        stages.insert(v.id.clone(), json!(v.stages));
+    }
+    out.insert("VersionIdsToStages".into(), Value::Object(stages));
     out.insert("CreatedDate".into(), json!(cli_time(s.created)));
     Ok(Value::Object(out))
+}
+
+// ---------------------------------------------------------------- KMS
+
+/// The customer managed key `id` names: a key id, key ARN, `alias/NAME` or an alias ARN.
+fn find_key<'w>(
+    w: &'w World,
+    id: &str,
+    op: &str,
+) -> Result<&'w crate::world::KmsKey, CommandError> {
+    let here = |k: &&crate::world::KmsKey| k.region == w.region;
+    let alias = id
+        .strip_prefix("alias/")
+        .or_else(|| id.split_once(":alias/").map(|(_, a)| a));
+    let found = match alias {
+        Some(a) => w.kms_keys.values().filter(here).find(|k| k.alias == a),
+        None => w
+            .kms_keys
+            .values()
+            .filter(here)
+            .find(|k| k.id == id || k.arn == id),
+    };
+    found.ok_or_else(|| {
+        let alias_arn = alias.map(|a| w.arn("kms", &format!("alias/{a}")));
+        let what = if id.starts_with("arn:") {
+            id.to_string()
+        } else {
+            w.arn("kms", &format!("key/{id}"))
+        };
+        errors::kms_not_found(op, &what, alias_arn.as_deref()).into()
+    })
+}
+
+/// `kms describe-key` (a customer managed key's metadata).
+fn describe_key(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let id = inv.required("KeyId")?;
+    let w = ctx.world;
+    let k = find_key(w, &id, "DescribeKey")?;
+    // The KeyMetadata members of a symmetric customer managed key, in the
+    // order the KMS API reference's DescribeKey example prints them [V].
+    Ok(json!({"KeyMetadata": {
+        "AWSAccountId": w.account,
+        "KeyId": k.id,
+        "Arn": k.arn,
+        "CreationDate": cli_time(k.created),
+        "Enabled": true,
+        "Description": k.description,
+        "KeyUsage": "ENCRYPT_DECRYPT",
+        "KeyState": "Enabled",
+        "Origin": "AWS_KMS",
+        "KeyManager": "CUSTOMER",
+        "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
+        "KeySpec": "SYMMETRIC_DEFAULT",
+        "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
+        "MultiRegion": false,
+    }}))
+}
+
+/// `kms list-aliases` (the customer managed keys' aliases; the AWS managed
+/// aliases an account also lists are left out [I]).
+fn list_aliases(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let w = ctx.world;
+    let only = match inv.value("KeyId")? {
+        Some(id) => Some(find_key(w, &id, "ListAliases")?.arn.clone()),
+        None => None,
+    };
+    let mut keys: Vec<&crate::world::KmsKey> = w
+        .kms_keys
+        .values()
+        .filter(|k| k.region == w.region && only.as_ref().is_none_or(|a| *a == k.arn))
+        .collect();
+    keys.sort_by(|a, b| a.alias.cmp(&b.alias));
+    let list: Vec<Value> = keys
+        .iter()
+        .map(|k| {
+            json!({
+                "AliasName": format!("alias/{}", k.alias),
+                "AliasArn": w.arn("kms", &format!("alias/{}", k.alias)),
+                "TargetKeyId": k.id,
+                "CreationDate": cli_time(k.created),
+                "LastUpdatedDate": cli_time(k.created),
+            })
+        })
+        .collect();
+    Ok(json!({ "Aliases": list }))
 }
 
 // ---------------------------------------------------------------- SSM
@@ -367,8 +455,15 @@ fn describe_parameters(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError
     }
     let w = ctx.world;
     let mut out = Vec::new();
-    for p in w.parameters.values() {
-        let key_id = (p.kind == "SecureString").then_some("alias/aws/ssm");
+    for p in w.parameters.values().filter(|p| p.region == w.region) {
+        // A SecureString shows its key: `alias/aws/ssm`, or the customer key as
+        // its alias (the form a `--key-id alias/...` at PutParameter leaves) [I].
+        let cmk = p
+            .kms_key_id
+            .as_ref()
+            .and_then(|arn| w.kms_keys.get(arn))
+            .map(|k| format!("alias/{}", k.alias));
+        let key_id = (p.kind == "SecureString").then(|| cmk.as_deref().unwrap_or("alias/aws/ssm"));
         let ok = conds.iter().all(|(k, o, vals)| {
             vals.iter().any(|v| match (k.as_str(), o.as_str()) {
                 ("Name", "BeginsWith") => p.name.starts_with(v.as_str()),
@@ -665,6 +760,34 @@ pub const OPS: &[ReadOp] = &[
         run: describe_secret,
     },
     Op {
+        service: "kms",
+        name: "describe-key",
+        api: "DescribeKey",
+        summary: "Describes a KMS key (by key id, key ARN, alias/NAME or alias ARN)",
+        flags: &[required(
+            "key-id",
+            FlagKind::Str,
+            "a key id, key ARN, alias name (alias/NAME) or alias ARN",
+            Complete::Nothing,
+        )],
+        positional: None,
+        run: describe_key,
+    },
+    Op {
+        service: "kms",
+        name: "list-aliases",
+        api: "ListAliases",
+        summary: "Lists the account's KMS key aliases and the keys they point to",
+        flags: &[flag(
+            "key-id",
+            FlagKind::Str,
+            "only the aliases of this key",
+            Complete::Nothing,
+        )],
+        positional: None,
+        run: list_aliases,
+    },
+    Op {
         service: "ssm",
         name: "describe-parameters",
         api: "DescribeParameters",
@@ -865,6 +988,150 @@ mod tests {
             e.message,
             "Secrets Manager can't find the specified secret."
         );
+    }
+
+    #[test]
+    fn secret_versions_key_and_description_never_a_value() {
+        let inst = instance("secret-kms-decrypt-denied.yaml", 5);
+        let w = inst.sim.world();
+        let key = w.names["kms:media-secrets"].clone();
+        let v = call(
+            &inst,
+            "secretsmanager describe-secret --secret-id prod/media/cdn-origin-token",
+        )
+        .unwrap();
+        assert_eq!(v["KmsKeyId"], json!(key));
+        assert_eq!(
+            v["Description"],
+            "Shared secret the CDN sends to the thumbnailer origin (X-Origin-Token)"
+        );
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "ARN",
+                "Name",
+                "Description",
+                "KmsKeyId",
+                "LastChangedDate",
+                "LastAccessedDate",
+                "VersionIdsToStages",
+                "CreatedDate"
+            ]
+        );
+        // A rotated secret lists both versions with their stages; no value anywhere.
+        let inst = instance("secret-json-key-missing.yaml", 5);
+        let s = &inst.sim.world().secrets["prod/billing/db"];
+        let v = call(
+            &inst,
+            "secretsmanager describe-secret --secret-id prod/billing/db",
+        )
+        .unwrap();
+        let stages = v["VersionIdsToStages"].as_object().unwrap();
+        assert_eq!(stages.len(), 2);
+        assert_eq!(stages[&s.versions[0].id], json!(["AWSCURRENT"]));
+        assert_eq!(stages[&s.versions[1].id], json!(["AWSPREVIOUS"]));
+        assert_ne!(s.versions[0].id, s.versions[1].id);
+        let text = v.to_string();
+        assert!(!text.contains("SecretString") && !text.contains("SecretBinary"));
+        assert!(
+            v.get("KmsKeyId").is_none(),
+            "the AWS managed key is not shown"
+        );
+    }
+
+    #[test]
+    fn a_secret_of_another_region_is_not_found_here() {
+        let mut env: crate::scenario::format::Environment = crate::scenario::parse_yaml(
+            std::path::Path::new("x.yaml"),
+            &std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("scenarios/environments/media-prod.yaml"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        env.secrets[1].region = Some("eu-central-1".into());
+        let w = crate::scenario::build::build_world(&env, 3, 0).unwrap();
+        let arn = w.secrets["prod/media/cdn-origin-token"].arn.clone();
+        assert!(arn.starts_with(&format!(
+            "arn:aws:secretsmanager:eu-central-1:{}:secret:prod/media/cdn-origin-token-",
+            w.account
+        )));
+        let ctx = ReadCtx { world: &w, now: 0 };
+        let input = |id: &str| Input::new().with("SecretId", id);
+        for id in ["prod/media/cdn-origin-token", arn.as_str()] {
+            let e = describe_secret(&ctx, &input(id)).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains("Secrets Manager can't find the specified secret."),
+                "{e}"
+            );
+        }
+        assert!(describe_secret(&ctx, &input("prod/media/url-signing-key")).is_ok());
+    }
+
+    #[test]
+    fn kms_keys_by_id_arn_and_alias() {
+        let inst = instance("secret-kms-decrypt-denied.yaml", 9);
+        let w = inst.sim.world();
+        let acct = w.account.clone();
+        let k = w.kms_keys.values().next().unwrap().clone();
+        let by_alias = call(&inst, "kms describe-key --key-id alias/media-secrets").unwrap();
+        let by_id = call(&inst, &format!("kms describe-key --key-id {}", k.id)).unwrap();
+        let by_arn = call(&inst, &format!("kms describe-key --key-id {}", k.arn)).unwrap();
+        let by_alias_arn = call(
+            &inst,
+            &format!("kms describe-key --key-id arn:aws:kms:us-west-2:{acct}:alias/media-secrets"),
+        )
+        .unwrap();
+        assert_eq!(by_alias, by_id);
+        assert_eq!(by_alias, by_arn);
+        assert_eq!(by_alias, by_alias_arn);
+        let m = &by_alias["KeyMetadata"];
+        assert_eq!(
+            m["Arn"],
+            json!(format!("arn:aws:kms:us-west-2:{acct}:key/{}", k.id))
+        );
+        assert_eq!(m["KeyManager"], "CUSTOMER");
+        assert_eq!(m["Description"], "media platform secrets (SEC-212)");
+        assert_eq!(m["AWSAccountId"], json!(acct));
+        let e = aws_err(call(&inst, "kms describe-key --key-id alias/nope"));
+        assert_eq!(e.code, "NotFoundException");
+        assert_eq!(
+            e.message,
+            format!("Alias arn:aws:kms:us-west-2:{acct}:alias/nope is not found.")
+        );
+        let e = aws_err(call(
+            &inst,
+            "kms describe-key --key-id 1234abcd-12ab-34cd-56ef-1234567890ab",
+        ));
+        assert_eq!(
+            e.message,
+            format!("Key 'arn:aws:kms:us-west-2:{acct}:key/1234abcd-12ab-34cd-56ef-1234567890ab' does not exist")
+        );
+        let v = call(&inst, "kms list-aliases").unwrap();
+        assert_eq!(
+            v["Aliases"][0]["AliasArn"],
+            json!(format!("arn:aws:kms:us-west-2:{acct}:alias/media-secrets"))
+        );
+        assert_eq!(v["Aliases"][0]["TargetKeyId"], json!(k.id));
+        // A SecureString under the customer key shows its alias; the others alias/aws/ssm or none.
+        let p = call(&inst, "ssm describe-parameters").unwrap();
+        let by_name = |n: &str| {
+            p["Parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["Name"] == n)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            by_name("/prod/media/cdn-origin-token")["KeyId"],
+            "alias/media-secrets"
+        );
+        assert!(by_name("/prod/media/cdn-hostname").get("KeyId").is_none());
     }
 
     #[test]

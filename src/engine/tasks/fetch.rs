@@ -6,7 +6,7 @@ use crate::engine::messages as m;
 use crate::engine::network::Endpoint;
 use crate::engine::{Sim, Step, StopCause};
 use crate::time::SECOND;
-use crate::world::{concat, Decision, LogStream};
+use crate::world::{concat, Decision, LogStream, SecretValue};
 
 /// [I] GetAuthorizationToken: 3 attempts, each ending in a dial timeout.
 const ECR_AUTH_TIMEOUT: i64 = 95 * SECOND;
@@ -110,7 +110,18 @@ impl Sim {
             .collect();
         for value_from in refs {
             let is_asm = value_from.starts_with("arn:aws:secretsmanager:");
-            let ep = if is_asm {
+            // A secret or parameter ARN is fetched in the ARN's own region [V]
+            // (the agent builds its client for the ARN's region); a name, in the task's.
+            let region = if value_from.starts_with("arn:") {
+                value_from.split(':').nth(3).unwrap_or_default().to_string()
+            } else {
+                self.world.region.clone()
+            };
+            let ep = if region != self.world.region {
+                // Another region's endpoint is public: interface endpoints of this
+                // VPC serve only their own region, so the call needs the internet [I].
+                Endpoint::Internet
+            } else if is_asm {
                 Endpoint::SecretsManager
             } else {
                 Endpoint::Ssm
@@ -119,7 +130,7 @@ impl Sim {
                 Ok(false) => return,
                 Err(cause) => {
                     let reason = if is_asm {
-                        m::asm_timeout(&value_from)
+                        m::asm_timeout(&secret_base_arn(&value_from))
                     } else {
                         m::SSM_TIMEOUT.to_string()
                     };
@@ -128,76 +139,199 @@ impl Sim {
                 }
                 Ok(true) => {}
             }
-            let (principal, role) = self.principal(id, &role_arn);
-            let rid = self.world.rng.uuid();
-            if is_asm {
-                // A secret ARN may carry a JSON key suffix (`arn:...:secret:name-AbCdEf:key::`).
-                let base: String = value_from.split(':').take(7).collect::<Vec<_>>().join(":");
-                let decision =
-                    self.world
-                        .role_allows(&role_arn, "secretsmanager:GetSecretValue", &base);
-                if decision != Decision::Allow {
-                    let reason =
-                        m::asm_denied(&principal, &base, &rid, decision == Decision::ExplicitDeny);
-                    self.denied_later(
-                        id,
-                        reason,
-                        StopCause::IamDenied {
-                            role,
-                            action: "secretsmanager:GetSecretValue".into(),
-                            resource: base,
-                        },
-                    );
-                    return;
-                }
-                if !self.world.secrets.values().any(|s| s.arn == base) {
-                    let name = base.rsplit(':').next().unwrap_or(&base).to_string();
-                    self.denied_later(
-                        id,
-                        m::asm_not_found(&base, &rid),
-                        StopCause::SecretMissing { name },
-                    );
-                    return;
-                }
+            let done = if is_asm {
+                self.fetch_asm(id, &role_arn, &value_from)
             } else {
-                let name = if value_from.starts_with("arn:") {
-                    value_from
-                        .split_once(":parameter")
-                        .map(|(_, n)| n.to_string())
-                        .unwrap_or_default()
-                } else {
-                    value_from.clone()
-                };
-                let arn = self.world.arn(
-                    "ssm",
-                    &format!(
-                        "parameter{}{}",
-                        if name.starts_with('/') { "" } else { "/" },
-                        name
-                    ),
-                );
-                let decision = self.world.role_allows(&role_arn, "ssm:GetParameters", &arn);
-                if decision != Decision::Allow {
-                    let reason =
-                        m::ssm_denied(&principal, &arn, &rid, decision == Decision::ExplicitDeny);
-                    self.denied_later(
-                        id,
-                        reason,
-                        StopCause::IamDenied {
-                            role,
-                            action: "ssm:GetParameters".into(),
-                            resource: arn,
-                        },
-                    );
-                    return;
-                }
-                if !self.world.parameters.contains_key(&name) {
-                    self.denied_later(id, m::ssm_missing(&name), StopCause::SecretMissing { name });
-                    return;
-                }
+                self.fetch_ssm(id, &role_arn, &value_from, &region)
+            };
+            if !done {
+                return;
             }
         }
         self.goto(id, Step::Logs, self.now);
+    }
+
+    /// GetSecretValue for one `valueFrom`, then the JSON key, as the agent does it.
+    /// False when the task is to fail (the failure is pending).
+    fn fetch_asm(&mut self, id: &str, role_arn: &str, value_from: &str) -> bool {
+        let (principal, role) = self.principal(id, role_arn);
+        let rid = self.world.rng.uuid();
+        // `arn:...:secret:NAME` or `arn:...:secret:NAME:json-key:version-stage:version-id`
+        // (amazon-ecs-agent asmsecret.go [V]): any other shape is refused.
+        let parts: Vec<&str> = value_from.splitn(6, ':').collect();
+        let resource: Vec<&str> = parts
+            .get(5)
+            .map(|r| r.split(':').collect())
+            .unwrap_or_default();
+        if parts.len() < 6 || !(resource.len() == 2 || resource.len() == 5) {
+            let name = value_from.to_string();
+            self.denied_later(
+                id,
+                m::asm_invalid_arn(value_from),
+                StopCause::SecretMissing { name },
+            );
+            return false;
+        }
+        let base = secret_base_arn(value_from);
+        let nonempty = |i: usize| {
+            resource
+                .get(i)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.to_string())
+        };
+        let (json_key, stage, version_id) = (nonempty(2), nonempty(3), nonempty(4));
+        let decision = self
+            .world
+            .role_allows(role_arn, "secretsmanager:GetSecretValue", &base);
+        if decision != Decision::Allow {
+            let reason = m::asm_denied(&principal, &base, &rid, decision == Decision::ExplicitDeny);
+            self.denied_later(
+                id,
+                reason,
+                StopCause::IamDenied {
+                    role,
+                    action: "secretsmanager:GetSecretValue".into(),
+                    resource: base,
+                },
+            );
+            return false;
+        }
+        let Some(secret) = self.world.secret_by_arn(&base).cloned() else {
+            let name = base.rsplit(':').next().unwrap_or(&base).to_string();
+            self.denied_later(
+                id,
+                m::asm_not_found(&base, &rid),
+                StopCause::SecretMissing { name },
+            );
+            return false;
+        };
+        let Some(version) = secret
+            .version(stage.as_deref(), version_id.as_deref())
+            .cloned()
+        else {
+            let version = version_id
+                .clone()
+                .or(stage.clone())
+                .unwrap_or_else(|| "AWSCURRENT".into());
+            self.denied_later(
+                id,
+                m::asm_version_not_found(&base, &rid, stage.as_deref(), version_id.as_deref()),
+                StopCause::SecretVersionMissing {
+                    secret: secret.name.clone(),
+                    version,
+                },
+            );
+            return false;
+        };
+        // Secrets Manager decrypts with the caller's permission on a customer managed key.
+        if let Some(key) = &secret.kms_key_id {
+            let decision = self.world.role_allows(role_arn, "kms:Decrypt", key);
+            if decision != Decision::Allow {
+                self.denied_later(
+                    id,
+                    m::asm_kms_denied(&base, &rid),
+                    StopCause::IamDenied {
+                        role,
+                        action: "kms:Decrypt".into(),
+                        resource: key.clone(),
+                    },
+                );
+                return false;
+            }
+        }
+        let Some(key) = json_key else { return true };
+        let failure = match &version.value {
+            SecretValue::Unmodelled => None,
+            SecretValue::Keys(keys) if keys.contains(&key) => None,
+            SecretValue::Keys(_) => Some(m::asm_json_key_missing(&key)),
+            SecretValue::Text(text) => Some(match m::go_json_object_error(text) {
+                Some(err) => m::asm_not_json(&err),
+                // `null` decodes to an empty map: no key in it.
+                None => m::asm_json_key_missing(&key),
+            }),
+        };
+        match failure {
+            None => true,
+            Some(reason) => {
+                let cause = if matches!(version.value, SecretValue::Keys(_)) {
+                    StopCause::SecretKeyMissing {
+                        secret: secret.name.clone(),
+                        key,
+                    }
+                } else {
+                    StopCause::SecretNotJson {
+                        secret: secret.name.clone(),
+                    }
+                };
+                self.denied_later(id, reason, cause);
+                false
+            }
+        }
+    }
+
+    /// GetParameters (with decryption) for one `valueFrom` in `region`.
+    /// False when the task is to fail (the failure is pending).
+    fn fetch_ssm(&mut self, id: &str, role_arn: &str, value_from: &str, region: &str) -> bool {
+        let (principal, role) = self.principal(id, role_arn);
+        let rid = self.world.rng.uuid();
+        let name = if value_from.starts_with("arn:") {
+            value_from
+                .split_once(":parameter")
+                .map(|(_, n)| n.to_string())
+                .unwrap_or_default()
+        } else {
+            value_from.to_string()
+        };
+        let arn = if value_from.starts_with("arn:") {
+            value_from.to_string()
+        } else {
+            self.world.arn_in(
+                "ssm",
+                region,
+                &format!(
+                    "parameter{}{}",
+                    if name.starts_with('/') { "" } else { "/" },
+                    name
+                ),
+            )
+        };
+        let decision = self.world.role_allows(role_arn, "ssm:GetParameters", &arn);
+        if decision != Decision::Allow {
+            let reason = m::ssm_denied(&principal, &arn, &rid, decision == Decision::ExplicitDeny);
+            self.denied_later(
+                id,
+                reason,
+                StopCause::IamDenied {
+                    role,
+                    action: "ssm:GetParameters".into(),
+                    resource: arn,
+                },
+            );
+            return false;
+        }
+        let Some(param) = self.world.parameter_in(region, &name).cloned() else {
+            self.denied_later(id, m::ssm_missing(&name), StopCause::SecretMissing { name });
+            return false;
+        };
+        if param.kind == "SecureString" {
+            if let Some(key) = &param.kms_key_id {
+                let decision = self.world.role_allows(role_arn, "kms:Decrypt", key);
+                if decision != Decision::Allow {
+                    let kms_rid = self.world.rng.uuid();
+                    self.denied_later(
+                        id,
+                        m::ssm_kms_denied(&rid, &kms_rid),
+                        StopCause::IamDenied {
+                            role,
+                            action: "kms:Decrypt".into(),
+                            resource: key.clone(),
+                        },
+                    );
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     pub(super) fn step_logs(&mut self, id: &str) {
@@ -467,4 +601,10 @@ impl Sim {
         }
         self.goto(id, Step::Activate, done);
     }
+}
+
+/// A secret `valueFrom` without its JSON key, version stage and version id: the
+/// ARN GetSecretValue is called with (and IAM judges).
+fn secret_base_arn(value_from: &str) -> String {
+    value_from.split(':').take(7).collect::<Vec<_>>().join(":")
 }

@@ -561,6 +561,24 @@ fn specific_arn(cx: &Cx, action: &str) -> Option<String> {
                 }
             })
             .collect(),
+        // The customer managed keys of the secrets and SecureStrings it reads.
+        "kms" => refs()
+            .filter_map(|v| {
+                let key = if v.contains(":secretsmanager:") {
+                    let base: Vec<&str> = v.split(':').take(7).collect();
+                    w.secret_by_arn(&base.join(":"))?.kms_key_id.clone()
+                } else {
+                    let name = v.split_once(":parameter").map_or(v.as_str(), |(_, n)| n);
+                    let region = if v.starts_with("arn:") {
+                        v.split(':').nth(3).unwrap_or(&w.region)
+                    } else {
+                        &w.region
+                    };
+                    w.parameter_in(region, name)?.kms_key_id.clone()
+                };
+                key
+            })
+            .collect(),
         "logs" => td
             .def
             .container_definitions
@@ -1231,6 +1249,34 @@ mod tests {
             "{}",
             lints[0].better
         );
+    }
+
+    #[test]
+    fn kms_decrypt_on_star_is_linted_with_the_key_it_needs() {
+        // Seed 1 picks the Secrets Manager variant, seed 6 the SecureString one.
+        for seed in [1, 6] {
+            let lints = run(
+                "secret-kms-decrypt-denied",
+                seed,
+                &[
+                    r#"iam put-role-policy --role-name media-task-execution --policy-name kms --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}'"#,
+                ],
+            );
+            assert_eq!(ids(&lints), ["iam.wildcard-resource"], "{lints:#?}");
+            assert!(
+                lints[0].better.contains(":kms:us-west-2:") && lints[0].better.contains(":key/"),
+                "{}",
+                lints[0].better
+            );
+        }
+        let scoped = run(
+            "secret-kms-decrypt-denied",
+            1,
+            &[
+                r#"iam put-role-policy --role-name media-task-execution --policy-name kms --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"${kms:media-secrets}"}]}'"#,
+            ],
+        );
+        assert!(scoped.is_empty(), "{scoped:#?}");
     }
 
     #[test]

@@ -203,6 +203,12 @@ pub fn aliases(w: &World, culprit: &str) -> Vec<String> {
     if let Some(s) = w.secrets.values().find(|s| s.arn == culprit) {
         v.push(s.name.clone());
     }
+    if let Some(k) = w.kms_keys.get(culprit) {
+        v.push(k.id.clone());
+        v.push(k.alias.clone());
+        v.push(format!("alias/{}", k.alias));
+        v.push(w.arn_in("kms", &k.region, &format!("alias/{}", k.alias)));
+    }
     v.retain(|s| !s.is_empty());
     v
 }

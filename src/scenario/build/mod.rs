@@ -70,6 +70,7 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
     security_groups::build_security_groups(&mut w, env, &vpc, &sg_ids)?;
     network::build_other_enis(&mut w, env)?;
 
+    secrets::build_kms_keys(&mut w, env, created)?;
     secrets::build_secrets(&mut w, env, created)?;
     secrets::build_parameters(&mut w, env, created)?;
     iam::build_policies(&mut w, env, created)?;

@@ -54,7 +54,7 @@ fn lookup(world: &World, vars: &BTreeMap<String, String>, key: &str) -> Result<S
         .collect();
     if known.is_empty() {
         Err(format!(
-            "unknown placeholder ${{{key}}}; kinds are subnet, sg, rtb, nat, igw, vpc, vpce, role, policy, secret, param, tg, lb, repo, cluster, ecr, account, region, var"
+            "unknown placeholder ${{{key}}}; kinds are subnet, sg, rtb, nat, igw, vpc, vpce, role, policy, secret, param, kms, tg, lb, repo, cluster, ecr, account, region, var"
         ))
     } else {
         Err(format!(
