@@ -57,3 +57,6 @@ mod schema;
 
 #[path = "cli/preview.rs"]
 mod preview;
+
+#[path = "cli/cli_syntax.rs"]
+mod cli_syntax;

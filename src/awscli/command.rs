@@ -570,6 +570,32 @@ pub fn write<A: Account + ?Sized>(
     Ok((cmd, v))
 }
 
+/// Checks that a command line is one the AWS CLI itself takes: it parses
+/// here (values included), and it uses none of faultline's conveniences the
+/// CLI lacks — relative times and `now` in timestamp parameters (botocore
+/// takes ISO 8601 or epoch seconds: "valid types: <class 'datetime.datetime'>,
+/// timestamp-string"). Reference paths, hints and fixes must pass this.
+pub fn cli_compatible(line: &str, region: &str) -> Result<Entry, String> {
+    let cmd = parse(line, region).map_err(|e| e.to_string())?;
+    let mut inv = Invocation::parse(line).map_err(|e| e.0)?;
+    for f in cmd.entry.flags() {
+        if f.kind != FlagKind::Timestamp {
+            continue;
+        }
+        if let Some(v) = inv.value(f.name).map_err(|e| e.0)? {
+            let v = v.trim();
+            let epoch = v.parse::<f64>().is_ok();
+            if !epoch && crate::time::parse_iso(v).is_none() {
+                return Err(format!(
+                    "--{} {v}: the AWS CLI takes an ISO 8601 timestamp or epoch seconds here, not faultline's relative times",
+                    f.name
+                ));
+            }
+        }
+    }
+    Ok(cmd.entry)
+}
+
 /// The catalogue's operation `service name`, or what is wrong with the pair
 /// (with the nearest operation of that service, if one is near).
 pub fn operation(service: &str, name: &str) -> Result<Entry, ArgError> {

@@ -719,13 +719,13 @@ pub const OPS: &[ReadOp] = &[
             required(
                 "start-time",
                 FlagKind::Timestamp,
-                "first instant (ISO 8601, epoch seconds, now, or -30m)",
+                "first instant: ISO 8601 or epoch seconds (faultline also takes -30m and now; the AWS CLI does not)",
                 Complete::Nothing,
             ),
             required(
                 "end-time",
                 FlagKind::Timestamp,
-                "instant after the last (ISO 8601, epoch seconds, now, or -30m)",
+                "instant after the last: ISO 8601 or epoch seconds (faultline also takes now and -30m; the AWS CLI does not)",
                 Complete::Nothing,
             ),
             required(
