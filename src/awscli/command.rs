@@ -64,7 +64,18 @@ const PAGINATED: &[(&str, &str, &str)] = &[
     ("ecs", "list-tasks", "taskArns"),
     ("ecs", "list-task-definitions", "taskDefinitionArns"),
     ("ecs", "list-task-definition-families", "families"),
+    // botocore's logs and ecr paginators (paginators-1.json): DescribeLogStreams
+    // pages logStreams, FilterLogEvents events (and searchedLogStreams, kept
+    // whole here), DescribeImages imageDetails.
+    ("logs", "describe-log-streams", "logStreams"),
+    ("logs", "filter-log-events", "events"),
+    ("ecr", "describe-images", "imageDetails"),
 ];
+
+/// The API's own paging members of the operations above (`--next-token`,
+/// `--limit`): the CLI still takes them, undocumented, and one given turns
+/// its own paging off (awscli's `check_should_enable_pagination`).
+const API_PAGING_FLAGS: &[&str] = &["next-token", "limit"];
 
 /// Flags of the EC2 security-group customization, turned into one `IpPermissions` entry.
 const SG_SHORTHAND: &[&str] = &["protocol", "port", "cidr", "source-group", "group-owner"];
@@ -91,6 +102,8 @@ pub struct Command {
     pub output: Output,
     /// Client-side paging, for the operations the CLI pages.
     pub paging: Option<Paging>,
+    /// `--region`, when it names another region than the account's.
+    pub region: Option<String>,
 }
 
 /// Parses a command line (with or without the leading `aws`) into a command of the catalogue.
@@ -196,6 +209,9 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
     }
     if paged {
         paging = paging_options(&mut inv)?;
+        if API_PAGING_FLAGS.iter().any(|f| inv.has(f)) {
+            paging = None;
+        }
     }
     if !scalars.is_empty() {
         if input.has("IpPermissions") {
@@ -235,20 +251,9 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
     if let Some(q) = &query {
         crate::limits::check_query(q).map_err(ArgError)?;
     }
-    if let Some(r) = inv.value("region")? {
-        if r != region {
-            // [I] worded for both accounts: the simulator has nothing in another
-            // region, and a live session sends nothing outside its own.
-            return Err(AwsError::new(
-                "UnrecognizedClientException",
-                entry.api(),
-                format!(
-                    "This session answers for {region} only; --region {r} is another region, and nothing was sent there."
-                ),
-            )
-            .into());
-        }
-    }
+    // Another region is asked as the CLI asks it: the account answers from
+    // that region (see `Reader::read_in`).
+    let other_region = inv.value("region")?.filter(|r| r != region);
     inv.finish()?;
     Ok(Command {
         entry,
@@ -256,6 +261,7 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
         query,
         output,
         paging,
+        region: other_region,
     })
 }
 
@@ -400,6 +406,8 @@ pub fn paginate(entry: Entry, paging: Option<Paging>, response: Value) -> Value 
     let Value::Object(mut m) = response else {
         return response;
     };
+    // The CLI follows the API's own token to the end; it never prints it.
+    m.remove("nextToken");
     let items = match m.remove(*key) {
         Some(Value::Array(a)) => a,
         _ => Vec::new(),
@@ -546,7 +554,10 @@ pub fn read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<(Command, Val
         .into());
     };
     let req = Request::new(op, cmd.input.clone())?;
-    let v = account.read(&req)?;
+    let v = match &cmd.region {
+        Some(r) => account.read_in(r, &req)?,
+        None => account.read(&req)?,
+    };
     let v = paginate(cmd.entry, cmd.paging, v);
     Ok((cmd, v))
 }
@@ -565,6 +576,20 @@ pub fn write<A: Account + ?Sized>(
         ))
         .into());
     };
+    if let Some(r) = &cmd.region {
+        // [I] a fix goes to the account's own region only: the simulated
+        // account has nothing elsewhere, and a live session changes nothing
+        // outside its sandbox.
+        return Err(AwsError::new(
+            "UnrecognizedClientException",
+            op.api,
+            format!(
+                "This session changes {} only; --region {r} is another region, and nothing was sent there.",
+                account.region()
+            ),
+        )
+        .into());
+    }
     let req = Request::new(op, cmd.input.clone())?;
     let v = account.write(&req)?;
     Ok((cmd, v))
@@ -652,15 +677,45 @@ mod tests {
     }
 
     #[test]
-    fn another_region_is_refused_in_words_true_of_any_account() {
-        let e = parse("ecs list-clusters --region eu-west-1", "us-east-1")
-            .err()
-            .expect("refused")
-            .to_string();
-        assert!(e.contains("answers for us-east-1 only"), "{e}");
-        assert!(e.contains("nothing was sent"), "{e}");
-        assert!(!e.contains("simulated"), "{e}");
-        assert!(parse("ecs list-clusters --region us-east-1", "us-east-1").is_ok());
+    fn another_region_answers_as_an_empty_region_of_the_same_account() {
+        use crate::aws::sim::testkit::instance;
+        let inst = instance("nat-route-missing.yaml", 1);
+        let own = read(&inst.sim, "ecs list-clusters --region us-east-1")
+            .unwrap()
+            .1;
+        assert_eq!(own["clusterArns"].as_array().unwrap().len(), 1);
+        // A real account whose resources are in us-east-1, asked in eu-west-1:
+        // empty lists, and named resources not found there.
+        let (_, v) = read(&inst.sim, "ecs list-clusters --region eu-west-1").unwrap();
+        assert_eq!(v, json!({"clusterArns": []}));
+        let e = read(
+            &inst.sim,
+            "ecs describe-services --cluster prod --services checkout --region eu-west-1",
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        // [V] ECS's ClusterNotFoundException, as in the account's own region.
+        assert_eq!(
+            e,
+            "An error occurred (ClusterNotFoundException) when calling the DescribeServices operation: Cluster not found."
+        );
+        let (_, v) = read(&inst.sim, "ec2 describe-route-tables --region eu-west-1").unwrap();
+        assert_eq!(v, json!({"RouteTables": []}));
+        // IAM is global: the same roles from any region.
+        let here = read(
+            &inst.sim,
+            "iam get-role --role-name checkout-task-execution",
+        )
+        .unwrap()
+        .1;
+        let there = read(
+            &inst.sim,
+            "iam get-role --role-name checkout-task-execution --region eu-west-1",
+        )
+        .unwrap()
+        .1;
+        assert_eq!(here, there);
     }
 }
 
@@ -786,6 +841,41 @@ mod catalogue_tests {
             format!("{:?}", inst.sim.world()),
             "the world changed"
         );
+    }
+
+    #[test]
+    fn max_items_pages_log_streams_log_events_and_images_as_the_cli_does() {
+        let inst = instance("oom-killed.yaml", 1);
+        let group = "--log-group-name /ecs/checkout-api";
+        let repo = "--repository-name checkout-api";
+        for (line, key) in [
+            (format!("logs describe-log-streams {group}"), "logStreams"),
+            (format!("logs filter-log-events {group}"), "events"),
+            (format!("ecr describe-images {repo}"), "imageDetails"),
+        ] {
+            let (_, all) = read(&inst.sim, &line).unwrap();
+            let all = all[key].as_array().unwrap().clone();
+            assert!(all.len() >= 2, "{line}: {} items", all.len());
+            let (_, page) = read(&inst.sim, &format!("{line} --max-items 1")).unwrap();
+            assert_eq!(page[key], json!([all[0].clone()]), "{line}");
+            // NextToken, the CLI's own token, comes last.
+            let keys: Vec<&String> = page.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys.last().unwrap().as_str(),
+                "NextToken",
+                "{line}: {keys:?}"
+            );
+            assert!(page.get("nextToken").is_none(), "{line}");
+            let tok = page["NextToken"].as_str().unwrap();
+            assert_eq!(tok, encode_token(1));
+            let (_, rest) = read(&inst.sim, &format!("{line} --starting-token {tok}")).unwrap();
+            assert_eq!(
+                rest[key].as_array().unwrap().as_slice(),
+                &all[1..],
+                "{line}"
+            );
+            assert!(rest.get("NextToken").is_none(), "{line}");
+        }
     }
 
     #[test]
