@@ -30,7 +30,7 @@ pub const GLOBAL_FLAGS: &[Flag] = &[
     flag(
         "region",
         FlagKind::Str,
-        "region (only this session's)",
+        "the region to ask (the account's resources are in the session's region; IAM and STS are global)",
         Complete::Nothing,
     ),
     flag(
