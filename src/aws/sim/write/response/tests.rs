@@ -183,3 +183,37 @@ fn describe_services_names_the_current_service_deployment() {
         "a new deployment is a new service deployment"
     );
 }
+
+#[test]
+fn a_circuit_breaker_turned_on_by_update_service_rolls_a_failing_deployment_back() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/image-tag-not-found.yaml");
+    let mut inst = Scenario::load(&path)
+        .unwrap()
+        .instantiate(1, Mode::Incident)
+        .unwrap();
+    let deployments = |inst: &Instance| {
+        read(
+            inst,
+            "ecs describe-services --cluster prod --services checkout",
+        )["services"][0]["deployments"]
+            .clone()
+    };
+    let before = deployments(&inst);
+    assert_eq!(before[0]["rolloutState"], "IN_PROGRESS");
+    let failing = before[0]["taskDefinition"].clone();
+    // Without a circuit breaker the failing deployment goes on failing.
+    let mut without = inst.clone();
+    without.sim.run_for(10 * crate::time::MINUTE).unwrap();
+    assert_eq!(deployments(&without)[0]["rolloutState"], "IN_PROGRESS");
+    write(
+        &mut inst,
+        "ecs update-service --cluster prod --service checkout --deployment-configuration deploymentCircuitBreaker={enable=true,rollback=true}",
+    )
+    .unwrap();
+    inst.sim.run_for(10 * crate::time::MINUTE).unwrap();
+    let after = deployments(&inst);
+    // The breaker tripped on the next failure and rolled back to the last good revision.
+    assert_eq!(after.as_array().unwrap().len(), 1, "{after}");
+    assert_eq!(after[0]["rolloutState"], "COMPLETED");
+    assert_ne!(after[0]["taskDefinition"], failing);
+}
