@@ -452,8 +452,19 @@ impl Scenario {
             for (i, text) in items.into_iter().enumerate() {
                 let probe = build::resolve_times(&text.replace("${stopped-task}", "0"), inst.now)
                     .map_err(|m| self.err(format!("{field}[{i}]"), m))?;
-                build::resolve(inst.sim.world(), &inst.vars, &probe)
+                let resolved = build::resolve(inst.sim.world(), &inst.vars, &probe)
                     .map_err(|m| self.err(format!("{field}[{i}]"), m))?;
+                // What a scenario teaches must run on the real AWS CLI: no
+                // faultline-only syntax such as relative times.
+                if field == "investigation" || field == "fix" {
+                    crate::awscli::command::cli_compatible(&resolved, &inst.sim.world().region)
+                        .map_err(|m| {
+                            self.err(
+                                format!("{field}[{i}]"),
+                                format!("{m} (use ${{ago:30m}} and ${{now}} for times)"),
+                            )
+                        })?;
+                }
             }
         }
         for (i, h) in s.hints.iter().enumerate() {
