@@ -114,6 +114,17 @@ pub const GLOBAL_SERVICES: &[&str] = &["iam", "sts"];
 pub trait Account: Reader {
     /// Applies a mutating request; on error nothing changed.
     fn write(&mut self, req: &WriteRequest) -> Result<Value, CommandError>;
+    /// What a mutating request sent to another region would meet, without
+    /// changing anything: `Some(Err)` when AWS would refuse it there (a
+    /// resource it names is not in that region), `Some(Ok)` when it would
+    /// be accepted, `None` when the account cannot tell.
+    fn refused_in(
+        &self,
+        _region: &str,
+        _req: &WriteRequest,
+    ) -> Option<Result<Value, CommandError>> {
+        None
+    }
 }
 
 impl Reader for ReadCtx<'_> {
@@ -159,6 +170,17 @@ impl Reader for Sim {
 }
 
 impl Account for Sim {
+    /// Tried on an empty region of the same account, thrown away after.
+    fn refused_in(&self, region: &str, req: &WriteRequest) -> Option<Result<Value, CommandError>> {
+        if region == self.region() || GLOBAL_SERVICES.contains(&req.op.service) {
+            return None;
+        }
+        let mut empty = World::new(0, region);
+        empty.account = self.world().account.clone();
+        let mut scratch = Sim::new(empty, self.now());
+        Some(scratch.change(|c| (req.op.run)(c, &req.input)))
+    }
+
     fn write(&mut self, req: &WriteRequest) -> Result<Value, CommandError> {
         let v = self.change(|c| (req.op.run)(c, &req.input))?;
         Ok(super::sim::write::response(self, req.op, v))

@@ -577,9 +577,15 @@ pub fn write<A: Account + ?Sized>(
         .into());
     };
     if let Some(r) = &cmd.region {
-        // [I] a fix goes to the account's own region only: the simulated
-        // account has nothing elsewhere, and a live session changes nothing
-        // outside its sandbox.
+        // In another region the resources a fix names are not there: AWS's
+        // own not-found error, where the account can say it (the simulator).
+        let req = Request::new(op, cmd.input.clone())?;
+        if let Some(Err(e)) = account.refused_in(r, &req) {
+            return Err(e);
+        }
+        // [I] otherwise a fix goes to the account's own region only: the
+        // simulated account has nothing elsewhere, and a live session changes
+        // nothing outside its sandbox.
         return Err(AwsError::new(
             "UnrecognizedClientException",
             op.api,
@@ -702,6 +708,48 @@ mod tests {
         );
         let (_, v) = read(&inst.sim, "ec2 describe-route-tables --region eu-west-1").unwrap();
         assert_eq!(v, json!({"RouteTables": []}));
+        // A fix naming this region's resources meets AWS's not-found there.
+        let mut inst = inst;
+        let routes = |i: &crate::scenario::Instance| -> usize {
+            i.sim
+                .world()
+                .route_tables
+                .values()
+                .map(|t| t.routes.len())
+                .sum()
+        };
+        let before = routes(&inst);
+        let rtb = inst.sim.world().name("rtb:private-a").unwrap().to_string();
+        let nat = inst.sim.world().nat_gateways.keys().next().unwrap().clone();
+        let e = write(
+            &mut inst.sim,
+            &format!("ec2 create-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat} --region eu-west-1"),
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        // (EC2's own text for the first id it cannot find there.)
+        assert!(
+            e.starts_with("An error occurred (InvalidNatGatewayID.NotFound) when calling the CreateRoute operation: The natGateway ID '"),
+            "{e}"
+        );
+        assert_eq!(
+            routes(&inst),
+            before,
+            "nothing changed in the session's region"
+        );
+        // One that would be accepted there is not made: nothing is sent outside the session's region.
+        let e = write(
+            &mut inst.sim,
+            "logs create-log-group --log-group-name /x --region eu-west-1",
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("--region eu-west-1 is another region, and nothing was sent there"),
+            "{e}"
+        );
         // IAM is global: the same roles from any region.
         let here = read(
             &inst.sim,
