@@ -57,3 +57,10 @@ mod schema;
 
 #[path = "cli/preview.rs"]
 mod preview;
+
+#[path = "cli/cli_syntax.rs"]
+mod cli_syntax;
+
+/// Pipes and file:// parameters in a local session, refused in a shared one.
+#[path = "cli/shell.rs"]
+mod shell;

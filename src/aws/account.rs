@@ -4,8 +4,9 @@
 //! only [`Account::write`] can.
 
 use super::catalogue::{member_name, Op, ReadCtx, ReadOp, WriteOp};
-use super::{ArgError, CommandError, Input};
+use super::{ArgError, AwsError, CommandError, Input};
 use crate::engine::Sim;
+use crate::world::World;
 use serde_json::Value;
 
 /// A request of operation `F`'s kind: the operation and its input.
@@ -85,13 +86,45 @@ pub trait Reader {
     fn region(&self) -> &str;
     /// Answers a read-only request.
     fn read(&self, req: &ReadRequest) -> Result<Value, CommandError>;
+    /// Answers a read-only request sent to another region (`--region`). By
+    /// default nothing is sent outside the account's region.
+    fn read_in(&self, region: &str, req: &ReadRequest) -> Result<Value, CommandError> {
+        if region == self.region() || GLOBAL_SERVICES.contains(&req.op.service) {
+            return self.read(req);
+        }
+        // [I] worded for any account: a live session sends nothing outside its own region.
+        Err(AwsError::new(
+            "UnrecognizedClientException",
+            req.op.api,
+            format!(
+                "This session answers for {} only; --region {region} is another region, and nothing was sent there.",
+                self.region()
+            ),
+        )
+        .into())
+    }
 }
+
+/// Services whose resources are the same in every region: IAM is global,
+/// and STS answers who the caller is from any region.
+pub const GLOBAL_SERVICES: &[&str] = &["iam", "sts"];
 
 /// An AWS account that answers the catalogue's operations: the simulator,
 /// or (with the `live` feature) a real sandbox account.
 pub trait Account: Reader {
     /// Applies a mutating request; on error nothing changed.
     fn write(&mut self, req: &WriteRequest) -> Result<Value, CommandError>;
+    /// What a mutating request sent to another region would meet, without
+    /// changing anything: `Some(Err)` when AWS would refuse it there (a
+    /// resource it names is not in that region), `Some(Ok)` when it would
+    /// be accepted, `None` when the account cannot tell.
+    fn refused_in(
+        &self,
+        _region: &str,
+        _req: &WriteRequest,
+    ) -> Option<Result<Value, CommandError>> {
+        None
+    }
 }
 
 impl Reader for ReadCtx<'_> {
@@ -116,11 +149,41 @@ impl Reader for Sim {
         };
         ctx.read(req)
     }
+
+    /// The simulated account has every resource in its one region; in any
+    /// other, as in a real account used in one region, a regional service
+    /// answers from an empty region: lists are empty and named resources
+    /// are not found (ClusterNotFoundException, InvalidGroup.NotFound, ...).
+    /// IAM and STS are global and answer as in the account's own region.
+    fn read_in(&self, region: &str, req: &ReadRequest) -> Result<Value, CommandError> {
+        if region == self.region() || GLOBAL_SERVICES.contains(&req.op.service) {
+            return self.read(req);
+        }
+        let mut empty = World::new(0, region);
+        empty.account = self.world().account.clone();
+        let ctx = ReadCtx {
+            world: &empty,
+            now: self.now(),
+        };
+        ctx.read(req)
+    }
 }
 
 impl Account for Sim {
+    /// Tried on an empty region of the same account, thrown away after.
+    fn refused_in(&self, region: &str, req: &WriteRequest) -> Option<Result<Value, CommandError>> {
+        if region == self.region() || GLOBAL_SERVICES.contains(&req.op.service) {
+            return None;
+        }
+        let mut empty = World::new(0, region);
+        empty.account = self.world().account.clone();
+        let mut scratch = Sim::new(empty, self.now());
+        Some(scratch.change(|c| (req.op.run)(c, &req.input)))
+    }
+
     fn write(&mut self, req: &WriteRequest) -> Result<Value, CommandError> {
-        self.change(|c| (req.op.run)(c, &req.input))
+        let v = self.change(|c| (req.op.run)(c, &req.input))?;
+        Ok(super::sim::write::response(self, req.op, v))
     }
 }
 

@@ -30,6 +30,12 @@ impl Invocation {
 
     /// Parses already-split words.
     pub fn from_words(words: &[String]) -> Result<Invocation, ArgError> {
+        if let Some(i) = words.iter().position(|w| w == "|") {
+            return Err(ArgError(format!(
+                "`| {}` is a shell pipe: a local play session runs it through your shell, but here the command reaches faultline without a shell. Run it without `| ...`, or shape the output with --query.",
+                words[i + 1..].join(" ")
+            )));
+        }
         let mut it = words.iter().peekable();
         if it.peek().map(|w| w.as_str()) == Some("aws") {
             it.next();
@@ -202,7 +208,7 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
     let t = text.trim();
     if t.starts_with("file://") || t.starts_with("fileb://") {
         return Err(
-            "file:// parameters are not available in the simulator; paste the JSON inline".into(),
+            "file:// parameters are read from your disk by a local play session; here the command reaches faultline without one, so paste the JSON inline".into(),
         );
     }
     if t.starts_with('{') || t.starts_with('[') || t.starts_with('"') {

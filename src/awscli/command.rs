@@ -30,7 +30,7 @@ pub const GLOBAL_FLAGS: &[Flag] = &[
     flag(
         "region",
         FlagKind::Str,
-        "region (only this session's)",
+        "the region to ask (the account's resources are in the session's region; IAM and STS are global)",
         Complete::Nothing,
     ),
     flag(
@@ -64,7 +64,18 @@ const PAGINATED: &[(&str, &str, &str)] = &[
     ("ecs", "list-tasks", "taskArns"),
     ("ecs", "list-task-definitions", "taskDefinitionArns"),
     ("ecs", "list-task-definition-families", "families"),
+    // botocore's logs and ecr paginators (paginators-1.json): DescribeLogStreams
+    // pages logStreams, FilterLogEvents events (and searchedLogStreams, kept
+    // whole here), DescribeImages imageDetails.
+    ("logs", "describe-log-streams", "logStreams"),
+    ("logs", "filter-log-events", "events"),
+    ("ecr", "describe-images", "imageDetails"),
 ];
+
+/// The API's own paging members of the operations above (`--next-token`,
+/// `--limit`): the CLI still takes them, undocumented, and one given turns
+/// its own paging off (awscli's `check_should_enable_pagination`).
+const API_PAGING_FLAGS: &[&str] = &["next-token", "limit"];
 
 /// Flags of the EC2 security-group customization, turned into one `IpPermissions` entry.
 const SG_SHORTHAND: &[&str] = &["protocol", "port", "cidr", "source-group", "group-owner"];
@@ -91,6 +102,8 @@ pub struct Command {
     pub output: Output,
     /// Client-side paging, for the operations the CLI pages.
     pub paging: Option<Paging>,
+    /// `--region`, when it names another region than the account's.
+    pub region: Option<String>,
 }
 
 /// Parses a command line (with or without the leading `aws`) into a command of the catalogue.
@@ -196,6 +209,9 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
     }
     if paged {
         paging = paging_options(&mut inv)?;
+        if API_PAGING_FLAGS.iter().any(|f| inv.has(f)) {
+            paging = None;
+        }
     }
     if !scalars.is_empty() {
         if input.has("IpPermissions") {
@@ -235,20 +251,9 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
     if let Some(q) = &query {
         crate::limits::check_query(q).map_err(ArgError)?;
     }
-    if let Some(r) = inv.value("region")? {
-        if r != region {
-            // [I] worded for both accounts: the simulator has nothing in another
-            // region, and a live session sends nothing outside its own.
-            return Err(AwsError::new(
-                "UnrecognizedClientException",
-                entry.api(),
-                format!(
-                    "This session answers for {region} only; --region {r} is another region, and nothing was sent there."
-                ),
-            )
-            .into());
-        }
-    }
+    // Another region is asked as the CLI asks it: the account answers from
+    // that region (see `Reader::read_in`).
+    let other_region = inv.value("region")?.filter(|r| r != region);
     inv.finish()?;
     Ok(Command {
         entry,
@@ -256,6 +261,7 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
         query,
         output,
         paging,
+        region: other_region,
     })
 }
 
@@ -400,6 +406,8 @@ pub fn paginate(entry: Entry, paging: Option<Paging>, response: Value) -> Value 
     let Value::Object(mut m) = response else {
         return response;
     };
+    // The CLI follows the API's own token to the end; it never prints it.
+    m.remove("nextToken");
     let items = match m.remove(*key) {
         Some(Value::Array(a)) => a,
         _ => Vec::new(),
@@ -546,7 +554,10 @@ pub fn read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<(Command, Val
         .into());
     };
     let req = Request::new(op, cmd.input.clone())?;
-    let v = account.read(&req)?;
+    let v = match &cmd.region {
+        Some(r) => account.read_in(r, &req)?,
+        None => account.read(&req)?,
+    };
     let v = paginate(cmd.entry, cmd.paging, v);
     Ok((cmd, v))
 }
@@ -565,9 +576,55 @@ pub fn write<A: Account + ?Sized>(
         ))
         .into());
     };
+    if let Some(r) = &cmd.region {
+        // In another region the resources a fix names are not there: AWS's
+        // own not-found error, where the account can say it (the simulator).
+        let req = Request::new(op, cmd.input.clone())?;
+        if let Some(Err(e)) = account.refused_in(r, &req) {
+            return Err(e);
+        }
+        // [I] otherwise a fix goes to the account's own region only: the
+        // simulated account has nothing elsewhere, and a live session changes
+        // nothing outside its sandbox.
+        return Err(AwsError::new(
+            "UnrecognizedClientException",
+            op.api,
+            format!(
+                "This session changes {} only; --region {r} is another region, and nothing was sent there.",
+                account.region()
+            ),
+        )
+        .into());
+    }
     let req = Request::new(op, cmd.input.clone())?;
     let v = account.write(&req)?;
     Ok((cmd, v))
+}
+
+/// Checks that a command line is one the AWS CLI itself takes: it parses
+/// here (values included), and it uses none of faultline's conveniences the
+/// CLI lacks — relative times and `now` in timestamp parameters (botocore
+/// takes ISO 8601 or epoch seconds: "valid types: <class 'datetime.datetime'>,
+/// timestamp-string"). Reference paths, hints and fixes must pass this.
+pub fn cli_compatible(line: &str, region: &str) -> Result<Entry, String> {
+    let cmd = parse(line, region).map_err(|e| e.to_string())?;
+    let mut inv = Invocation::parse(line).map_err(|e| e.0)?;
+    for f in cmd.entry.flags() {
+        if f.kind != FlagKind::Timestamp {
+            continue;
+        }
+        if let Some(v) = inv.value(f.name).map_err(|e| e.0)? {
+            let v = v.trim();
+            let epoch = v.parse::<f64>().is_ok();
+            if !epoch && crate::time::parse_iso(v).is_none() {
+                return Err(format!(
+                    "--{} {v}: the AWS CLI takes an ISO 8601 timestamp or epoch seconds here, not faultline's relative times",
+                    f.name
+                ));
+            }
+        }
+    }
+    Ok(cmd.entry)
 }
 
 /// The catalogue's operation `service name`, or what is wrong with the pair
@@ -626,15 +683,87 @@ mod tests {
     }
 
     #[test]
-    fn another_region_is_refused_in_words_true_of_any_account() {
-        let e = parse("ecs list-clusters --region eu-west-1", "us-east-1")
-            .err()
-            .expect("refused")
-            .to_string();
-        assert!(e.contains("answers for us-east-1 only"), "{e}");
-        assert!(e.contains("nothing was sent"), "{e}");
-        assert!(!e.contains("simulated"), "{e}");
-        assert!(parse("ecs list-clusters --region us-east-1", "us-east-1").is_ok());
+    fn another_region_answers_as_an_empty_region_of_the_same_account() {
+        use crate::aws::sim::testkit::instance;
+        let inst = instance("nat-route-missing.yaml", 1);
+        let own = read(&inst.sim, "ecs list-clusters --region us-east-1")
+            .unwrap()
+            .1;
+        assert_eq!(own["clusterArns"].as_array().unwrap().len(), 1);
+        // A real account whose resources are in us-east-1, asked in eu-west-1:
+        // empty lists, and named resources not found there.
+        let (_, v) = read(&inst.sim, "ecs list-clusters --region eu-west-1").unwrap();
+        assert_eq!(v, json!({"clusterArns": []}));
+        let e = read(
+            &inst.sim,
+            "ecs describe-services --cluster prod --services checkout --region eu-west-1",
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        // [V] ECS's ClusterNotFoundException, as in the account's own region.
+        assert_eq!(
+            e,
+            "An error occurred (ClusterNotFoundException) when calling the DescribeServices operation: Cluster not found."
+        );
+        let (_, v) = read(&inst.sim, "ec2 describe-route-tables --region eu-west-1").unwrap();
+        assert_eq!(v, json!({"RouteTables": []}));
+        // A fix naming this region's resources meets AWS's not-found there.
+        let mut inst = inst;
+        let routes = |i: &crate::scenario::Instance| -> usize {
+            i.sim
+                .world()
+                .route_tables
+                .values()
+                .map(|t| t.routes.len())
+                .sum()
+        };
+        let before = routes(&inst);
+        let rtb = inst.sim.world().name("rtb:private-a").unwrap().to_string();
+        let nat = inst.sim.world().nat_gateways.keys().next().unwrap().clone();
+        let e = write(
+            &mut inst.sim,
+            &format!("ec2 create-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat} --region eu-west-1"),
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        // (EC2's own text for the first id it cannot find there.)
+        assert!(
+            e.starts_with("An error occurred (InvalidNatGatewayID.NotFound) when calling the CreateRoute operation: The natGateway ID '"),
+            "{e}"
+        );
+        assert_eq!(
+            routes(&inst),
+            before,
+            "nothing changed in the session's region"
+        );
+        // One that would be accepted there is not made: nothing is sent outside the session's region.
+        let e = write(
+            &mut inst.sim,
+            "logs create-log-group --log-group-name /x --region eu-west-1",
+        )
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("--region eu-west-1 is another region, and nothing was sent there"),
+            "{e}"
+        );
+        // IAM is global: the same roles from any region.
+        let here = read(
+            &inst.sim,
+            "iam get-role --role-name checkout-task-execution",
+        )
+        .unwrap()
+        .1;
+        let there = read(
+            &inst.sim,
+            "iam get-role --role-name checkout-task-execution --region eu-west-1",
+        )
+        .unwrap()
+        .1;
+        assert_eq!(here, there);
     }
 }
 
@@ -760,6 +889,41 @@ mod catalogue_tests {
             format!("{:?}", inst.sim.world()),
             "the world changed"
         );
+    }
+
+    #[test]
+    fn max_items_pages_log_streams_log_events_and_images_as_the_cli_does() {
+        let inst = instance("oom-killed.yaml", 1);
+        let group = "--log-group-name /ecs/checkout-api";
+        let repo = "--repository-name checkout-api";
+        for (line, key) in [
+            (format!("logs describe-log-streams {group}"), "logStreams"),
+            (format!("logs filter-log-events {group}"), "events"),
+            (format!("ecr describe-images {repo}"), "imageDetails"),
+        ] {
+            let (_, all) = read(&inst.sim, &line).unwrap();
+            let all = all[key].as_array().unwrap().clone();
+            assert!(all.len() >= 2, "{line}: {} items", all.len());
+            let (_, page) = read(&inst.sim, &format!("{line} --max-items 1")).unwrap();
+            assert_eq!(page[key], json!([all[0].clone()]), "{line}");
+            // NextToken, the CLI's own token, comes last.
+            let keys: Vec<&String> = page.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys.last().unwrap().as_str(),
+                "NextToken",
+                "{line}: {keys:?}"
+            );
+            assert!(page.get("nextToken").is_none(), "{line}");
+            let tok = page["NextToken"].as_str().unwrap();
+            assert_eq!(tok, encode_token(1));
+            let (_, rest) = read(&inst.sim, &format!("{line} --starting-token {tok}")).unwrap();
+            assert_eq!(
+                rest[key].as_array().unwrap().as_slice(),
+                &all[1..],
+                "{line}"
+            );
+            assert!(rest.get("NextToken").is_none(), "{line}");
+        }
     }
 
     #[test]

@@ -116,11 +116,26 @@ pub fn apply_fix<A: Account + ?Sized>(account: &mut A, line: &str) -> FixOutcome
         Ok(op) => op,
         Err(e) => return FixOutcome::NotAFix(e),
     };
+    // The CLI compiles `--query` while reading its arguments: a bad one
+    // sends nothing.
+    if let Ok(cmd) = command::parse(line, account.region()) {
+        if let Err(e) = render::render(&serde_json::json!({}), cmd.query.as_deref(), cmd.output, "")
+        {
+            return FixOutcome::NotAFix(e.to_string());
+        }
+    }
     match command::write(account, line) {
-        Ok((_, v)) => FixOutcome::Applied {
+        // `--query` and `--output` apply as to any command; an empty response
+        // (`{}`) prints nothing, as awscli's formatter skips it.
+        Ok((cmd, v)) => FixOutcome::Applied {
             service,
             operation,
-            text: render::render(&v, None, Output::Json, "").unwrap_or_default(),
+            text: if v == serde_json::json!({}) {
+                String::new()
+            } else {
+                render::render(&v, cmd.query.as_deref(), cmd.output, cmd.entry.api())
+                    .unwrap_or_else(|e| e.to_string())
+            },
         },
         Err(CommandError::Args(e)) => FixOutcome::Refused {
             service,

@@ -36,6 +36,7 @@ pub fn help(args: &[String]) -> String {
                     let _ = writeln!(o, "  {svc:<15} {}", w.join(", "));
                 }
             }
+            let _ = writeln!(o, "\nAs at work: `file://PATH` parameters are read from your disk and `... | jq .` pipes through your shell (a local session only, not one shared with --share).");
             let _ = write!(o, "\n`help <service>` or `help <service> <operation>` for details. Tab completes commands, flags and resource ids.");
         }
         [svc] => {

@@ -600,11 +600,8 @@ impl Game {
                     service,
                     operation,
                 });
-                if text.trim().is_empty() || text.trim() == "{}" {
-                    Reply::ok("(applied)")
-                } else {
-                    Reply::ok(text.trim_end().to_string())
-                }
+                // As the CLI: an operation that answers nothing prints nothing.
+                Reply::ok(text.trim_end().to_string())
             }
             FixOutcome::Refused {
                 service,

@@ -347,3 +347,38 @@ fn execute_command_errors_follow_the_plugin_banner() {
         "\nThe Session Manager plugin was installed successfully. Use the AWS CLI to start a session.\n\n\nAn error occurred (InvalidParameterException) when calling the ExecuteCommand operation: The execute command failed because execute command was not enabled when the task was run or the execute command agent isn\u{2019}t running. Wait and try again or run a new task with execute command enabled and try again."
     );
 }
+
+#[test]
+fn a_fix_prints_what_the_cli_prints_with_its_query_and_output() {
+    let (mut g, mut p) = game();
+    // --query and --output apply to a fix's response as to any command.
+    let r = g.execute(
+        &mut p,
+        "fix ecs update-service --cluster prod --service checkout --force-new-deployment --query 'service.deployments[0].[status,rolloutState]' --output text",
+        None,
+    );
+    assert!(!r.error, "{}", r.text);
+    assert_eq!(r.text, "PRIMARY\tIN_PROGRESS");
+    // A bad query sends nothing, as the CLI compiles it first.
+    let fixes = p.grade.fixes.len();
+    let r = g.execute(
+        &mut p,
+        "fix ecs update-service --cluster prod --service checkout --force-new-deployment --query '[['",
+        None,
+    );
+    assert!(r.error);
+    assert!(
+        r.text.starts_with("Bad value for --query [[: "),
+        "{}",
+        r.text
+    );
+    assert_eq!(p.grade.fixes.len(), fixes);
+    // An operation that answers nothing (PutRolePolicy) prints nothing, as the CLI.
+    let r = g.execute(
+        &mut p,
+        r#"fix iam put-role-policy --role-name checkout-task-execution --policy-name extra --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:CreateLogStream","Resource":"*"}]}'"#,
+        None,
+    );
+    assert!(!r.error, "{}", r.text);
+    assert_eq!(r.text, "");
+}

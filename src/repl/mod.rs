@@ -5,6 +5,7 @@
 
 pub mod complete;
 mod shared;
+mod shell;
 
 use crate::cli::{self, CliError};
 use crate::game::{Clock, Game, JsonLines, Player, Reply, SCRIPT_STEP};
@@ -210,6 +211,57 @@ impl Table {
             }
         };
         self.report_event_errors();
+        reply
+    }
+
+    /// Runs one line as the player's shell would around the command: its
+    /// `file://` parameters read from the disk and a trailing `| ...` run
+    /// through `sh -c` in a local session; both refused in a shared one.
+    /// Prints the reply (or hands it to the pipe) and returns it.
+    fn run_line(&mut self, line: &str, paint: Paint) -> Reply {
+        let (command, pipeline) = shell::split_pipe(line);
+        let shared = self.share.is_some();
+        if let (Some(p), true) = (pipeline, shared) {
+            let reply = Reply::err(format!(
+                "`| {p}` would run a command on this machine, and this session is shared with watchers (play --share): pipes run only in a local session. Run the command without `| ...`, or use --query."
+            ));
+            print_reply(&reply, paint);
+            return reply;
+        }
+        let mut command = command.to_string();
+        if shell::has_paramfile(&command) {
+            if shared {
+                let reply = Reply::err(
+                    "file:// reads a file from this machine's disk, and this session is shared with watchers (play --share): paste the JSON inline instead.",
+                );
+                print_reply(&reply, paint);
+                return reply;
+            }
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match shell::expand_paramfiles(&command, &cwd) {
+                Ok(expanded) => command = expanded,
+                Err(e) => {
+                    let reply = Reply::err(e);
+                    print_reply(&reply, paint);
+                    return reply;
+                }
+            }
+        }
+        let reply = self.execute(&command);
+        match pipeline {
+            Some(p) if !reply.error && !p.is_empty() => {
+                if let Err(e) = shell::pipe(&reply.text, p) {
+                    print_reply(&Reply::err(e), paint);
+                }
+            }
+            Some(_) if !reply.error => {
+                print_reply(
+                    &Reply::err("a pipe needs a command after `|`, e.g. `| jq .`"),
+                    paint,
+                );
+            }
+            _ => print_reply(&reply, paint),
+        }
         reply
     }
 
@@ -531,8 +583,7 @@ fn script_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Result<(),
             }
         };
         let line = line.trim_end_matches(['\n', '\r']);
-        let reply = table.execute(line);
-        print_reply(&reply, paint);
+        let reply = table.run_line(line, paint);
         if reply.quit {
             break;
         }
@@ -609,8 +660,7 @@ fn interactive_loop(mut table: Table, paint: Paint, opts: &PlayOptions) -> Resul
                         .borrow_mut()
                         .catch_up(started.elapsed().as_millis() as i64);
                     table.hear(paint);
-                    let reply = table.execute(line);
-                    print_reply(&reply, paint);
+                    let reply = table.run_line(line, paint);
                     if reply.quit {
                         quit = true;
                         break;

@@ -163,6 +163,14 @@ impl Sandbox<'_> {
             "region" => return Ok(self.region.to_string()),
             _ => {}
         }
+        if key == "now" || key.starts_with("ago:") {
+            // A real account's time is the wall clock's.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as crate::time::Millis)
+                .unwrap_or(0);
+            return super::build::resolve_times(&format!("${{{key}}}"), now);
+        }
         if let Some(v) = key.strip_prefix("var:") {
             return self
                 .vars

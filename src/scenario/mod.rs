@@ -300,6 +300,7 @@ impl Instance {
             .ok_or("no stopped task to stand for ${stopped-task}")?;
             text = text.replace("${stopped-task}", &t);
         }
+        let text = build::resolve_times(&text, self.now)?;
         build::resolve(self.sim.world(), &self.vars, &text)
     }
 }
@@ -449,13 +450,27 @@ impl Scenario {
         ];
         for (field, items) in lists {
             for (i, text) in items.into_iter().enumerate() {
-                let probe = text.replace("${stopped-task}", "0");
-                build::resolve(inst.sim.world(), &inst.vars, &probe)
+                let probe = build::resolve_times(&text.replace("${stopped-task}", "0"), inst.now)
                     .map_err(|m| self.err(format!("{field}[{i}]"), m))?;
+                let resolved = build::resolve(inst.sim.world(), &inst.vars, &probe)
+                    .map_err(|m| self.err(format!("{field}[{i}]"), m))?;
+                // What a scenario teaches must run on the real AWS CLI: no
+                // faultline-only syntax such as relative times.
+                if field == "investigation" || field == "fix" {
+                    crate::awscli::command::cli_compatible(&resolved, &inst.sim.world().region)
+                        .map_err(|m| {
+                            self.err(
+                                format!("{field}[{i}]"),
+                                format!("{m} (use ${{ago:30m}} and ${{now}} for times)"),
+                            )
+                        })?;
+                }
             }
         }
         for (i, h) in s.hints.iter().enumerate() {
-            build::resolve(inst.sim.world(), &inst.vars, &h.text)
+            let text = build::resolve_times(&h.text, inst.now)
+                .map_err(|m| self.err(format!("hints[{i}].text"), m))?;
+            build::resolve(inst.sim.world(), &inst.vars, &text)
                 .map_err(|m| self.err(format!("hints[{i}].text"), m))?;
         }
         build::resolve(inst.sim.world(), &inst.vars, &s.answer.explanation)
@@ -1013,7 +1028,7 @@ fn check_evidence_command(command: &str) -> Result<(), String> {
 
 /// The AWS commands a text quotes in backticks: spans whose first word
 /// (after an optional `aws`) is a service of the catalogue, followed by an operation.
-fn quoted_commands(text: &str) -> Vec<&str> {
+pub fn quoted_commands(text: &str) -> Vec<&str> {
     text.split('`')
         .skip(1)
         .step_by(2)

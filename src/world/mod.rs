@@ -89,6 +89,53 @@ pub struct World {
     pub endpoint_ips: BTreeMap<String, String>,
 }
 
+/// Public address blocks of a region, as (first octet, first second octet,
+/// how many second octets): a few of the prefixes AWS publishes for the
+/// region's EC2 and service endpoints in ip-ranges.json (e.g. us-east-1's
+/// 3.208.0.0/12, 34.192.0.0/12, 44.192.0.0/11, 52.0.0.0/15, 54.80.0.0/13;
+/// eu-west-1's 34.240.0.0/13, 52.16.0.0/15, 54.72.0.0/15, 63.32.0.0/14) [I:
+/// chosen from memory of the published ranges, not a copy of the file]. A
+/// region not listed uses us-east-1's.
+fn public_blocks(region: &str) -> &'static [(u64, u64, u64)] {
+    match region {
+        "us-east-2" => &[(18, 188, 4), (18, 216, 8), (13, 58, 2), (52, 14, 1)],
+        "us-west-1" => &[(52, 52, 2), (13, 56, 2), (54, 183, 1), (54, 193, 1)],
+        "us-west-2" => &[
+            (34, 208, 16),
+            (35, 160, 8),
+            (44, 224, 32),
+            (52, 32, 4),
+            (54, 68, 4),
+            (54, 184, 8),
+        ],
+        "eu-west-1" => &[
+            (34, 240, 8),
+            (52, 16, 2),
+            (52, 208, 8),
+            (54, 72, 2),
+            (54, 170, 2),
+            (63, 32, 4),
+        ],
+        "eu-central-1" => &[
+            (18, 184, 2),
+            (3, 120, 4),
+            (35, 156, 4),
+            (52, 28, 1),
+            (52, 57, 1),
+        ],
+        _ => &[
+            (3, 208, 16),
+            (18, 204, 4),
+            (34, 192, 16),
+            (44, 192, 32),
+            (52, 0, 2),
+            (54, 80, 8),
+            (54, 144, 4),
+            (54, 160, 8),
+        ],
+    }
+}
+
 impl World {
     /// An empty account: AWS-managed policies present, ids from `seed`.
     pub fn new(seed: u64, region: &str) -> World {
@@ -191,10 +238,11 @@ impl World {
         if let Some(ip) = self.endpoint_ips.get(host) {
             return ip.clone();
         }
+        let blocks = public_blocks(&self.region);
+        let (first, second, span) = blocks[self.rng.below(blocks.len() as u64) as usize];
         let ip = format!(
-            "{}.{}.{}.{}",
-            [3, 18, 34, 44, 52, 54][self.rng.below(6) as usize],
-            self.rng.below(256),
+            "{first}.{}.{}.{}",
+            second + self.rng.below(span),
             self.rng.below(256),
             1 + self.rng.below(254)
         );
@@ -621,5 +669,39 @@ mod tests {
         assert!(w.check_invariants().is_ok());
         let used = format!("{:?}", w.used_ips[&subnet]);
         assert!(used.starts_with("{167772164, 167772165, "), "{used}");
+    }
+}
+
+#[cfg(test)]
+mod endpoint_ip_tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_addresses_are_in_the_regions_own_public_blocks() {
+        for (region, prefixes) in [
+            ("us-east-1", &["3.", "18.", "34.", "44.", "52.", "54."][..]),
+            ("eu-west-1", &["34.", "52.", "54.", "63."][..]),
+            ("us-west-2", &["34.", "35.", "44.", "52.", "54."][..]),
+        ] {
+            let mut w = World::new(7, region);
+            for i in 0..200 {
+                let ip = w.endpoint_ip(&format!("host-{i}"));
+                let o: Vec<u64> = ip.split('.').map(|x| x.parse().unwrap()).collect();
+                let inside = public_blocks(region)
+                    .iter()
+                    .any(|(a, b, n)| o[0] == *a && (*b..b + n).contains(&o[1]));
+                assert!(inside, "{region}: {ip}");
+                assert!(prefixes.iter().any(|p| ip.starts_with(p)), "{region}: {ip}");
+            }
+            // Stable per host.
+            assert_eq!(w.endpoint_ip("host-3"), w.endpoint_ip("host-3"));
+        }
+        // us-east-1's ECR is not given eu-west-1's 54.72.0.0/15, nor the reverse.
+        let mut east = World::new(1, "us-east-1");
+        let ip = east.endpoint_ip("api.ecr.us-east-1.amazonaws.com");
+        assert!(
+            !ip.starts_with("54.72.") && !ip.starts_with("63.32."),
+            "{ip}"
+        );
     }
 }

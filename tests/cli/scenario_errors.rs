@@ -538,3 +538,20 @@ fn a_hold_beyond_six_hours() {
         "success.hold: 999999999h is out of range; expected more than 0 and at most 6h",
     );
 }
+
+// A reference path in faultline-only syntax.
+
+#[test]
+fn a_reference_path_with_relative_times_is_refused_with_the_placeholders_to_use() {
+    let ws = Workspace::with_scenario(edit(
+        SCENARIO,
+        "  - ecs describe-services --cluster prod --services checkout\n",
+        "  - cloudwatch get-metric-statistics --namespace AWS/ECS --metric-name CPUUtilization --start-time -30m --end-time now --period 60 --statistics Maximum\n",
+    ));
+    let err = ws.world_error();
+    assert_starts_with(&err, &ws.at_scenario(64, 5, "investigation[0]"));
+    assert_contains(
+        &err,
+        "--start-time -30m: the AWS CLI takes an ISO 8601 timestamp or epoch seconds here, not faultline's relative times (use ${ago:30m} and ${now} for times)",
+    );
+}

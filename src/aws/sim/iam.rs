@@ -344,9 +344,13 @@ fn simulate(w: &World, r: &Role, action: &str, resource: &str) -> (Decision, Vec
                 continue;
             }
             let ((sl, sc), (el, ec)) = positions.get(k).copied().unwrap_or(((1, 1), (1, 1)));
+            // [V] the shape of awscli's own example output
+            // (awscli/examples/iam/simulate-principal-policy.rst):
+            // SourcePolicyId and the positions; no SourcePolicyType (whose
+            // values, botocore's PolicySourceType, are user, group, role,
+            // aws-managed, user-managed, resource or none).
             matched.push(json!({
                 "SourcePolicyId": id,
-                "SourcePolicyType": "IAM Policy",
                 "StartPosition": {"Line": sl, "Column": sc},
                 "EndPosition": {"Line": el, "Column": ec},
             }));
@@ -682,7 +686,11 @@ mod tests {
             assert_eq!(r["EvalResourceName"], json!(repo));
             let m = &r["MatchedStatements"][0];
             assert_eq!(m["SourcePolicyId"], json!(inst.vars["policy"]));
-            assert_eq!(m["SourcePolicyType"], "IAM Policy");
+            let statement_keys: Vec<&String> = m.as_object().unwrap().keys().collect();
+            assert_eq!(
+                statement_keys,
+                ["SourcePolicyId", "StartPosition", "EndPosition"]
+            );
             assert!(m["StartPosition"]["Line"].as_u64().unwrap() > 1);
             assert_eq!(
                 r["ResourceSpecificResults"][0]["EvalResourceDecision"],

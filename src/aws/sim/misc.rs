@@ -741,6 +741,9 @@ pub const OPS: &[ReadOp] = &[
                 "tagStatus=TAGGED|UNTAGGED|ANY",
                 Complete::Choices(&["tagStatus=TAGGED", "tagStatus=UNTAGGED", "tagStatus=ANY"]),
             ),
+            crate::aws::sim::ecs::MAX_ITEMS,
+            crate::aws::sim::ecs::STARTING_TOKEN,
+            crate::aws::sim::ecs::PAGE_SIZE,
         ],
         positional: None,
         run: describe_images,
@@ -842,13 +845,13 @@ pub const OPS: &[ReadOp] = &[
             required(
                 "start-time",
                 FlagKind::Timestamp,
-                "first instant (ISO 8601, epoch seconds, now, or -30m)",
+                "first instant: ISO 8601 or epoch seconds (faultline also takes -30m and now; the AWS CLI does not)",
                 Complete::Nothing,
             ),
             required(
                 "end-time",
                 FlagKind::Timestamp,
-                "instant after the last (ISO 8601, epoch seconds, now, or -30m)",
+                "instant after the last: ISO 8601 or epoch seconds (faultline also takes now and -30m; the AWS CLI does not)",
                 Complete::Nothing,
             ),
             required(

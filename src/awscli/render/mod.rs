@@ -46,8 +46,10 @@ pub enum Output {
     Table,
 }
 
-/// The CLI's `--output` choices, in its order (`awscli/data/cli.json`).
-const OUTPUT_CHOICES: [&str; 5] = ["json", "text", "table", "yaml", "yaml-stream"];
+/// The `--output` choices faultline renders, in the CLI's order
+/// (`awscli/data/cli.json`). The CLI v2's `yaml`, `yaml-stream` and `off`
+/// are not listed: faultline does not render them, and says so when asked.
+const OUTPUT_CHOICES: [&str; 3] = ["json", "text", "table"];
 
 impl Output {
     /// Parses an `--output` value, failing with the CLI's argparse message.
@@ -56,8 +58,8 @@ impl Output {
             "json" => Ok(Output::Json),
             "text" => Ok(Output::Text),
             "table" => Ok(Output::Table),
-            "yaml" | "yaml-stream" => Err(format!(
-                "aws: error: argument --output: {s} output is not available in the game; use json, text or table"
+            "yaml" | "yaml-stream" | "off" => Err(format!(
+                "aws: error: argument --output: {s} is an output of the AWS CLI v2 that faultline does not render; use json, text or table"
             )),
             _ => Err(format!(
                 "aws: error: argument --output: {}",

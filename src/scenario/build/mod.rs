@@ -20,7 +20,7 @@ mod security_groups;
 
 pub use ecs::create_services;
 pub use images::push_image;
-pub use resolve::{resolve, resolve_json};
+pub use resolve::{iso_z, resolve, resolve_json, resolve_times};
 
 use super::format::Environment;
 use crate::time::{Millis, SECOND};

@@ -97,3 +97,70 @@ pub(super) fn resolve_doc(
     resolve_json(w, &BTreeMap::new(), &mut v).map_err(|e| env_err(path, e))?;
     serde_json::from_value(v).map_err(|e| env_err(path, e.to_string()))
 }
+
+/// Resolves the time placeholders `${now}` and `${ago:DURATION}` (e.g.
+/// `${ago:30m}`) to ISO 8601 instants (`2026-03-14T11:18:00Z`) relative to
+/// `now`: reference paths name times as the AWS CLI takes them (it has no
+/// relative times), yet stay true for any arrival time. Other placeholders
+/// are left for [`resolve`].
+pub fn resolve_times(text: &str, now: crate::time::Millis) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[i..]);
+            return Ok(out);
+        };
+        let key = &after[..end];
+        let at = if key == "now" {
+            Some(now)
+        } else if let Some(d) = key.strip_prefix("ago:") {
+            let d = crate::time::Dur::parse_or(
+                d,
+                "expected a duration such as 30m or 1h, as in ${ago:30m}",
+            )
+            .map_err(|e| format!("${{{key}}}: {e}"))?;
+            Some(now - d.0)
+        } else {
+            None
+        };
+        match at {
+            Some(t) => out.push_str(&iso_z(t)),
+            None => out.push_str(&rest[i..i + 2 + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// An instant as `YYYY-MM-DDTHH:MM:SSZ`, a form every AWS CLI timestamp parameter takes.
+pub fn iso_z(t: crate::time::Millis) -> String {
+    let s = crate::time::iso(t - t.rem_euclid(1000));
+    s.strip_suffix("+00:00")
+        .map(|h| format!("{h}Z"))
+        .unwrap_or(s)
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn time_placeholders_are_iso_instants_before_now() {
+        // 2026-03-14T11:48:00Z
+        let now = crate::time::parse_iso("2026-03-14T11:48:00Z").unwrap();
+        assert_eq!(
+            resolve_times(
+                "--start-time ${ago:30m} --end-time ${now} --x ${rtb:a}",
+                now
+            )
+            .unwrap(),
+            "--start-time 2026-03-14T11:18:00Z --end-time 2026-03-14T11:48:00Z --x ${rtb:a}"
+        );
+        let e = resolve_times("${ago:soon}", now).unwrap_err();
+        assert!(e.starts_with("${ago:soon}: "), "{e}");
+    }
+}

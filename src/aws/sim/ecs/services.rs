@@ -63,6 +63,36 @@ pub(super) fn deployment_json(world: &World, svc: &Service, d: &Deployment) -> V
     })
 }
 
+/// The service deployment's ARN for a deployment:
+/// `arn:aws:ecs:REGION:ACCOUNT:service-deployment/CLUSTER/SERVICE/ID` [V: the
+/// botocore ecs model's Service.currentServiceDeployment, "The ARN of the
+/// current service deployment", and the AWS CLI's describe-service-deployments
+/// example `.../service-deployment/example-cluster/example-service/ejGvqq2ilnbKT9qj0vLJe`].
+/// The id (21 letters and digits, as in that example) is drawn from the
+/// deployment's own id [I], so it is as seeded as the deployment.
+pub(super) fn service_deployment_arn(world: &World, svc: &Service, deployment: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    // FNV-1a, then splitmix64 steps: a stable stream from the deployment id.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in deployment.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let id: String = (0..21)
+        .map(|_| {
+            h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = h;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^= z >> 31;
+            ALPHABET[(z % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect();
+    world.arn(
+        "ecs",
+        &format!("service-deployment/{}/{}/{id}", svc.cluster, svc.name),
+    )
+}
+
 pub(super) fn service_json(world: &World, svc: &Service, tags: bool) -> Value {
     let (running, pending) =
         counts(world.tasks.values().filter(|t| {
@@ -131,6 +161,12 @@ pub(super) fn service_json(world: &World, svc: &Service, tags: bool) -> Value {
         ),
     );
     ins("createdAt", json!(iso(svc.created_at)));
+    if let Some(d) = svc.deployments.first() {
+        ins(
+            "currentServiceDeployment",
+            json!(service_deployment_arn(world, svc, &d.id)),
+        );
+    }
     ins("placementConstraints", json!([]));
     ins("placementStrategy", json!([]));
     ins("networkConfiguration", network_json(&svc.network));

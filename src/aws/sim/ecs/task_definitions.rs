@@ -189,7 +189,7 @@ pub(super) fn requires_attributes(td: &TaskDefinition) -> Vec<Value> {
     names.into_iter().map(|n| json!({"name": n})).collect()
 }
 
-pub(super) fn task_definition_json(world: &World, td: &TaskDefinition) -> Value {
+pub(crate) fn task_definition_json(world: &World, td: &TaskDefinition) -> Value {
     let d = &td.def;
     let mut m = Map::new();
     m.insert("taskDefinitionArn".into(), json!(td.arn));

@@ -129,9 +129,10 @@ pub(super) fn register_task_definition(
         e.operation = op.into();
         e
     })?;
-    Ok(
-        json!({"taskDefinition": {"taskDefinitionArn": td.arn, "family": td.def.family, "revision": td.revision, "status": td.status}}),
-    )
+    // The whole task definition, as DescribeTaskDefinition shapes it: the
+    // API's RegisterTaskDefinitionResponse is {taskDefinition, tags} (botocore
+    // ecs model), and the CLI prints all of it.
+    Ok(json!({"taskDefinition": crate::aws::sim::ecs::task_definition_json(cx.world, &td)}))
 }
 
 pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
@@ -158,6 +159,7 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
         (_, Some(true)) => Some(false),
         _ => None,
     };
+    let deployment = inv.structure("deploymentConfiguration")?;
     let cl = short_name(&cluster);
     if !cx.world.clusters.contains_key(&cl) {
         return Err(errors::cluster_not_found(op).into());
@@ -214,6 +216,17 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
             return Err(errors::exec_needs_task_role(op).into());
         }
     }
+    let deployment = match deployment {
+        None => None,
+        Some(v) => {
+            let current = cx
+                .world
+                .service(&cl, &service)
+                .map(|s| s.deployment_config)
+                .ok_or_else(|| errors::service_not_found(op))?;
+            Some(deployment_config(&v, current)?)
+        }
+    };
     let svc = cx
         .world
         .service_mut(&cl, &service)
@@ -232,6 +245,13 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
         // not) launches tasks with the new one.
         svc.enable_execute_command = e;
     }
+    if let Some(c) = deployment {
+        // [I] a new deployment configuration applies to the deployments to
+        // come and to the circuit breaker's judgement of the one in progress;
+        // by itself it starts no deployment (ECS deploys on a task definition,
+        // network or forced change).
+        svc.deployment_config = c;
+    }
     if let Some(d) = desired {
         svc.desired_count = d;
         if let Some(p) = svc.deployments.first_mut() {
@@ -242,13 +262,104 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
     if changed {
         cx.new_deployment(&cl, &service);
     }
-    let svc = cx
-        .world
-        .service(&cl, &service)
-        .ok_or_else(|| errors::service_not_found(op))?;
+    // The whole service is filled in once the change (and the deployment it
+    // starts) is in the world: see `super::response`.
     Ok(
-        json!({"service": {"serviceArn": arn, "serviceName": name, "taskDefinition": svc.task_definition, "desiredCount": svc.desired_count, "status": svc.status}}),
+        json!({"service": {"serviceArn": arn, "serviceName": name, "clusterArn": cx.world.arn("ecs", &format!("cluster/{cl}"))}}),
     )
+}
+
+/// `--deployment-configuration` (shorthand or JSON) over the service's
+/// current one: members not given keep their values [I].
+fn deployment_config(
+    v: &Value,
+    current: crate::world::DeploymentConfig,
+) -> Result<crate::world::DeploymentConfig, CommandError> {
+    let path = "deploymentConfiguration";
+    let Some(m) = v.as_object() else {
+        return Err(ArgError(format!(
+            "Parameter validation failed:\nInvalid type for parameter {path}, value: {v}, type: <class 'str'>, valid types: <class 'dict'>"
+        ))
+        .into());
+    };
+    // [C] awscli 1.45 / botocore: the members of DeploymentConfiguration.
+    const MEMBERS: &str = "deploymentCircuitBreaker, maximumPercent, minimumHealthyPercent, alarms, strategy, bakeTimeInMinutes, lifecycleHooks, linearConfiguration, canaryConfiguration";
+    let mut c = current;
+    for (k, x) in m {
+        match k.as_str() {
+            "maximumPercent" => c.maximum_percent = int_member(x)?,
+            "minimumHealthyPercent" => c.minimum_healthy_percent = int_member(x)?,
+            "deploymentCircuitBreaker" => {
+                let Some(cb) = x.as_object() else {
+                    return Err(ArgError(format!(
+                        "Parameter validation failed:\nInvalid type for parameter {path}.deploymentCircuitBreaker, value: {x}, type: <class 'str'>, valid types: <class 'dict'>"
+                    ))
+                    .into());
+                };
+                for (ck, cv) in cb {
+                    let b = bool_member(&format!("{path}.deploymentCircuitBreaker.{ck}"), cv)?;
+                    match ck.as_str() {
+                        "enable" => c.circuit_breaker.enable = b,
+                        "rollback" => c.circuit_breaker.rollback = b,
+                        other => {
+                            return Err(ArgError(format!(
+                                "Parameter validation failed:\nUnknown parameter in {path}.deploymentCircuitBreaker: \"{other}\", must be one of: enable, rollback"
+                            ))
+                            .into())
+                        }
+                    }
+                }
+            }
+            "alarms" | "strategy" | "bakeTimeInMinutes" | "lifecycleHooks"
+            | "linearConfiguration" | "canaryConfiguration" => {
+                return Err(ArgError(format!(
+                    "deploymentConfiguration.{k} is not simulated by faultline; it takes maximumPercent, minimumHealthyPercent and deploymentCircuitBreaker"
+                ))
+                .into())
+            }
+            other => {
+                // [C] botocore's ParamValidationError, as awscli 1.45 prints it.
+                return Err(ArgError(format!(
+                    "Parameter validation failed:\nUnknown parameter in {path}: \"{other}\", must be one of: {MEMBERS}"
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// An integer member: a JSON number, or shorthand's text of one.
+fn int_member(v: &Value) -> Result<u32, CommandError> {
+    let n = match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => Some(s.trim().parse::<i64>().map_err(|_| {
+            // [C] awscli 1.45: shorthand scalars are converted with Python's int().
+            ArgError(format!("invalid literal for int() with base 10: '{s}'"))
+        })?),
+        _ => None,
+    };
+    n.and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| ArgError(format!("Invalid value for an integer member: {v}")).into())
+}
+
+/// A boolean member: JSON true/false, or shorthand's `true`/`false`.
+fn bool_member(path: &str, v: &Value) -> Result<bool, CommandError> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s == "true" || s == "false" => Ok(s == "true"),
+        other => {
+            let shown = other
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or(other.to_string());
+            // [C] botocore's ParamValidationError, as awscli 1.45 prints it.
+            Err(ArgError(format!(
+                "Parameter validation failed:\nInvalid type for parameter {path}, value: {shown}, type: <class 'str'>, valid types: <class 'bool'>"
+            ))
+            .into())
+        }
+    }
 }
 
 /// Reads an `awsvpcConfiguration` structure, checking the ids exist.

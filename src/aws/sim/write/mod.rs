@@ -16,6 +16,9 @@ mod ecs;
 mod iam;
 mod logs;
 #[cfg(test)]
+#[path = "response/tests.rs"]
+mod response_tests;
+#[cfg(test)]
 mod tests;
 
 pub use ecs::{env_pairs, network_config, register};
@@ -31,6 +34,32 @@ use ec2_subnets::{create_subnet, delete_eni, modify_subnet_attribute};
 use ecs::{register_task_definition, stop_task, update_service};
 use iam::{attach_policy, delete_role_policy, put_role_policy, update_trust};
 use logs::{log_group, retention};
+
+/// A write's response completed once the change is in the world, as AWS
+/// answers it: UpdateService's `service` is the whole service as
+/// DescribeServices shapes it, with the deployment the update started
+/// (botocore's UpdateServiceResponse is `{service: Service}`; the CLI prints
+/// all of it).
+pub fn response(sim: &crate::engine::Sim, op: &WriteOp, v: serde_json::Value) -> serde_json::Value {
+    use crate::aws::Reader;
+    if op.api != "UpdateService" {
+        return v;
+    }
+    let s = &v["service"];
+    let (Some(cluster), Some(arn)) = (s["clusterArn"].as_str(), s["serviceArn"].as_str()) else {
+        return v;
+    };
+    let input = crate::aws::Input::new()
+        .with("cluster", cluster)
+        .with("services", serde_json::json!([arn]));
+    let described = crate::aws::account::read_request("ecs", "describe-services", input)
+        .ok()
+        .and_then(|req| sim.read(&req).ok());
+    match described.as_ref().and_then(|d| d["services"].get(0)) {
+        Some(full) => serde_json::json!({ "service": full }),
+        None => v,
+    }
+}
 
 const fn f(name: &'static str, kind: FlagKind, help: &'static str, complete: Complete) -> Flag {
     flag(name, kind, help, complete)
@@ -529,6 +558,12 @@ pub const OPS: &[WriteOp] = &[
                 "disable-execute-command",
                 K::Bool,
                 "turn ECS Exec off for tasks launched from now on",
+                C::Nothing
+            ),
+            f(
+                "deployment-configuration",
+                K::Structure,
+                "maximumPercent=200,minimumHealthyPercent=100,deploymentCircuitBreaker={enable=true,rollback=true}",
                 C::Nothing
             ),
         ],
