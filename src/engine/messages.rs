@@ -144,8 +144,9 @@ pub fn deregistered_targets(service: &str, n: usize, tg_arn: &str) -> String {
     ])
 }
 
-/// [C] issue 14's capture: `(service X, taskSet ecs-svc/<id>) has begun
-/// draining connections on N tasks.`, about ten seconds after "has stopped".
+/// [C] quoted from real service events in issue 14 (not yet in
+/// reference/fargate-failures.md): `(service X, taskSet ecs-svc/<id>) has
+/// begun draining connections on N tasks.`, about ten seconds after "has stopped".
 pub fn draining_connections(service: &str, task_set: &str, n: usize) -> String {
     let n = n.to_string();
     concat(&[

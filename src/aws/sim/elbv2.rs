@@ -162,7 +162,9 @@ fn describe_target_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandEr
 }
 
 /// A forward action to one target group, as the API returns it: the
-/// TargetGroupArn and the same group again in ForwardConfig, weight 1 [C].
+/// TargetGroupArn and the same group again in ForwardConfig, weight 1, the
+/// members in botocore's `Action` order [I: no capture at hand; the
+/// ForwardConfig member and its defaults are the model's, service-2.json].
 fn forward_action(tg_arn: &str) -> Value {
     json!({
         "Type": "forward",

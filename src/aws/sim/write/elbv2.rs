@@ -348,7 +348,7 @@ pub(super) fn register_targets(cx: &mut Change, inv: &Input) -> Result<Value, Co
     };
     let mut probe = Vec::new();
     for (ip, port, az, task) in adds {
-        // Registering a registered target again changes nothing [V: RegisterTargets is idempotent].
+        // Registering a registered target again changes nothing [I].
         if tg.targets.iter().any(|t| t.ip == ip && t.port == port) {
             continue;
         }
