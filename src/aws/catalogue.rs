@@ -77,6 +77,8 @@ pub enum Complete {
     LoadBalancer,
     /// Target group ARNs.
     TargetGroup,
+    /// Listener ARNs.
+    Listener,
     /// ECR repository names.
     Repository,
     /// Secret names or ARNs.

@@ -438,6 +438,8 @@ impl<R: Reader + ?Sized> Snap<'_, R> {
                         .collect(),
                     security_groups: strs(x, "SecurityGroups"),
                     created: 0,
+                    // Listeners are not surveyed: nothing judged from a snapshot reads them.
+                    listeners: Vec::new(),
                 },
             );
         }

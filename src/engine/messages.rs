@@ -144,6 +144,22 @@ pub fn deregistered_targets(service: &str, n: usize, tg_arn: &str) -> String {
     ])
 }
 
+/// [C] quoted from real service events in issue 14 (not yet in
+/// reference/fargate-failures.md): `(service X, taskSet ecs-svc/<id>) has
+/// begun draining connections on N tasks.`, about ten seconds after "has stopped".
+pub fn draining_connections(service: &str, task_set: &str, n: usize) -> String {
+    let n = n.to_string();
+    concat(&[
+        "(service ",
+        service,
+        ", taskSet ",
+        task_set,
+        ") has begun draining connections on ",
+        &n,
+        " tasks.",
+    ])
+}
+
 /// [C] §Further faults; the reason text is the target's description.
 pub fn target_unhealthy(
     service: &str,

@@ -47,6 +47,8 @@ enum Ev {
     /// A scheduler pass over (cluster, service); boxed to keep queue entries small.
     Service(Box<(String, String)>),
     Prune(Arc<str>),
+    /// A deregistered target's delay is over: (target group, ip, port) leaves the group.
+    DropTarget(Box<(String, String, u16)>),
 }
 
 /// A queued happening. Ordered by due time, then by the order it was
@@ -112,8 +114,23 @@ pub struct Change<'a> {
 
 /// What the engine does once a change is complete, in the order asked.
 enum Then {
-    Stop { task: String, reason: String },
-    Deploy { cluster: String, service: String },
+    Stop {
+        task: String,
+        reason: String,
+    },
+    Deploy {
+        cluster: String,
+        service: String,
+    },
+    CheckTargets {
+        task: String,
+    },
+    DropTarget {
+        tg: String,
+        ip: String,
+        port: u16,
+        after: Millis,
+    },
 }
 
 impl Change<'_> {
@@ -123,6 +140,25 @@ impl Change<'_> {
         self.then.push(Then::Stop {
             task: id.to_string(),
             reason,
+        });
+    }
+
+    /// Asks the engine to run the load balancer's health checks against the
+    /// task's targets again (new settings, or a target registered by hand).
+    pub fn check_targets(&mut self, task: &str) {
+        self.then.push(Then::CheckTargets {
+            task: task.to_string(),
+        });
+    }
+
+    /// Asks the engine to remove a draining target from its group once the
+    /// deregistration delay (`delay_s` seconds) is over.
+    pub fn drop_target_after(&mut self, tg: &str, ip: &str, port: u16, delay_s: u32) {
+        self.then.push(Then::DropTarget {
+            tg: tg.to_string(),
+            ip: ip.to_string(),
+            port,
+            after: i64::from(delay_s) * SECOND,
         });
     }
 
@@ -191,6 +227,13 @@ impl Sim {
                 Then::Deploy { cluster, service } => {
                     self.new_deployment(&cluster, &service);
                 }
+                Then::CheckTargets { task } => self.recheck_targets(&task),
+                Then::DropTarget {
+                    tg,
+                    ip,
+                    port,
+                    after,
+                } => self.schedule(self.now + after, Ev::DropTarget(Box::new((tg, ip, port)))),
             }
         }
         self.world_changed();
@@ -258,6 +301,13 @@ impl Sim {
                 }
                 Ev::Prune(id) => {
                     self.world.tasks.swap_remove(id.as_ref());
+                }
+                Ev::DropTarget(key) => {
+                    let (tg, ip, port) = *key;
+                    if let Some(g) = self.world.target_groups.get_mut(&tg) {
+                        g.targets
+                            .retain(|t| !(t.ip == ip && t.port == port && t.state == "draining"));
+                    }
                 }
             }
             if self.check_invariants {

@@ -267,11 +267,15 @@ impl Sim {
         if t.run.container_checks && t.health_status != "HEALTHY" {
             return false;
         }
-        t.run.targets.iter().all(|(tg, _)| {
+        t.run.targets.iter().all(|(tg, port)| {
             self.world
                 .target_groups
                 .get(tg)
-                .and_then(|g| g.targets.iter().find(|x| x.task_id == t.id))
+                .and_then(|g| {
+                    g.targets
+                        .iter()
+                        .find(|x| x.task_id == t.id && x.port == *port)
+                })
                 .is_some_and(|x| x.state == "healthy")
         })
     }
@@ -427,6 +431,8 @@ impl Sim {
             }
         }
         let mut events = Vec::new();
+        // Stopped tasks still draining keep the deployment open.
+        let draining = !live_old && self.service_draining(cluster, service);
         let Some(svc) = self.world.service_mut(cluster, service) else {
             return;
         };
@@ -441,7 +447,8 @@ impl Sim {
                 d.updated_at = now;
             }
         }
-        let done = !live_old && primary_healthy == desired && primary_live_now == desired;
+        let done =
+            !live_old && !draining && primary_healthy == desired && primary_live_now == desired;
         if let Some(p) = svc.deployments.first_mut() {
             if done && p.rollout_state == RolloutState::InProgress {
                 p.rollout_state = RolloutState::Completed;

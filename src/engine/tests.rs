@@ -1342,23 +1342,36 @@ fn failing_elb_health_checks_replace_the_task() {
     let tg = name(&sim, "tg:web-tg");
     let stopping = |s: &Sim| s.world.tasks.values().any(|t| !t.is_live());
     assert!(run_until(&mut sim, 15 * MINUTE, stopping));
-    // Deregistration first: DEACTIVATING while the target drains.
+    // DEACTIVATING at once; the target is still registered, not yet draining.
     let t = tasks(&sim)[0].clone();
     assert_eq!(t.last_status, TaskStatus::Deactivating);
-    let target = sim.world.target_groups[&tg]
-        .targets
-        .iter()
-        .find(|x| x.task_id == t.id)
-        .cloned()
-        .expect("still registered while draining");
+    let target_of = |sim: &Sim| {
+        sim.world.target_groups[&tg]
+            .targets
+            .iter()
+            .find(|x| x.task_id == t.id)
+            .cloned()
+            .expect("still registered while deactivating")
+    };
+    assert_eq!(target_of(&sim).state, "unhealthy");
+    let deregistered = format!("(service web) deregistered 1 targets in (target-group {tg})");
+    assert!(!has_event(&sim, &deregistered));
+    // Ten seconds later ECS begins draining it, and says so.
+    let stopping_at = t.stopping_at.unwrap();
+    sim.run_until(stopping_at + 10 * SECOND).unwrap();
+    let target = target_of(&sim);
     assert_eq!(target.state, "draining");
     assert_eq!(
         target.reason.as_deref(),
         Some("Target.DeregistrationInProgress")
     );
+    assert!(has_event(&sim, &deregistered), "{:#?}", events(&sim));
     assert!(has_event(
         &sim,
-        &format!("(service web) deregistered 1 targets in (target-group {tg})")
+        &format!(
+            "(service web, taskSet {}) has begun draining connections on 1 tasks.",
+            t.started_by
+        )
     ));
     let t = run_to_first_stop(&mut sim, 5 * MINUTE);
     assert_eq!(t.stop_code.as_deref(), Some("ServiceSchedulerInitiated"));
@@ -1626,4 +1639,111 @@ fn layers_time_out_when_only_s3_is_unreachable() {
     );
     assert_eq!(t.stop_code.as_deref(), Some("TaskFailedToStart"));
     assert!(t.pull_started_at.is_some());
+}
+
+/// A rolling deployment behind a load balancer: ECS says it stopped the old
+/// tasks, ten seconds later that it began draining them and deregistered
+/// their targets, and completes the deployment only once the target group's
+/// deregistration delay (30 s here) is over.
+#[test]
+fn replaced_tasks_drain_before_the_deployment_completes() {
+    let yaml = tweak(&with_alb(BASE), "desired: 1", "desired: 2");
+    let mut sim = sim_of(&yaml, SEED);
+    run(&mut sim, 10 * MINUTE);
+    let tg = name(&sim, "tg:web-tg");
+    let old_dep = svc(&sim).deployments[0].id.clone();
+    apply(
+        &mut sim,
+        "ecs update-service --cluster test --service web --force-new-deployment",
+    );
+    let new_dep = svc(&sim).deployments[0].id.clone();
+    assert_ne!(old_dep, new_dep);
+    let completed = format!("(service web) (deployment {new_dep}) deployment completed.");
+    assert!(run_until(&mut sim, 15 * MINUTE, |s| has_event(
+        s, &completed
+    )));
+    let at = |pred: &dyn Fn(&str) -> bool| -> Vec<(Millis, String)> {
+        let mut v: Vec<(Millis, String)> = svc(&sim)
+            .events
+            .iter()
+            .filter(|e| pred(&e.message))
+            .map(|e| (e.created_at, e.message.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let stopped = at(&|m| m.starts_with("(service web) has stopped "));
+    let draining = at(&|m| m.contains("has begun draining connections"));
+    let deregistered = at(&|m| m.starts_with("(service web) deregistered "));
+    let done = at(&|m| *m == completed);
+    assert!(!stopped.is_empty(), "{:#?}", events(&sim));
+    assert_eq!(draining.len(), stopped.len(), "{:#?}", events(&sim));
+    assert_eq!(deregistered.len(), stopped.len());
+    let mut drained = 0;
+    for ((s, said), ((d, dr), (g, de))) in stopped.iter().zip(draining.iter().zip(&deregistered)) {
+        // "(service web) has stopped N running tasks: ..." -> N
+        let n: usize = said["(service web) has stopped ".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        drained += n;
+        assert_eq!(*d, s + 10 * SECOND, "{said} / {dr}");
+        assert_eq!(g, d);
+        assert_eq!(
+            *dr,
+            format!(
+                "(service web, taskSet {old_dep}) has begun draining connections on {n} tasks."
+            )
+        );
+        assert_eq!(
+            *de,
+            format!("(service web) deregistered {n} targets in (target-group {tg})")
+        );
+    }
+    assert_eq!(drained, 2);
+    // Completed only after the last drain's 30 s delay.
+    let last_drain = draining.last().unwrap().0;
+    assert!(done[0].0 >= last_drain + 30 * SECOND, "{:#?}", events(&sim));
+    assert!(done[0].0 < last_drain + 30 * SECOND + 10 * SECOND);
+    // The old targets are gone; the new ones are healthy.
+    let targets = &sim.world.target_groups[&tg].targets;
+    assert_eq!(targets.len(), 2);
+    assert!(targets.iter().all(|t| t.state == "healthy"));
+}
+
+/// While the old tasks drain, describe-target-health shows their targets as
+/// draining, with the reason.
+#[test]
+fn draining_targets_show_in_target_health() {
+    let yaml = tweak(&with_alb(BASE), "desired: 1", "desired: 2");
+    let mut sim = sim_of(&yaml, SEED);
+    run(&mut sim, 10 * MINUTE);
+    apply(
+        &mut sim,
+        "ecs update-service --cluster test --service web --force-new-deployment",
+    );
+    assert!(run_until(&mut sim, 15 * MINUTE, |s| s
+        .world
+        .target_groups
+        .values()
+        .any(|g| g.targets.iter().any(|t| t.state == "draining"))));
+    let tg = name(&sim, "tg:web-tg");
+    let draining: Vec<_> = sim.world.target_groups[&tg]
+        .targets
+        .iter()
+        .filter(|t| t.state == "draining")
+        .collect();
+    for t in draining {
+        assert_eq!(t.reason.as_deref(), Some("Target.DeregistrationInProgress"));
+        assert_eq!(
+            t.description.as_deref(),
+            Some("Target deregistration is in progress")
+        );
+        assert_eq!(
+            sim.world.tasks[&t.task_id].last_status,
+            TaskStatus::Deactivating
+        );
+    }
 }

@@ -164,6 +164,11 @@ pub fn values(w: &World, c: Complete) -> Vec<String> {
             .collect(),
         Complete::LoadBalancer => w.load_balancers.keys().cloned().collect(),
         Complete::TargetGroup => w.target_groups.keys().cloned().collect(),
+        Complete::Listener => w
+            .load_balancers
+            .values()
+            .flat_map(|lb| lb.listeners.iter().map(|l| l.arn.clone()))
+            .collect(),
         Complete::Repository => w.repositories.keys().cloned().collect(),
         Complete::Secret => w.secrets.keys().cloned().collect(),
         Complete::Parameter => w.parameters.keys().cloned().collect(),

@@ -222,6 +222,24 @@ pub struct LoadBalancer {
     pub security_groups: Vec<String>,
     /// Creation instant.
     pub created: i64,
+    /// Its listeners.
+    pub listeners: Vec<Listener>,
+}
+
+/// A load balancer's listener: a port and protocol, its default action
+/// forwarding to a target group, and its rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    /// ARN (`arn:...:listener/app/<lb>/<lb-id>/<id>`).
+    pub arn: String,
+    /// Port it listens on.
+    pub port: u16,
+    /// `HTTP` or `HTTPS`.
+    pub protocol: String,
+    /// The target group its default action forwards to.
+    pub target_group_arn: String,
+    /// ARN of its default rule (`listener-rule/app/...`).
+    pub default_rule_arn: String,
 }
 
 /// A target group's health check settings.

@@ -216,3 +216,22 @@ proptest::proptest! {
         proptest::prop_assert!(!r.quit || line.contains("quit") || line.contains("exit"));
     }
 }
+
+/// The service's load balancer binding names the wrong port: the targets say
+/// so, a task definition rollback is refused by ECS, and the binding's fix
+/// heals the rollout once the old targets have drained.
+#[test]
+fn container_port_mismatch_clues_and_fix() {
+    let mut s = session("container-port-mismatch");
+    let tg = s.game.inst.resolve("${tg:checkout-api-tg}").unwrap();
+    let lines = vec![
+        "ecs describe-services --cluster prod --services checkout --query 'services[0].loadBalancers'".to_string(),
+        "ecs describe-services --cluster prod --services checkout --query 'services[0].events[?contains(message, `is unhealthy`)] | [0].message' --output text".to_string(),
+        "fix ecs update-service --cluster prod --service checkout --task-definition checkout-api:1".to_string(),
+        format!("fix ecs update-service --cluster prod --service checkout --load-balancers targetGroupArn={tg},containerName=checkout-api,containerPort=8080"),
+        "wait 5m".to_string(),
+        "ecs describe-services --cluster prod --services checkout --query 'services[0].{port:loadBalancers[0].containerPort,deployments:length(deployments),rollout:deployments[0].rolloutState,events:events[:5].message}'".to_string(),
+        format!("elbv2 describe-target-health --target-group-arn {tg} --query 'TargetHealthDescriptions[].[Target.Port,TargetHealth.State]' --output text"),
+    ];
+    insta::assert_snapshot!(transcript(&mut s, &lines));
+}

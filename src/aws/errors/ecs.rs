@@ -166,3 +166,57 @@ pub fn exec_interactive_only(op: &str) -> AwsError {
         "Interactive is the only mode supported currently.",
     )
 }
+
+/// [C] boltops-tools/ufo#114: a load balancer's container that the task definition lacks.
+pub fn lb_container_missing(op: &str, container: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        format!("The container {container} does not exist in the task definition."),
+    )
+}
+
+/// [C] pulumi/pulumi-awsx#1172: a load balancer's container without that port mapping.
+pub fn lb_container_port_missing(op: &str, container: &str, port: u16) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        format!("The container {container} did not have a container port {port} defined."),
+    )
+}
+
+/// [C] umotif-public/terraform-aws-ecs-fargate#43: a target group no listener forwards to.
+pub fn lb_target_group_unattached(op: &str, tg_arn: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        format!("The target group with targetGroupArn {tg_arn} does not have an associated load balancer."),
+    )
+}
+
+/// [C] Shippable/support#4698: a targetGroupArn ECS cannot look up (no such group, or not an ARN).
+pub fn lb_target_group_unverifiable(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.",
+    )
+}
+
+/// [C] aws/amazon-ecs-cli#359: a load balancer entry without containerName.
+pub fn lb_container_name_blank(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "Container Name can not be blank.",
+    )
+}
+
+/// [I] worded like [`lb_container_name_blank`]: a load balancer entry without containerPort.
+pub fn lb_container_port_blank(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "Container Port can not be blank.",
+    )
+}

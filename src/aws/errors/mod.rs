@@ -58,13 +58,15 @@ pub enum Validation {
     Iam,
     /// Systems Manager (`ValidationException`).
     Ssm,
+    /// Elastic Load Balancing (`ValidationError`).
+    Elbv2,
 }
 
 impl Validation {
     fn code(self) -> &'static str {
         match self {
             Validation::Ecs | Validation::Logs | Validation::Ecr => "InvalidParameterException",
-            Validation::Iam => "ValidationError",
+            Validation::Iam | Validation::Elbv2 => "ValidationError",
             Validation::Ssm => "ValidationException",
         }
     }

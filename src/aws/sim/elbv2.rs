@@ -1,5 +1,6 @@
 //! Read-only `elbv2` operations in the AWS CLI's shapes: load balancers,
-//! target groups and the health of their targets.
+//! their listeners and rules, target groups, their attributes and the health
+//! of their targets.
 //!
 //! Elastic Load Balancing is a query (XML) service: the CLI prints members in
 //! the order of the botocore shapes.
@@ -8,7 +9,7 @@ use super::misc::cli_time;
 use super::{ArgError, CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadCtx, ReadOp};
 use crate::aws::errors;
-use crate::world::{LoadBalancer, TargetGroup, World};
+use crate::world::{Listener, LoadBalancer, TargetGroup, World};
 use serde_json::{json, Map, Value};
 
 /// Route 53 hosted zone of Application Load Balancers, per region [V: ELB endpoints table].
@@ -89,7 +90,8 @@ fn describe_load_balancers(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandE
     Ok(json!({ "LoadBalancers": list }))
 }
 
-fn tg_json(tg: &TargetGroup) -> Value {
+/// A target group as DescribeTargetGroups (and ModifyTargetGroup) print it.
+pub(crate) fn tg_json(tg: &TargetGroup) -> Value {
     let hc = &tg.health_check;
     json!({
         "TargetGroupArn": tg.arn,
@@ -157,6 +159,171 @@ fn describe_target_groups(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandEr
     };
     let list: Vec<Value> = tgs.iter().map(|t| tg_json(t)).collect();
     Ok(json!({ "TargetGroups": list }))
+}
+
+/// A forward action to one target group, as the API returns it: the
+/// TargetGroupArn and the same group again in ForwardConfig, weight 1, the
+/// members in botocore's `Action` order [I: no capture at hand; the
+/// ForwardConfig member and its defaults are the model's, service-2.json].
+fn forward_action(tg_arn: &str) -> Value {
+    json!({
+        "Type": "forward",
+        "TargetGroupArn": tg_arn,
+        "ForwardConfig": {
+            "TargetGroups": [{"TargetGroupArn": tg_arn, "Weight": 1}],
+            "TargetGroupStickinessConfig": {"Enabled": false},
+        },
+    })
+}
+
+/// A listener as DescribeListeners (and ModifyListener) print it: botocore's
+/// `Listener` members in order (ListenerArn, LoadBalancerArn, Port, Protocol,
+/// Certificates, SslPolicy, DefaultActions, ...); an HTTP listener has no
+/// certificates or SSL policy [V: elbv2 service-2.json].
+pub(crate) fn listener_json(lb_arn: &str, l: &Listener) -> Value {
+    json!({
+        "ListenerArn": l.arn,
+        "LoadBalancerArn": lb_arn,
+        "Port": l.port,
+        "Protocol": l.protocol,
+        "DefaultActions": [forward_action(&l.target_group_arn)],
+    })
+}
+
+/// Every listener of the account with its load balancer's ARN.
+fn all_listeners(w: &World) -> impl Iterator<Item = (&String, &Listener)> {
+    w.load_balancers
+        .values()
+        .flat_map(|lb| lb.listeners.iter().map(move |l| (&lb.arn, l)))
+}
+
+/// The listener with this ARN, and its load balancer's ARN.
+pub(crate) fn find_listener<'a>(w: &'a World, arn: &str) -> Option<(&'a String, &'a Listener)> {
+    all_listeners(w).find(|(_, l)| l.arn == arn)
+}
+
+/// `elbv2 describe-listeners`.
+fn describe_listeners(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let op = "DescribeListeners";
+    let lb = inv.value("LoadBalancerArn")?;
+    let arns = inv.values("ListenerArns")?;
+    let w = ctx.world;
+    let list: Vec<Value> = match (&lb, &arns) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(errors::listener_selectors(op).into());
+        }
+        (Some(lb), None) => {
+            let Some(lb) = w.load_balancers.get(lb) else {
+                return Err(errors::load_balancers_not_found(op).into());
+            };
+            lb.listeners
+                .iter()
+                .map(|l| listener_json(&lb.arn, l))
+                .collect()
+        }
+        (None, Some(arns)) => {
+            let mut v = Vec::new();
+            for a in arns {
+                let Some((lb, l)) = find_listener(w, a) else {
+                    return Err(errors::listeners_not_found(op).into());
+                };
+                v.push(listener_json(lb, l));
+            }
+            v
+        }
+    };
+    Ok(json!({ "Listeners": list }))
+}
+
+/// A listener's default rule as DescribeRules prints it: botocore's `Rule`
+/// members in order (RuleArn, Priority, Conditions, Actions, IsDefault)
+/// [V: elbv2 service-2.json].
+fn default_rule_json(l: &Listener) -> Value {
+    json!({
+        "RuleArn": l.default_rule_arn,
+        "Priority": "default",
+        "Conditions": [],
+        "Actions": [forward_action(&l.target_group_arn)],
+        "IsDefault": true,
+    })
+}
+
+/// `elbv2 describe-rules`.
+fn describe_rules(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let op = "DescribeRules";
+    let listener = inv.value("ListenerArn")?;
+    let arns = inv.values("RuleArns")?;
+    let w = ctx.world;
+    let list: Vec<Value> = match (&listener, &arns) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(errors::rule_selectors(op).into());
+        }
+        (Some(l), None) => {
+            let Some((_, l)) = find_listener(w, l) else {
+                return Err(errors::listeners_not_found(op).into());
+            };
+            vec![default_rule_json(l)]
+        }
+        (None, Some(arns)) => {
+            let mut v = Vec::new();
+            for a in arns {
+                let Some((_, l)) = all_listeners(w).find(|(_, l)| &l.default_rule_arn == a) else {
+                    return Err(errors::rules_not_found(op).into());
+                };
+                v.push(default_rule_json(l));
+            }
+            v
+        }
+    };
+    Ok(json!({ "Rules": list }))
+}
+
+/// `elbv2 describe-target-group-attributes`: an ALB target group of target
+/// type ip. Keys and defaults [V: TargetGroupAttribute in the API reference];
+/// the service returns them in no documented order, this is one [I].
+fn describe_target_group_attributes(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let op = "DescribeTargetGroupAttributes";
+    let arn = inv.required("TargetGroupArn")?;
+    let Some(tg) = ctx.world.target_groups.get(&arn) else {
+        return Err(errors::target_groups_not_found(op).into());
+    };
+    let delay = tg.deregistration_delay.to_string();
+    let attrs: [(&str, &str); 14] = [
+        (
+            "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+            "1",
+        ),
+        ("stickiness.enabled", "false"),
+        (
+            "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+            "off",
+        ),
+        ("deregistration_delay.timeout_seconds", &delay),
+        (
+            "target_group_health.dns_failover.minimum_healthy_targets.count",
+            "1",
+        ),
+        ("stickiness.app_cookie.cookie_name", ""),
+        ("stickiness.type", "lb_cookie"),
+        ("stickiness.lb_cookie.duration_seconds", "86400"),
+        ("slow_start.duration_seconds", "0"),
+        ("stickiness.app_cookie.duration_seconds", "86400"),
+        (
+            "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+            "off",
+        ),
+        (
+            "load_balancing.cross_zone.enabled",
+            "use_load_balancer_configuration",
+        ),
+        ("load_balancing.algorithm.type", "round_robin"),
+        ("load_balancing.algorithm.anomaly_mitigation", "off"),
+    ];
+    let list: Vec<Value> = attrs
+        .iter()
+        .map(|(k, v)| json!({"Key": k, "Value": v}))
+        .collect();
+    Ok(json!({ "Attributes": list }))
 }
 
 /// `elbv2 describe-target-health`.
@@ -316,6 +483,64 @@ pub const OPS: &[ReadOp] = &[
         ],
         positional: None,
         run: describe_target_groups,
+    },
+    Op {
+        service: "elbv2",
+        name: "describe-listeners",
+        api: "DescribeListeners",
+        summary: "Describes a load balancer's listeners (port, protocol, default actions)",
+        flags: &[
+            flag(
+                "load-balancer-arn",
+                FlagKind::Str,
+                "the listeners of this load balancer",
+                Complete::LoadBalancer,
+            ),
+            flag(
+                "listener-arns",
+                FlagKind::List,
+                "listeners to describe by ARN",
+                Complete::Listener,
+            ),
+        ],
+        positional: None,
+        run: describe_listeners,
+    },
+    Op {
+        service: "elbv2",
+        name: "describe-rules",
+        api: "DescribeRules",
+        summary: "Describes a listener's rules (conditions, actions, priority)",
+        flags: &[
+            flag(
+                "listener-arn",
+                FlagKind::Str,
+                "the rules of this listener",
+                Complete::Listener,
+            ),
+            flag(
+                "rule-arns",
+                FlagKind::List,
+                "rules to describe by ARN",
+                Complete::Nothing,
+            ),
+        ],
+        positional: None,
+        run: describe_rules,
+    },
+    Op {
+        service: "elbv2",
+        name: "describe-target-group-attributes",
+        api: "DescribeTargetGroupAttributes",
+        summary: "Shows a target group's attributes (deregistration delay, stickiness, algorithm)",
+        flags: &[required(
+            "target-group-arn",
+            FlagKind::Str,
+            "the target group",
+            Complete::TargetGroup,
+        )],
+        positional: None,
+        run: describe_target_group_attributes,
     },
     Op {
         service: "elbv2",
@@ -491,5 +716,165 @@ mod tests {
         );
         let e = aws_err(call(&inst, "elbv2 describe-target-health --target-group-arn arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/x/1"));
         assert_eq!(e.code, "TargetGroupNotFound");
+    }
+
+    #[test]
+    fn listener_and_rule_shapes() {
+        let inst = instance("health-check-path-wrong.yaml", 3);
+        let w = inst.sim.world();
+        let lb = w.name("lb:shop-prod-alb").unwrap().to_string();
+        let tg = w.name("tg:checkout-api-tg").unwrap().to_string();
+        let v = call(
+            &inst,
+            &format!("elbv2 describe-listeners --load-balancer-arn {lb}"),
+        )
+        .unwrap();
+        let list = v["Listeners"].as_array().unwrap();
+        assert_eq!(list.len(), 1);
+        let l = &list[0];
+        let keys: Vec<&String> = l.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "ListenerArn",
+                "LoadBalancerArn",
+                "Port",
+                "Protocol",
+                "DefaultActions"
+            ]
+        );
+        let arn = l["ListenerArn"].as_str().unwrap().to_string();
+        let lb_path = lb.split_once(":loadbalancer/").unwrap().1;
+        assert!(
+            arn.starts_with(&format!(
+                "arn:aws:elasticloadbalancing:us-east-1:{}:listener/{lb_path}/",
+                w.account
+            )),
+            "{arn}"
+        );
+        assert_eq!(arn.rsplit('/').next().unwrap().len(), 16);
+        assert_eq!(l["LoadBalancerArn"], json!(lb));
+        assert_eq!(l["Port"], 80);
+        assert_eq!(l["Protocol"], "HTTP");
+        assert_eq!(
+            l["DefaultActions"],
+            json!([{
+                "Type": "forward",
+                "TargetGroupArn": tg,
+                "ForwardConfig": {
+                    "TargetGroups": [{"TargetGroupArn": tg, "Weight": 1}],
+                    "TargetGroupStickinessConfig": {"Enabled": false}
+                }
+            }])
+        );
+        // By ARN: the same listener.
+        let by_arn = call(
+            &inst,
+            &format!("elbv2 describe-listeners --listener-arns {arn}"),
+        )
+        .unwrap();
+        assert_eq!(by_arn["Listeners"][0], *l);
+        // Same seed, same ids; they move no other id.
+        let again = instance("health-check-path-wrong.yaml", 3);
+        assert_eq!(
+            call(
+                &again,
+                &format!("elbv2 describe-listeners --load-balancer-arn {lb}")
+            )
+            .unwrap(),
+            v
+        );
+
+        let rules = call(&inst, &format!("elbv2 describe-rules --listener-arn {arn}")).unwrap();
+        let r = &rules["Rules"][0];
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["RuleArn", "Priority", "Conditions", "Actions", "IsDefault"]
+        );
+        let rule_arn = r["RuleArn"].as_str().unwrap();
+        assert!(rule_arn.contains(":listener-rule/app/shop-prod-alb/"));
+        assert!(rule_arn.starts_with(&arn.replace(":listener/", ":listener-rule/")));
+        assert_eq!(r["Priority"], "default");
+        assert_eq!(r["Conditions"], json!([]));
+        assert_eq!(r["IsDefault"], true);
+        assert_eq!(r["Actions"], l["DefaultActions"]);
+        let by_rule = call(
+            &inst,
+            &format!("elbv2 describe-rules --rule-arns {rule_arn}"),
+        )
+        .unwrap();
+        assert_eq!(by_rule["Rules"][0], *r);
+
+        // Refusals.
+        let e = aws_err(call(&inst, "elbv2 describe-listeners"));
+        assert_eq!(e.code, "ValidationError");
+        assert_eq!(
+            e.message,
+            "You must specify either listener ARNs or a load balancer ARN"
+        );
+        let e = aws_err(call(
+            &inst,
+            &format!("elbv2 describe-listeners --listener-arns {arn}x"),
+        ));
+        assert_eq!(e.code, "ListenerNotFound");
+        assert_eq!(e.message, "One or more listeners not found");
+        let e = aws_err(call(&inst, "elbv2 describe-listeners --load-balancer-arn arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/1"));
+        assert_eq!(e.code, "LoadBalancerNotFound");
+        let e = aws_err(call(
+            &inst,
+            &format!("elbv2 describe-rules --listener-arn {arn}x"),
+        ));
+        assert_eq!(e.code, "ListenerNotFound");
+        let e = aws_err(call(
+            &inst,
+            &format!("elbv2 describe-rules --rule-arns {rule_arn}x"),
+        ));
+        assert_eq!(e.code, "RuleNotFound");
+        assert_eq!(e.message, "One or more rules not found");
+    }
+
+    #[test]
+    fn target_group_attributes_shape() {
+        let inst = instance("health-check-path-wrong.yaml", 3);
+        let tg = inst
+            .sim
+            .world()
+            .name("tg:checkout-api-tg")
+            .unwrap()
+            .to_string();
+        let v = call(
+            &inst,
+            &format!("elbv2 describe-target-group-attributes --target-group-arn {tg}"),
+        )
+        .unwrap();
+        let attrs = v["Attributes"].as_array().unwrap();
+        let get = |k: &str| {
+            attrs
+                .iter()
+                .find(|a| a["Key"] == k)
+                .map(|a| a["Value"].clone())
+                .unwrap_or_else(|| panic!("no {k}"))
+        };
+        // shop-prod-lb sets a 30 s delay; the rest are AWS's defaults.
+        assert_eq!(get("deregistration_delay.timeout_seconds"), "30");
+        assert_eq!(get("stickiness.enabled"), "false");
+        assert_eq!(get("stickiness.type"), "lb_cookie");
+        assert_eq!(get("stickiness.lb_cookie.duration_seconds"), "86400");
+        assert_eq!(get("slow_start.duration_seconds"), "0");
+        assert_eq!(get("load_balancing.algorithm.type"), "round_robin");
+        assert_eq!(
+            get("load_balancing.cross_zone.enabled"),
+            "use_load_balancer_configuration"
+        );
+        assert_eq!(attrs.len(), 14);
+        for a in attrs {
+            let keys: Vec<&String> = a.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["Key", "Value"]);
+            assert!(a["Value"].is_string());
+        }
+        let e = aws_err(call(&inst, "elbv2 describe-target-group-attributes --target-group-arn arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/x/1"));
+        assert_eq!(e.code, "TargetGroupNotFound");
+        assert_eq!(e.message, "One or more target groups not found");
     }
 }

@@ -7,6 +7,26 @@ use crate::time::SECOND;
 use crate::world::{parse_ip, EniOwner};
 
 impl Sim {
+    /// Checks a running task's targets again from the next interval on (its
+    /// target group's health check changed, or a target was registered by hand).
+    pub(in crate::engine) fn recheck_targets(&mut self, id: &str) {
+        let Some(t) = self.world.tasks.get(id) else {
+            return;
+        };
+        if t.run.step != Step::Running || t.run.targets.is_empty() {
+            return;
+        }
+        let interval = t
+            .run
+            .targets
+            .iter()
+            .filter_map(|(g, _)| self.world.target_groups.get(g))
+            .map(|g| g.health_check.interval)
+            .min()
+            .unwrap_or(30);
+        self.arm_elb(id, self.now + i64::from(interval) * SECOND);
+    }
+
     /// One round of ELB health checks against a task's targets.
     pub(in crate::engine) fn elb_event(&mut self, id: &str, token: u64) {
         let Some(t) = self.world.tasks.get(id) else {
@@ -24,7 +44,11 @@ impl Sim {
                 continue;
             };
             let hc = tg.health_check.clone();
-            let Some(target) = tg.targets.iter_mut().find(|x| x.task_id == id) else {
+            let Some(target) = tg
+                .targets
+                .iter_mut()
+                .find(|x| x.task_id == id && x.port == port)
+            else {
                 continue;
             };
             match verdict {

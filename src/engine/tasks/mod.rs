@@ -118,7 +118,7 @@ impl Sim {
             Step::Pull => self.step_pull(id),
             Step::Activate => self.step_activate(id),
             Step::Running => self.step_running(id),
-            Step::Deactivate => self.step_deactivate_done(id),
+            Step::Deactivate => self.step_deactivate(id),
             Step::Stopping => self.step_stopping_done(id),
             Step::Deprovision => self.step_deprovision_done(id),
             Step::Done => {}

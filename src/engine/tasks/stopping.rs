@@ -10,6 +10,9 @@ use crate::world::TaskStatus;
 const DEPROVISION: (i64, i64) = (25 * SECOND, 35 * SECOND);
 /// [I] containers exit after SIGTERM.
 const STOPPING: (i64, i64) = (SECOND, 4 * SECOND);
+/// [I] from "has stopped N running tasks" to "has begun draining connections"
+/// and "deregistered N targets": about ten seconds in real service events.
+pub(in crate::engine) const DRAIN_NOTICE: i64 = 10 * SECOND;
 
 impl Sim {
     pub(super) fn pending_fail(&mut self, id: &str, reason: String, cause: StopCause, at: Millis) {
@@ -70,9 +73,13 @@ impl Sim {
         self.note(|| format!("task {id} stopping ({code})"));
         self.on_task_stopping(id);
         if has_targets {
+            // DEACTIVATING at once; the targets keep serving until ECS starts
+            // draining them a little later (see `step_deactivate`).
             self.set_status(id, TaskStatus::Deactivating);
-            let delay = self.drain_targets(id);
-            self.goto(id, Step::Deactivate, now + delay);
+            if let Some(t) = self.world.tasks.get_mut(id) {
+                t.run.elb_token += 1;
+            }
+            self.goto(id, Step::Deactivate, now + DRAIN_NOTICE);
         } else if started {
             self.set_status(id, TaskStatus::Stopping);
             let d = self.rand(STOPPING);
@@ -110,35 +117,131 @@ impl Sim {
         }
     }
 
-    fn drain_targets(&mut self, id: &str) -> i64 {
-        let targets = self
-            .world
-            .tasks
-            .get(id)
-            .map(|t| t.run.targets.clone())
-            .unwrap_or_default();
+    /// Whether ECS has begun draining every target of the task (or it has none left).
+    fn drain_begun(&self, id: &str) -> bool {
+        let Some(t) = self.world.tasks.get(id) else {
+            return true;
+        };
+        t.run.targets.iter().all(|(tg, _)| {
+            self.world.target_groups.get(tg).is_none_or(|g| {
+                g.targets
+                    .iter()
+                    .filter(|x| x.task_id == id)
+                    .all(|x| x.state == "draining")
+            })
+        })
+    }
+
+    /// DEACTIVATING, first step: ECS begins draining the task's targets, with
+    /// those of its service's other tasks stopped at the same time, and says
+    /// so per task set; the task leaves DEACTIVATING after the longest
+    /// deregistration delay of its target groups. Second step: done.
+    pub(super) fn step_deactivate(&mut self, id: &str) {
+        if self.drain_begun(id) {
+            self.step_deactivate_done(id);
+        } else {
+            self.begin_drain(id);
+        }
+    }
+
+    fn begin_drain(&mut self, id: &str) {
+        let now = self.now;
         let svc = self
             .service_of(id)
             .map(|s| (s.cluster.clone(), s.name.clone()));
-        let mut delay = 0;
-        for (tg_arn, _) in &targets {
-            if let Some(tg) = self.world.target_groups.get_mut(tg_arn) {
+        let my_tgs: Vec<String> = self
+            .world
+            .tasks
+            .get(id)
+            .map(|t| t.run.targets.iter().map(|(g, _)| g.clone()).collect())
+            .unwrap_or_default();
+        // The tasks drained together: this one, and its service's tasks in
+        // the same target groups that were stopped at least as long ago.
+        let mut group: Vec<String> = vec![id.to_string()];
+        for tg in &my_tgs {
+            let Some(g) = self.world.target_groups.get(tg) else {
+                continue;
+            };
+            for x in g.targets.iter().filter(|x| x.state != "draining") {
+                if group.contains(&x.task_id) {
+                    continue;
+                }
+                let Some(t) = self.world.tasks.get(&x.task_id) else {
+                    continue;
+                };
+                let same_service = svc
+                    .as_ref()
+                    .is_some_and(|(c, s)| t.cluster == *c && t.service.as_deref() == Some(s));
+                if same_service
+                    && t.last_status == TaskStatus::Deactivating
+                    && t.stopping_at.is_some_and(|at| at + DRAIN_NOTICE <= now)
+                {
+                    group.push(x.task_id.clone());
+                }
+            }
+        }
+        // (task set, its tasks) and (target group, targets), in first-seen order.
+        let mut sets: Vec<(String, usize)> = Vec::new();
+        let mut per_tg: Vec<(String, usize)> = Vec::new();
+        for task in &group {
+            let (targets, set) = match self.world.tasks.get(task) {
+                Some(t) => (t.run.targets.clone(), t.started_by.clone()),
+                None => continue,
+            };
+            match sets.iter_mut().find(|s| s.0 == set) {
+                Some(s) => s.1 += 1,
+                None => sets.push((set, 1)),
+            }
+            let mut delay = 0;
+            for (tg_arn, _) in &targets {
+                let Some(tg) = self.world.target_groups.get_mut(tg_arn) else {
+                    continue;
+                };
                 delay = delay.max(tg.deregistration_delay as i64 * SECOND);
-                for x in tg.targets.iter_mut().filter(|x| x.task_id == id) {
+                let mut n = 0;
+                for x in tg.targets.iter_mut().filter(|x| x.task_id == *task) {
                     x.state = "draining".into();
                     x.reason = Some("Target.DeregistrationInProgress".into());
                     x.description = Some(m::TARGET_DEREGISTERING.into());
+                    n += 1;
+                }
+                match per_tg.iter_mut().find(|p| p.0 == *tg_arn) {
+                    Some(p) => p.1 += n,
+                    None => per_tg.push((tg_arn.clone(), n)),
                 }
             }
-            if let Some((c, s)) = &svc {
-                let msg = m::deregistered_targets(s, 1, tg_arn);
-                self.service_event(c, s, msg);
+            self.goto(task, Step::Deactivate, now + delay);
+        }
+        if let Some((c, s)) = &svc {
+            for (set, n) in sets {
+                self.service_event(c, s, m::draining_connections(s, &set, n));
+            }
+            for (tg, n) in per_tg {
+                self.service_event(c, s, m::deregistered_targets(s, n, &tg));
             }
         }
-        if let Some(t) = self.world.tasks.get_mut(id) {
-            t.run.elb_token += 1;
-        }
-        delay
+    }
+
+    /// Whether a service still has stopped tasks whose targets have not left
+    /// its target groups: its deployment is not complete before they have.
+    pub(in crate::engine) fn service_draining(&self, cluster: &str, service: &str) -> bool {
+        let Some(svc) = self.world.service(cluster, service) else {
+            return false;
+        };
+        svc.load_balancers.iter().any(|lb| {
+            self.world
+                .target_groups
+                .get(&lb.target_group_arn)
+                .is_some_and(|g| {
+                    g.targets.iter().any(|x| {
+                        self.world.tasks.get(&x.task_id).is_some_and(|t| {
+                            t.desired_status == TaskStatus::Stopped
+                                && t.cluster == cluster
+                                && t.service.as_deref() == Some(service)
+                        })
+                    })
+                })
+        })
     }
 
     pub(super) fn step_deactivate_done(&mut self, id: &str) {
@@ -159,6 +262,13 @@ impl Sim {
         self.set_status(id, TaskStatus::Stopping);
         let d = self.rand(STOPPING);
         self.goto(id, Step::Stopping, self.now + d);
+        // Its deployment may complete now that its targets are gone.
+        let svc = self
+            .service_of(id)
+            .map(|s| (s.cluster.clone(), s.name.clone()));
+        if let Some((c, s)) = svc {
+            self.poke_service(&c, &s, self.now);
+        }
     }
 
     pub(super) fn step_stopping_done(&mut self, id: &str) {

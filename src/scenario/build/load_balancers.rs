@@ -69,6 +69,7 @@ pub(super) fn build_load_balancers(
                 subnets,
                 security_groups: sgs,
                 created,
+                listeners: Vec::new(),
             },
         );
         w.names.insert(format!("lb:{}", lb.name), arn);
@@ -128,11 +129,45 @@ pub(super) fn build_target_groups(
                     matcher: hc.matcher.clone(),
                 },
                 deregistration_delay: tg.deregistration_delay,
-                load_balancer_arns: vec![lb],
+                load_balancer_arns: vec![lb.clone()],
                 targets: vec![],
             },
         );
+        // The load balancer's HTTP listener on port 80 forwards to its first target group.
+        if let Some(l) = w.load_balancers.get_mut(&lb) {
+            if l.listeners.is_empty() {
+                l.listeners.push(http_listener(&lb, 80, &arn));
+            }
+        }
         w.names.insert(format!("tg:{}", tg.name), arn);
     }
     Ok(())
+}
+
+/// A listener on `port` of the load balancer `lb_arn` whose default action
+/// forwards to `tg_arn`. Its ids are derived from the load balancer's ARN,
+/// not drawn from the world's RNG: adding listeners moves no other id.
+pub(super) fn http_listener(lb_arn: &str, port: u16, tg_arn: &str) -> Listener {
+    let base = lb_arn.replacen(":loadbalancer/", ":listener/", 1);
+    let id = derived_hex(&format!("{lb_arn}#listener:{port}"));
+    let arn = format!("{base}/{id}");
+    let rule_base = lb_arn.replacen(":loadbalancer/", ":listener-rule/", 1);
+    let rule = derived_hex(&format!("{arn}#default-rule"));
+    Listener {
+        default_rule_arn: format!("{rule_base}/{id}/{rule}"),
+        arn,
+        port,
+        protocol: "HTTP".into(),
+        target_group_arn: tg_arn.to_string(),
+    }
+}
+
+/// 16 hex digits from a text (FNV-1a): stable ids that use no randomness.
+fn derived_hex(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }

@@ -5,7 +5,9 @@
 use super::super::{ArgError, AwsError, CommandError, Input};
 use crate::aws::errors;
 use crate::engine::{taskdef, Change};
-use crate::world::{short_name, KeyValue, TaskDefinition, TaskDefinitionInput, World};
+use crate::world::{
+    short_name, KeyValue, ServiceLoadBalancer, TaskDefinition, TaskDefinitionInput, World,
+};
 use serde_json::{json, Value};
 
 /// Reads shorthand's untyped scalars by the model's types: `"30"` as 30 for the
@@ -160,6 +162,7 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
         _ => None,
     };
     let deployment = inv.structure("deploymentConfiguration")?;
+    let lbs = inv.structures("loadBalancers");
     let cl = short_name(&cluster);
     if !cx.world.clusters.contains_key(&cl) {
         return Err(errors::cluster_not_found(op).into());
@@ -227,11 +230,32 @@ pub(super) fn update_service(cx: &mut Change, inv: &Input) -> Result<Value, Comm
             Some(deployment_config(&v, current)?)
         }
     };
+    let lbs = match lbs {
+        None => None,
+        Some(items) => Some(load_balancers(cx.world, &items, op)?),
+    };
+    // The task definition the service will run must have every load
+    // balancer's container and port.
+    {
+        let svc = cx
+            .world
+            .service(&cl, &service)
+            .ok_or_else(|| errors::service_not_found(op))?;
+        let td_key = td_arn.as_deref().unwrap_or(&svc.task_definition);
+        let bindings = lbs.as_deref().unwrap_or(&svc.load_balancers);
+        if let Some(td) = cx.world.task_definition(td_key) {
+            check_bindings(td, bindings, op)?;
+        }
+    }
     let svc = cx
         .world
         .service_mut(&cl, &service)
         .ok_or_else(|| errors::service_not_found(op))?;
     let mut changed = force;
+    if let Some(l) = lbs {
+        changed |= svc.load_balancers != l;
+        svc.load_balancers = l;
+    }
     if let Some(arn) = td_arn {
         changed |= svc.task_definition != arn;
         svc.task_definition = arn;
@@ -360,6 +384,86 @@ fn bool_member(path: &str, v: &Value) -> Result<bool, CommandError> {
             .into())
         }
     }
+}
+
+/// Reads `loadBalancers` (`targetGroupArn=...,containerName=...,containerPort=...`),
+/// checking each target group as ECS does.
+fn load_balancers(
+    world: &World,
+    items: &[Value],
+    op: &str,
+) -> Result<Vec<ServiceLoadBalancer>, CommandError> {
+    let mut out = Vec::new();
+    for v in items {
+        let text = |k: &str| match v.get(k) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        if v.get("loadBalancerName").is_some() {
+            // [V] Classic Load Balancers cannot front Fargate tasks (awsvpc).
+            return Err(ArgError(
+                "loadBalancerName names a Classic Load Balancer, which cannot serve tasks that use the awsvpc network mode; give targetGroupArn".into(),
+            )
+            .into());
+        }
+        let Some(tg) = text("targetGroupArn") else {
+            return Err(ArgError(format!(
+                "Error parsing parameter '--load-balancers': Expected: 'targetGroupArn=<arn>,containerName=<name>,containerPort=<port>', received: '{v}'"
+            ))
+            .into());
+        };
+        let Some(container) = text("containerName") else {
+            return Err(errors::lb_container_name_blank(op).into());
+        };
+        let Some(port) = text("containerPort") else {
+            return Err(errors::lb_container_port_blank(op).into());
+        };
+        let port: u16 = port
+            .trim()
+            .parse()
+            .map_err(|_| ArgError(format!("invalid literal for int() with base 10: '{port}'")))?;
+        let Some(group) = world.target_groups.get(&tg) else {
+            return Err(errors::lb_target_group_unverifiable(op).into());
+        };
+        if group.load_balancer_arns.is_empty() {
+            return Err(errors::lb_target_group_unattached(op, &tg).into());
+        }
+        out.push(ServiceLoadBalancer {
+            target_group_arn: tg,
+            container_name: container,
+            container_port: port,
+        });
+    }
+    Ok(out)
+}
+
+/// Every load balancer's container exists in `td` and maps its port.
+fn check_bindings(
+    td: &TaskDefinition,
+    bindings: &[ServiceLoadBalancer],
+    op: &str,
+) -> Result<(), CommandError> {
+    for b in bindings {
+        let Some(c) = td
+            .def
+            .container_definitions
+            .iter()
+            .find(|c| c.name == b.container_name)
+        else {
+            return Err(errors::lb_container_missing(op, &b.container_name).into());
+        };
+        if !c
+            .port_mappings
+            .iter()
+            .any(|p| p.container_port == b.container_port)
+        {
+            return Err(
+                errors::lb_container_port_missing(op, &b.container_name, b.container_port).into(),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Reads an `awsvpcConfiguration` structure, checking the ids exist.

@@ -13,6 +13,7 @@ mod ec2_routes;
 mod ec2_security_groups;
 mod ec2_subnets;
 mod ecs;
+mod elbv2;
 mod iam;
 mod logs;
 #[cfg(test)]
@@ -32,6 +33,7 @@ use ec2_routes::{
 use ec2_security_groups::{sg_rules, Direction, RuleOp};
 use ec2_subnets::{create_subnet, delete_eni, modify_subnet_attribute};
 use ecs::{register_task_definition, stop_task, update_service};
+use elbv2::{deregister_targets, modify_listener, modify_target_group, register_targets};
 use iam::{attach_policy, delete_role_policy, put_role_policy, update_trust};
 use logs::{log_group, retention};
 
@@ -543,6 +545,12 @@ pub const OPS: &[WriteOp] = &[
                 C::Nothing
             ),
             f(
+                "load-balancers",
+                K::Structure,
+                "targetGroupArn=...,containerName=...,containerPort=... (replaces the service's list)",
+                C::Nothing
+            ),
+            f(
                 "force-new-deployment",
                 K::Bool,
                 "start a new deployment even with nothing changed",
@@ -585,6 +593,114 @@ pub const OPS: &[WriteOp] = &[
             ),
         ],
         stop_task
+    ),
+    op!(
+        "elbv2",
+        "modify-target-group",
+        "ModifyTargetGroup",
+        "Changes a target group's health check (path, port, protocol, codes, timing)",
+        &[
+            req("target-group-arn", K::Str, "the target group", C::TargetGroup),
+            f(
+                "health-check-protocol",
+                K::Str,
+                "HTTP or HTTPS",
+                C::Choices(&["HTTP", "HTTPS"])
+            ),
+            f(
+                "health-check-port",
+                K::Str,
+                "traffic-port or a port number",
+                C::Choices(&["traffic-port"])
+            ),
+            f(
+                "health-check-path",
+                K::Str,
+                "the path checked, e.g. /healthz",
+                C::Nothing
+            ),
+            f(
+                "health-check-interval-seconds",
+                K::Int,
+                "seconds between checks (5-300)",
+                C::Nothing
+            ),
+            f(
+                "health-check-timeout-seconds",
+                K::Int,
+                "seconds before a check fails (2-120, below the interval)",
+                C::Nothing
+            ),
+            f(
+                "healthy-threshold-count",
+                K::Int,
+                "successes before healthy (2-10)",
+                C::Nothing
+            ),
+            f(
+                "unhealthy-threshold-count",
+                K::Int,
+                "failures before unhealthy (2-10)",
+                C::Nothing
+            ),
+            f(
+                "matcher",
+                K::Structure,
+                "success codes: HttpCode=200 (or 200-299, 200,302)",
+                C::Nothing
+            ),
+        ],
+        modify_target_group
+    ),
+    op!(
+        "elbv2",
+        "modify-listener",
+        "ModifyListener",
+        "Changes a listener's port or the target group its default action forwards to",
+        &[
+            req("listener-arn", K::Str, "the listener", C::Listener),
+            f("port", K::Int, "the port it listens on", C::Nothing),
+            f("protocol", K::Str, "HTTP", C::Choices(&["HTTP"])),
+            f(
+                "default-actions",
+                K::Structure,
+                "Type=forward,TargetGroupArn=...",
+                C::Nothing
+            ),
+        ],
+        modify_listener
+    ),
+    op!(
+        "elbv2",
+        "register-targets",
+        "RegisterTargets",
+        "Registers IP targets with a target group",
+        &[
+            req("target-group-arn", K::Str, "the target group", C::TargetGroup),
+            req(
+                "targets",
+                K::Structure,
+                "Id=<ip>,Port=<port> (several allowed)",
+                C::Nothing
+            ),
+        ],
+        register_targets
+    ),
+    op!(
+        "elbv2",
+        "deregister-targets",
+        "DeregisterTargets",
+        "Deregisters targets: they drain for the deregistration delay",
+        &[
+            req("target-group-arn", K::Str, "the target group", C::TargetGroup),
+            req(
+                "targets",
+                K::Structure,
+                "Id=<ip>,Port=<port> (several allowed)",
+                C::Nothing
+            ),
+        ],
+        deregister_targets
     ),
     op!(
         "iam",
