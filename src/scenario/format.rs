@@ -556,6 +556,12 @@ pub struct ScenarioSpec {
     /// Correlated seeded choices: one of these sets of variables is taken per seed.
     #[serde(default)]
     pub variants: Vec<BTreeMap<String, String>>,
+    /// How images behave when they run, by name, added to the environment's
+    /// for this scenario (a `push_image` runs them); a name the environment
+    /// already declares is an error, so an environment's behaviour never
+    /// changes under another scenario's feet.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, AppProfile>,
     /// Operations and faults before now (negative times).
     pub timeline: Vec<TimelineEntry>,
     /// Harmless oddities, some chosen per seed.

@@ -538,3 +538,90 @@ fn a_hold_beyond_six_hours() {
         "success.hold: 999999999h is out of range; expected more than 0 and at most 6h",
     );
 }
+
+// l. A scenario's own profiles.
+
+/// The fixture with `profiles:` (given as its lines) declared just before
+/// `timeline:` (`profiles:` on line 20, the first profile's name on line 21).
+fn with_profiles(profiles: &str) -> String {
+    edit(
+        SCENARIO,
+        "\ntimeline:\n",
+        &format!("\nprofiles:\n{profiles}timeline:\n"),
+    )
+}
+
+const LEAKY: &str = "  checkout-api-2.4-leaky:\n    entrypoint: /usr/local/bin/checkout-api\n    startup: 14s\n    port: 8080\n    health_path: /healthz\n    memory: {start: 170, growth_per_minute: 900, peak: 2000}\n";
+
+#[test]
+fn a_scenario_profile_runs_the_image_the_timeline_pushes() {
+    let text = with_profiles(LEAKY);
+    let text = edit(
+        &text,
+        "profile: checkout-api-2.4, size_mb: 146",
+        "profile: checkout-api-2.4-leaky, size_mb: 146",
+    );
+    let ws = Workspace::with_scenario(text);
+    let s = faultline::scenario::Scenario::load(&ws.scenario()).expect("loads");
+    let inst = s
+        .instantiate(1, faultline::scenario::Mode::Incident)
+        .expect("instantiates");
+    let w = inst.sim.world();
+    assert!(w.profiles.contains_key("checkout-api-2.4-leaky"));
+    assert!(
+        w.profiles.contains_key("checkout-api-2.3"),
+        "the environment's profiles are still there"
+    );
+    // v2.4.0 now runs the scenario's leaking profile: its tasks are OOM-killed.
+    assert!(
+        w.tasks.values().any(|t| matches!(
+            t.stop_cause,
+            Some(faultline::engine::StopCause::OutOfMemory { .. })
+        )),
+        "no task ran the scenario's profile to its memory limit"
+    );
+}
+
+#[test]
+fn a_scenario_profile_may_not_replace_the_environments() {
+    let ws = Workspace::with_scenario(with_profiles(
+        &LEAKY.replace("checkout-api-2.4-leaky:", "checkout-api-2.3:"),
+    ));
+    let err = ws.world_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}environment shop-prod already declares profile 'checkout-api-2.3' ({}:136:5); a scenario's profiles add to the environment's and never replace one: give this one a new name (such as 'checkout-api-2.3-nat-route-missing') and push an image that runs it\n",
+            ws.at_scenario(22, 5, "profiles[\"checkout-api-2.3\"]"),
+            ws.environment().display()
+        )
+    );
+}
+
+#[test]
+fn a_scenario_profile_whose_memory_starts_above_its_peak() {
+    let ws = Workspace::with_scenario(with_profiles(&LEAKY.replace("peak: 2000", "peak: 100")));
+    let err = ws.load_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}start (170 MiB) must not exceed peak (100 MiB)\n",
+            ws.at_scenario(26, 13, "profiles[\"checkout-api-2.4-leaky\"].memory")
+        )
+    );
+}
+
+#[test]
+fn an_unknown_field_in_a_scenario_profile() {
+    let ws = Workspace::with_scenario(with_profiles(
+        &LEAKY.replace("    port: 8080\n", "    port: 8080\n    listen: 8080\n"),
+    ));
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}unknown field `listen`, expected one of ",
+            ws.at_scenario(25, 5, "profiles[\"checkout-api-2.4-leaky\"].listen")
+        ),
+    );
+}

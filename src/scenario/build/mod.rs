@@ -19,7 +19,7 @@ mod secrets;
 mod security_groups;
 
 pub use ecs::create_services;
-pub use images::push_image;
+pub use images::{check_profile, push_image};
 pub use resolve::{resolve, resolve_json};
 
 use super::format::Environment;
