@@ -463,6 +463,7 @@ pub struct ServiceSpec {
     /// Task definition family (latest revision) or `family:revision`.
     pub task_definition: String,
     /// Desired count.
+    #[schemars(range(max = crate::limits::MAX_DESIRED))]
     pub desired: u32,
     /// Subnet names.
     pub subnets: Vec<String>,
@@ -539,6 +540,7 @@ pub struct ScenarioSpec {
     /// Title.
     pub title: String,
     /// 1 (warm-up) to 5 (hard).
+    #[schemars(range(min = 1, max = 5))]
     pub difficulty: u8,
     /// Tags.
     #[serde(default)]
@@ -635,8 +637,15 @@ pub struct EvidenceSpec {
 /// One timeline entry: a time, and exactly one operation.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [
+    {"required": ["aws"]},
+    {"required": ["deploy"]},
+    {"required": ["push_image"]},
+    {"required": ["occupy_ips"]}
+]))]
 pub struct TimelineEntry {
     /// Time relative to now (negative).
+    #[schemars(schema_with = "super::schema::before_now")]
     pub at: Dur,
     /// Whether this entry is (part of) the fault.
     #[serde(default)]
@@ -715,6 +724,7 @@ pub struct Decoys {
 #[serde(deny_unknown_fields)]
 pub struct Answer {
     /// Cause id from the vocabulary (`faultline causes`).
+    #[schemars(schema_with = "super::schema::cause_id")]
     pub cause: String,
     /// Culprit resources (ids or ARNs, usually placeholders).
     pub culprits: Vec<String>,
@@ -731,6 +741,7 @@ pub struct Answer {
 #[serde(deny_unknown_fields)]
 pub struct OtherCause {
     /// Cause id from the vocabulary.
+    #[schemars(schema_with = "super::schema::cause_id")]
     pub cause: String,
     /// Its culprit resources.
     pub culprits: Vec<String>,
