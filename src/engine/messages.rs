@@ -412,6 +412,11 @@ pub fn unable_to_assume(role_arn: &str) -> String {
 pub const AWSLOGS_NEEDS_EXECUTION_ROLE: &str =
     "Fargate requires task definition to have execution role ARN to support log driver awslogs.";
 
+/// [C] awslogs on Fargate without `awslogs-stream-prefix`, at
+/// RegisterTaskDefinition (a ClientException CloudFormation showed,
+/// aws/aws-cdk#1422); a misspelt key is the same, as the option is absent.
+pub const AWSLOGS_NEEDS_STREAM_PREFIX: &str = "Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs.";
+
 /// [C] §Further faults invalid CPU/memory pair.
 pub fn no_fargate_configuration(cpu: &str, memory: &str) -> String {
     format!("No Fargate configuration exists for given values: {cpu} CPU, {memory} memory")

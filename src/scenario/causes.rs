@@ -103,6 +103,9 @@ pub fn shows_refusal(id: &str, error: &str) -> bool {
         "taskdef.invalid-size" => {
             error.contains("No Fargate configuration exists for given values")
         }
+        "logs.driver-misconfigured" => {
+            error.contains(crate::engine::messages::AWSLOGS_NEEDS_STREAM_PREFIX)
+        }
         _ => false,
     }
 }
