@@ -207,6 +207,10 @@ mod tests {
         };
         assert!(shows("logs.log-group-missing", &missing));
         assert!(!shows("logs.driver-misconfigured", &missing));
+        // A deploy without awslogs-stream-prefix is refused at registration.
+        let refused = "An error occurred (ClientException) when calling the RegisterTaskDefinition operation: Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs.";
+        assert!(shows_refusal("logs.driver-misconfigured", refused));
+        assert!(!shows_refusal("taskdef.invalid-size", refused));
     }
 
     #[test]
