@@ -23,7 +23,7 @@ pub const CAUSES: &[Cause] = &[
     Cause { id: "iam.execution-role-trust", summary: "The task execution role's trust policy does not let ecs-tasks.amazonaws.com assume it" },
     Cause { id: "iam.task-role-permissions", summary: "The task role (the application's own identity) lacks permissions the application calls need" },
     Cause { id: "logs.log-group-missing", summary: "The awslogs log group named in the task definition does not exist" },
-    Cause { id: "logs.driver-misconfigured", summary: "The awslogs options are incomplete or wrong (awslogs-group or awslogs-region missing or misspelt, awslogs-region naming another region or none)" },
+    Cause { id: "logs.driver-misconfigured", summary: "The awslogs options are incomplete or wrong (awslogs-group, awslogs-region or awslogs-stream-prefix missing or misspelt, awslogs-region naming another region or none)" },
     Cause { id: "runtime.oom", summary: "A container uses more memory than its limit and is killed (exit 137)" },
     Cause { id: "runtime.crash-missing-config", summary: "The application exits at start because required configuration (environment or secret) is missing" },
     Cause { id: "runtime.container-health-check", summary: "The container health check never passes, so ECS replaces the task" },
