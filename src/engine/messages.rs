@@ -535,11 +535,25 @@ pub fn ssm_missing(name: &str) -> String {
     format!("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid ssm parameters: {name}")
 }
 
-/// [C] §5 log group missing without awslogs-create-group.
+/// [C] §5 log group missing without awslogs-create-group. [C] also for an
+/// `awslogs-region` naming another region where the group is not (a task
+/// definition hard-coded to us-east-2, hardfinhq/terraform-aws-tailscale-subnet-router#2).
 pub const LOG_GROUP_MISSING: &str = "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1";
 
 /// [C] §5 awslogs-region missing.
 pub const LOG_REGION_MISSING: &str = "ResourceInitializationError: failed to validate logger args: unable to get awslogs driver arguments: awslogs-region is required";
+
+/// [I] awslogs-group missing: the shape of [`LOG_REGION_MISSING`]; the logger
+/// (aws/shim-loggers-for-containerd `args.go`, `getAWSLogsArgs`) asks for
+/// `awslogs-group` first, then `awslogs-region`, each with `%s is required`.
+pub const LOG_GROUP_OPTION_MISSING: &str = "ResourceInitializationError: failed to validate logger args: unable to get awslogs driver arguments: awslogs-group is required";
+
+/// [C] `awslogs-region` naming no region (a real capture with the region
+/// `undefined`, pulumi/pulumi-awsx#1279): the logs endpoint's name does not
+/// resolve through the VPC's DNS server (`dns`, the VPC base + 2).
+pub fn log_region_invalid(region: &str, dns: &str) -> String {
+    format!("ResourceInitializationError: failed to validate logger args: create stream has been retried 7 times: failed to create Cloudwatch log stream: RequestError: send request failed caused by: Post \"https://logs.{region}.amazonaws.com/\": dial tcp: lookup logs.{region}.amazonaws.com on {dns}:53: no such host : exit status 1")
+}
 
 /// [C] §Further faults tag missing; [I] for a missing repository.
 pub fn image_not_found(registry: &str, repo: &str, tag: &str) -> String {
@@ -571,6 +585,11 @@ pub fn unable_to_assume(role_arn: &str) -> String {
 /// [C] §3 awslogs without an execution role.
 pub const AWSLOGS_NEEDS_EXECUTION_ROLE: &str =
     "Fargate requires task definition to have execution role ARN to support log driver awslogs.";
+
+/// [C] awslogs on Fargate without `awslogs-stream-prefix`, at
+/// RegisterTaskDefinition (a ClientException CloudFormation showed,
+/// aws/aws-cdk#1422); a misspelt key is the same, as the option is absent.
+pub const AWSLOGS_NEEDS_STREAM_PREFIX: &str = "Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs.";
 
 /// [C] §Further faults invalid CPU/memory pair.
 pub fn no_fargate_configuration(cpu: &str, memory: &str) -> String {

@@ -91,6 +91,12 @@ pub fn check(mut def: TaskDefinitionInput) -> Result<TaskDefinitionInput, AwsErr
     {
         return Err(client(m::AWSLOGS_NEEDS_EXECUTION_ROLE.into()));
     }
+    if def.container_definitions.iter().any(|c| {
+        c.awslogs()
+            .is_some_and(|o| !o.contains_key("awslogs-stream-prefix"))
+    }) {
+        return Err(client(m::AWSLOGS_NEEDS_STREAM_PREFIX.into()));
+    }
     let mut names = std::collections::BTreeSet::new();
     let mut mem_total = 0u32;
     let mut cpu_total = 0u32;
@@ -182,5 +188,17 @@ mod tests {
         let e = check(def).unwrap_err();
         assert_eq!(e.code, "ClientException");
         assert_eq!(e.message, "Fargate requires task definition to have execution role ARN to support log driver awslogs.");
+    }
+
+    #[test]
+    fn awslogs_on_fargate_needs_a_stream_prefix() {
+        let def: TaskDefinitionInput = serde_json::from_str(
+            r#"{"family":"web","cpu":"256","memory":"512","executionRoleArn":"arn:aws:iam::123456789012:role/exec","containerDefinitions":[{"name":"web","image":"nginx",
+              "logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"/ecs/web","awslogs-region":"us-east-1","awslogs-stream-prefx":"ecs"}}}]}"#,
+        )
+        .unwrap();
+        let e = check(def).unwrap_err();
+        assert_eq!(e.code, "ClientException");
+        assert_eq!(e.message, "Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs.");
     }
 }

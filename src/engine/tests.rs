@@ -632,6 +632,100 @@ fn missing_awslogs_region() {
     );
 }
 
+#[test]
+fn missing_awslogs_group_is_asked_for_before_the_region() {
+    let yaml = tweak(BASE, "            awslogs-group: /ecs/web\n", "");
+    let yaml = tweak(&yaml, "            awslogs-region: eu-west-1\n", "");
+    let mut sim = sim_of(&yaml, SEED);
+    let t = run_to_first_stop(&mut sim, 5 * MINUTE);
+    assert_failed_to_start(
+        &t,
+        "ResourceInitializationError: failed to validate logger args: unable to get awslogs driver arguments: awslogs-group is required",
+    );
+    assert_eq!(t.stop_cause, Some(StopCause::LogGroupOptionMissing));
+}
+
+#[test]
+fn a_misspelt_awslogs_key_leaves_the_option_missing() {
+    let yaml = tweak(
+        BASE,
+        "            awslogs-region: eu-west-1\n",
+        "            awslogs-regoin: eu-west-1\n",
+    );
+    let mut sim = sim_of(&yaml, SEED);
+    let t = run_to_first_stop(&mut sim, 5 * MINUTE);
+    assert_failed_to_start(
+        &t,
+        "ResourceInitializationError: failed to validate logger args: unable to get awslogs driver arguments: awslogs-region is required",
+    );
+    assert_eq!(t.stop_cause, Some(StopCause::LogRegionMissing));
+}
+
+#[test]
+fn awslogs_region_of_another_region_does_not_find_the_group() {
+    // The group exists, in the account's region (eu-west-1), not in us-west-2.
+    let yaml = tweak(
+        BASE,
+        "            awslogs-region: eu-west-1\n",
+        "            awslogs-region: us-west-2\n",
+    );
+    let mut sim = sim_of(&yaml, SEED);
+    let t = run_to_first_stop(&mut sim, 5 * MINUTE);
+    assert_failed_to_start(
+        &t,
+        "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1",
+    );
+    assert_eq!(
+        t.stop_cause,
+        Some(StopCause::LogRegionWrong {
+            group: "/ecs/web".into(),
+            region: "us-west-2".into()
+        })
+    );
+    assert!(
+        sim.world.log_groups["/ecs/web"].streams.is_empty(),
+        "no stream in the account's group"
+    );
+}
+
+#[test]
+fn awslogs_region_that_is_no_region_does_not_resolve() {
+    let yaml = tweak(
+        BASE,
+        "            awslogs-region: eu-west-1\n",
+        "            awslogs-region: eu-west1\n",
+    );
+    let mut sim = sim_of(&yaml, SEED);
+    let t = run_to_first_stop(&mut sim, 5 * MINUTE);
+    // The VPC is 10.0.0.0/16: its DNS server is 10.0.0.2.
+    assert_failed_to_start(
+        &t,
+        "ResourceInitializationError: failed to validate logger args: create stream has been retried 7 times: failed to create Cloudwatch log stream: RequestError: send request failed caused by: Post \"https://logs.eu-west1.amazonaws.com/\": dial tcp: lookup logs.eu-west1.amazonaws.com on 10.0.0.2:53: no such host : exit status 1",
+    );
+    assert_eq!(
+        t.stop_cause,
+        Some(StopCause::LogRegionInvalid {
+            region: "eu-west1".into()
+        })
+    );
+}
+
+#[test]
+fn a_different_stream_prefix_is_no_failure() {
+    let yaml = tweak(
+        BASE,
+        "            awslogs-stream-prefix: ecs\n",
+        "            awslogs-stream-prefix: web-prod\n",
+    );
+    let mut sim = sim_of(&yaml, SEED);
+    run(&mut sim, 10 * MINUTE);
+    assert!(has_event(&sim, "(service web) has reached a steady state."));
+    assert!(!any_stopped(&sim));
+    let streams: Vec<&String> = sim.world.log_groups["/ecs/web"].streams.keys().collect();
+    assert_eq!(streams.len(), 1);
+    assert!(streams[0].starts_with("web-prod/web/"), "{streams:?}");
+}
+
 // ---------------------------------------------------------------------------
 // 7. Out of memory.
 // ---------------------------------------------------------------------------

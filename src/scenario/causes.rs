@@ -23,7 +23,7 @@ pub const CAUSES: &[Cause] = &[
     Cause { id: "iam.execution-role-trust", summary: "The task execution role's trust policy does not let ecs-tasks.amazonaws.com assume it" },
     Cause { id: "iam.task-role-permissions", summary: "The task role (the application's own identity) lacks permissions the application calls need" },
     Cause { id: "logs.log-group-missing", summary: "The awslogs log group named in the task definition does not exist" },
-    Cause { id: "logs.driver-misconfigured", summary: "The awslogs options are incomplete or wrong (e.g. awslogs-region missing)" },
+    Cause { id: "logs.driver-misconfigured", summary: "The awslogs options are incomplete or wrong (awslogs-group, awslogs-region or awslogs-stream-prefix missing or misspelt, awslogs-region naming another region or none)" },
     Cause { id: "runtime.oom", summary: "A container uses more memory than its limit and is killed (exit 137)" },
     Cause { id: "runtime.crash-missing-config", summary: "The application exits at start because required configuration (environment or secret) is missing" },
     Cause { id: "runtime.container-health-check", summary: "The container health check never passes, so ECS replaces the task" },
@@ -73,7 +73,13 @@ pub fn shows(id: &str, stop: &StopCause) -> bool {
             matches!(stop, S::IamDenied { action, .. } if action.starts_with("ecr:") || action.starts_with("logs:"))
         }
         "logs.log-group-missing" => matches!(stop, S::LogGroupMissing { .. }),
-        "logs.driver-misconfigured" => matches!(stop, S::LogRegionMissing),
+        "logs.driver-misconfigured" => matches!(
+            stop,
+            S::LogRegionMissing
+                | S::LogGroupOptionMissing
+                | S::LogRegionWrong { .. }
+                | S::LogRegionInvalid { .. }
+        ),
         "runtime.oom" => matches!(stop, S::OutOfMemory { .. }),
         "runtime.crash-missing-config" => matches!(stop, S::MissingEnv { .. }),
         "iam.task-role-permissions" => matches!(stop, S::AppAccessDenied { .. }),
@@ -101,6 +107,9 @@ pub fn shows_refusal(id: &str, error: &str) -> bool {
     match id {
         "taskdef.invalid-size" => {
             error.contains("No Fargate configuration exists for given values")
+        }
+        "logs.driver-misconfigured" => {
+            error.contains(crate::engine::messages::AWSLOGS_NEEDS_STREAM_PREFIX)
         }
         _ => false,
     }
@@ -178,6 +187,35 @@ mod tests {
             got.sort();
             assert_eq!(got, want, "docs/scenarios.md: the scenarios of {id}");
         }
+    }
+
+    #[test]
+    fn a_driver_option_mistake_is_the_driver_not_the_group() {
+        let wrong_region = StopCause::LogRegionWrong {
+            group: "/ecs/checkout-api".into(),
+            region: "us-west-2".into(),
+        };
+        assert!(shows("logs.driver-misconfigured", &wrong_region));
+        assert!(!shows("logs.log-group-missing", &wrong_region));
+        for stop in [
+            StopCause::LogRegionMissing,
+            StopCause::LogGroupOptionMissing,
+            StopCause::LogRegionInvalid {
+                region: "us-east1".into(),
+            },
+        ] {
+            assert!(shows("logs.driver-misconfigured", &stop), "{stop:?}");
+            assert!(!shows("logs.log-group-missing", &stop), "{stop:?}");
+        }
+        let missing = StopCause::LogGroupMissing {
+            group: "/ecs/x".into(),
+        };
+        assert!(shows("logs.log-group-missing", &missing));
+        assert!(!shows("logs.driver-misconfigured", &missing));
+        // A deploy without awslogs-stream-prefix is refused at registration.
+        let refused = "An error occurred (ClientException) when calling the RegisterTaskDefinition operation: Fargate requires log configuration options to include awslogs-stream-prefix to support log driver awslogs.";
+        assert!(shows_refusal("logs.driver-misconfigured", refused));
+        assert!(!shows_refusal("taskdef.invalid-size", refused));
     }
 
     #[test]

@@ -505,6 +505,7 @@ pub struct ServiceSpec {
     /// Task definition family (latest revision) or `family:revision`.
     pub task_definition: String,
     /// Desired count.
+    #[schemars(range(max = crate::limits::MAX_DESIRED))]
     pub desired: u32,
     /// Subnet names.
     pub subnets: Vec<String>,
@@ -585,6 +586,7 @@ pub struct ScenarioSpec {
     /// Title.
     pub title: String,
     /// 1 (warm-up) to 5 (hard).
+    #[schemars(range(min = 1, max = 5))]
     pub difficulty: u8,
     /// Tags.
     #[serde(default)]
@@ -602,6 +604,12 @@ pub struct ScenarioSpec {
     /// Correlated seeded choices: one of these sets of variables is taken per seed.
     #[serde(default)]
     pub variants: Vec<BTreeMap<String, String>>,
+    /// How images behave when they run, by name, added to the environment's
+    /// for this scenario (a `push_image` runs them); a name the environment
+    /// already declares is an error, so an environment's behaviour never
+    /// changes under another scenario's feet.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, AppProfile>,
     /// Operations and faults before now (negative times).
     pub timeline: Vec<TimelineEntry>,
     /// Harmless oddities, some chosen per seed.
@@ -675,8 +683,15 @@ pub struct EvidenceSpec {
 /// One timeline entry: a time, and exactly one operation.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [
+    {"required": ["aws"]},
+    {"required": ["deploy"]},
+    {"required": ["push_image"]},
+    {"required": ["occupy_ips"]}
+]))]
 pub struct TimelineEntry {
     /// Time relative to now (negative).
+    #[schemars(schema_with = "super::schema::before_now")]
     pub at: Dur,
     /// Whether this entry is (part of) the fault.
     #[serde(default)]
@@ -755,6 +770,7 @@ pub struct Decoys {
 #[serde(deny_unknown_fields)]
 pub struct Answer {
     /// Cause id from the vocabulary (`faultline causes`).
+    #[schemars(schema_with = "super::schema::cause_id")]
     pub cause: String,
     /// Culprit resources (ids or ARNs, usually placeholders).
     pub culprits: Vec<String>,
@@ -771,6 +787,7 @@ pub struct Answer {
 #[serde(deny_unknown_fields)]
 pub struct OtherCause {
     /// Cause id from the vocabulary.
+    #[schemars(schema_with = "super::schema::cause_id")]
     pub cause: String,
     /// Its culprit resources.
     pub culprits: Vec<String>,

@@ -30,13 +30,19 @@ pub enum Step {
 /// The start of the text, for documents without any node.
 const START: Pos = Pos { line: 1, column: 1 };
 
-/// Parses a path such as `services[0].network.subnets[1]` or `timeline[3].aws` into steps.
+/// Parses a path such as `services[0].network.subnets[1]` or `timeline[3].aws` into steps;
+/// a key with dots in it is quoted in brackets (`profiles["api-2.3"].memory`).
 /// A leading key is optional (`[2].name` is valid). Returns None when the path is malformed.
 pub fn parse_path(path: &str) -> Option<Vec<Step>> {
     let mut steps = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('[') {
+        if let Some(quoted) = rest.strip_prefix("[\"") {
+            // A key that holds dots or brackets itself: `profiles["api-2.3"]`.
+            let close = quoted.find("\"]")?;
+            steps.push(Step::Key(quoted[..close].to_owned()));
+            rest = &quoted[close + 2..];
+        } else if let Some(after) = rest.strip_prefix('[') {
             let close = after.find(']')?;
             let digits = &after[..close];
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -538,7 +544,23 @@ services:
             parse_path("timeline[3].aws"),
             Some(vec![key("timeline"), Step::Index(3), key("aws")])
         );
+        assert_eq!(
+            parse_path("profiles[\"api-2.3\"].memory"),
+            Some(vec![key("profiles"), key("api-2.3"), key("memory")])
+        );
+        assert_eq!(
+            locate_str(
+                "profiles:\n  api-2.2: {}\n  api-2.3:\n    memory: 1\n",
+                "profiles[\"api-2.3\"].memory"
+            ),
+            Some(Pos {
+                line: 4,
+                column: 13
+            })
+        );
         for bad in [
+            "a[\"b\"",
+            "a[\"b]",
             "a[x]",
             "a..b",
             ".a",

@@ -87,7 +87,8 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     let de = serde_yaml::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         // serde_path_to_error writes `?` for steps it could not name (syntax errors).
-        let mut path = e.path().to_string();
+        let plain = e.path().to_string();
+        let mut path = path_text(e.path());
         while let Some(p) = path.strip_suffix(".?").or_else(|| path.strip_suffix('?')) {
             path = p.to_string();
         }
@@ -99,8 +100,9 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
         // The YAML library may start its message with the path, and end its
         // first sentence with the place; both are given in front instead.
         if let Some((head, rest)) = message.split_once(": ") {
-            let is_path_prefix =
-                !head.is_empty() && !head.contains(' ') && (head == "." || path.starts_with(head));
+            let is_path_prefix = !head.is_empty()
+                && !head.contains(' ')
+                && (head == "." || path.starts_with(head) || plain.starts_with(head));
             if is_path_prefix {
                 message = rest.to_string();
             }
@@ -133,6 +135,33 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
             message,
         }
     })
+}
+
+/// A deserializer's path as the loader writes paths (`services[0].grace`),
+/// with a key that holds dots or brackets quoted (`profiles["api-2.3"].port`).
+fn path_text(p: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in p.iter() {
+        let key = match seg {
+            Segment::Seq { index } => {
+                out.push_str(&format!("[{index}]"));
+                continue;
+            }
+            Segment::Map { key } if key.contains(['.', '[', ']']) => {
+                out.push_str(&format!("[\"{key}\"]"));
+                continue;
+            }
+            Segment::Map { key } => key.as_str(),
+            Segment::Enum { variant } => variant.as_str(),
+            Segment::Unknown => "?",
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    }
+    out
 }
 
 /// Replaces Rust type names in serde messages with what an author writes.
@@ -390,6 +419,7 @@ impl Scenario {
             env_text,
         };
         check_static(&s.spec, s.spec_file())?;
+        s.check_profiles()?;
         live::check(&s)?;
         for (i, svc) in s.env.services.iter().enumerate() {
             if svc.desired > crate::limits::MAX_DESIRED {
@@ -406,6 +436,35 @@ impl Scenario {
             }
         }
         Ok(s)
+    }
+
+    /// The scenario's own profiles add names to the environment's: one the
+    /// environment already declares is refused (overriding it would change
+    /// the environment's baseline for this scenario only, and silently).
+    fn check_profiles(&self) -> Result<(), ScenarioError> {
+        for name in self.spec.profiles.keys() {
+            if !self.env.profiles.contains_key(name) {
+                continue;
+            }
+            let theirs = at_path(
+                &self.env_file,
+                &self.env_text,
+                &format!("profiles[\"{name}\"]"),
+                String::new(),
+            );
+            return Err(self.err(
+                format!("profiles[\"{name}\"]"),
+                format!(
+                    "environment {} already declares profile '{name}' ({}:{}:{}); a scenario's profiles add to the environment's and never replace one: give this one a new name (such as '{name}-{}') and push an image that runs it",
+                    self.spec.environment,
+                    theirs.file.display(),
+                    theirs.line,
+                    theirs.column,
+                    self.spec.id,
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The incident at `seed` (as [`Scenario::instantiate`] in [`Mode::Incident`]),
@@ -534,7 +593,14 @@ impl Scenario {
         let history = self.spec.history.map(|d| d.0).unwrap_or(DEFAULT_HISTORY);
         let first = self.spec.timeline.iter().map(|e| e.at.0).min().unwrap_or(0);
         let start = now + first - history;
-        let world = build::build_world(&self.env, seed, start).map_err(|e| self.place(e))?;
+        let mut world = build::build_world(&self.env, seed, start).map_err(|e| self.place(e))?;
+        // The scenario's own profiles, checked by `open` not to clash.
+        for (name, p) in &self.spec.profiles {
+            world
+                .profiles
+                .entry(name.clone())
+                .or_insert_with(|| p.clone());
+        }
         let mut sim = Sim::new(world, start);
         build::create_services(&mut sim, &self.env).map_err(|e| self.place(e))?;
         let mut applied = Vec::new();
@@ -812,6 +878,11 @@ impl Scenario {
 
 /// The rules of the format a scenario file must follow on its own (no environment, no world).
 fn check_static(s: &ScenarioSpec, f: SpecFile) -> Result<(), ScenarioError> {
+    for (name, p) in &s.profiles {
+        if let Some((path, message)) = build::check_profile(name, p) {
+            return Err(f.err(path, message));
+        }
+    }
     if !(1..=5).contains(&s.difficulty) {
         return Err(f.err(
             "difficulty",

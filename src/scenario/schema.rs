@@ -46,6 +46,25 @@ impl JsonSchema for Dur {
     }
 }
 
+/// A cause id of the vocabulary (`faultline causes`).
+pub(super) fn cause_id(_: &mut SchemaGenerator) -> Schema {
+    let ids: Vec<&str> = super::causes::CAUSES.iter().map(|c| c.id).collect();
+    json_schema!({
+        "description": "Cause id from the vocabulary (`faultline causes`)",
+        "type": "string",
+        "enum": ids,
+    })
+}
+
+/// A timeline time: a duration before now (negative).
+pub(super) fn before_now(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "Time relative to now, before it: -15m, -1h30m",
+        "type": "string",
+        "pattern": "^\\s*-([0-9]+(ms|h|m|s|d))+\\s*$"
+    })
+}
+
 /// A document whose shape the loader checks with its own rules.
 fn document(description: &str) -> Schema {
     json_schema!({

@@ -37,6 +37,13 @@ pub enum StopCause {
     LogGroupMissing { group: String },
     /// `awslogs-region` missing.
     LogRegionMissing,
+    /// `awslogs-group` missing (left out, or its key misspelt).
+    LogGroupOptionMissing,
+    /// `awslogs-region` names a real region other than the account's: the
+    /// group is looked for there.
+    LogRegionWrong { group: String, region: String },
+    /// `awslogs-region` names no region: its endpoint has no DNS name.
+    LogRegionInvalid { region: String },
     /// Repository or tag not found.
     ImageNotFound { repository: String, tag: String },
     /// Image index lacks the task's platform.

@@ -58,8 +58,8 @@ fn list_from_elsewhere_shows_every_built_in_scenario() {
     assert_eq!(ids, repo_ids(), "list:\n{}", out.stdout);
     assert_eq!(
         ids.len(),
-        32,
-        "the library has 32 scenarios:\n{}",
+        33,
+        "the library has 33 scenarios:\n{}",
         out.stdout
     );
 }

@@ -11,6 +11,305 @@ use crate::support::{
 };
 use faultline::scenario::causes::CAUSES;
 
+/// Which file of the fixtures a malformed case replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum File {
+    /// The scenario (`nat-route-missing.yaml`).
+    Scenario,
+    /// Its environment (`environments/shop-prod.yaml`).
+    Environment,
+}
+
+/// Whether the JSON Schema of the file rejects a case too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// The schema rejects it.
+    Rejects,
+    /// Only the loader can: why the schema cannot say it.
+    LoaderOnly(&'static str),
+}
+
+/// One malformed file the loader rejects (each test below takes its file
+/// from here by name, and schema.rs checks every one against the schemas).
+pub struct Malformed {
+    /// The case's name.
+    pub name: &'static str,
+    /// The file it replaces.
+    pub file: File,
+    /// The file's bytes.
+    pub text: Vec<u8>,
+    /// What the schema does with it.
+    pub schema: Schema,
+}
+
+/// Every malformed file of these tests.
+pub fn malformed() -> Vec<Malformed> {
+    vec![
+        Malformed {
+            name: "unclosed_bracket",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "tags: [networking, nat, deployment]\n",
+        "tags: [networking, nat, deployment\n",
+    )),
+            schema: Schema::LoaderOnly("not YAML: a schema checks a document once it is parsed"),
+        },
+        Malformed {
+            name: "over_indented_key",
+            file: File::Environment,
+            text: Vec::from(edit(
+        ENVIRONMENT,
+        "    cpu: \"512\"\n",
+        "     cpu: \"512\"\n",
+    )),
+            schema: Schema::LoaderOnly("not YAML: a schema checks a document once it is parsed"),
+        },
+        Malformed {
+            name: "indented_key_at_the_top_level",
+            file: File::Scenario,
+            text: Vec::from(edit(SCENARIO, "\ntitle: ", "\n  title: ")),
+            schema: Schema::LoaderOnly("not YAML: a schema checks a document once it is parsed"),
+        },
+        Malformed {
+            name: "unknown_field_in_the_scenario",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\ndifficulty_level: 2\n",
+    )),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "duplicate_field_points_at_the_repeat",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\ndifficulty: 3\n",
+    )),
+            schema: Schema::LoaderOnly("a repeated key: a YAML parser keeps one of the two or refuses the text, so no schema sees both"),
+        },
+        Malformed {
+            name: "unknown_service_field",
+            file: File::Environment,
+            text: Vec::from(edit(
+        ENVIRONMENT,
+        "    grace_period: 60s\n",
+        "    grace_period: 60s\n    grace: 60s\n",
+    )),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "wrong_type_at_the_top_level",
+            file: File::Scenario,
+            text: Vec::from(edit(SCENARIO, "difficulty: 2\n", "difficulty: hard\n")),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "unknown_route_table_in_the_timeline",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "delete-route --route-table-id ${rtb:private-${var:zone}}",
+        "delete-route --route-table-id ${rtb:private-z}",
+    )),
+            schema: Schema::LoaderOnly("a placeholder must name a resource of the environment: a cross-reference, resolved against the built world"),
+        },
+        Malformed {
+            name: "unknown_route_table_in_the_fix",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "create-route --route-table-id ${rtb:private-${var:zone}}",
+        "create-route --route-table-id ${rtb:private-z}",
+    )),
+            schema: Schema::LoaderOnly("a placeholder must name a resource of the environment: a cross-reference, resolved against the built world"),
+        },
+        Malformed {
+            name: "unknown_subnet_of_a_service",
+            file: File::Environment,
+            text: Vec::from(edit(
+        ENVIRONMENT,
+        "    subnets: [private-a, private-b]\n",
+        "    subnets: [private-a, private-q]\n",
+    )),
+            schema: Schema::LoaderOnly("a service names subnets declared elsewhere in the file: a cross-reference"),
+        },
+        Malformed {
+            name: "invalid_fargate_size",
+            file: File::Environment,
+            text: Vec::from(edit(
+            &edit(ENVIRONMENT, "    cpu: \"512\"\n", "    cpu: \"256\"\n"),
+            "    memory: \"1024\"\n",
+            "    memory: \"4096\"\n",
+        )),
+            schema: Schema::LoaderOnly("task definitions are plain objects to the schema, and the valid CPU/memory pairs are Fargate's table, checked as RegisterTaskDefinition checks them"),
+        },
+        Malformed {
+            name: "missing_answer",
+            file: File::Scenario,
+            text: Vec::from({
+            let start = SCENARIO.find("\nanswer:\n").expect("an answer");
+            let end = SCENARIO.find("\nsuccess:").expect("a success");
+            format!("{}{}", &SCENARIO[..start], &SCENARIO[end..])
+        }),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "unknown_cause_lists_the_valid_ones",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "cause: network.no-nat-route",
+        "cause: network.no-route",
+    )),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "difficulty_out_of_range",
+            file: File::Scenario,
+            text: Vec::from(edit(SCENARIO, "difficulty: 2\n", "difficulty: 7\n")),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "difficulty_beyond_a_byte",
+            file: File::Scenario,
+            text: Vec::from(edit(SCENARIO, "difficulty: 2\n", "difficulty: 700\n")),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "timeline_entry_with_two_operations",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "    note: CI deploys checkout v2.4.0\n",
+        "    note: CI deploys checkout v2.4.0\n    aws: logs create-log-group --log-group-name /x\n",
+    )),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "timeline_entry_after_now",
+            file: File::Scenario,
+            text: Vec::from(edit(SCENARIO, "  - at: -12m\n", "  - at: 5m\n")),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "empty_file",
+            file: File::Scenario,
+            text: Vec::from(""),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "a_list",
+            file: File::Scenario,
+            text: Vec::from("- id: nat-route-missing\n- title: x\n"),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "not_utf8",
+            file: File::Scenario,
+            text: not_utf8_bytes(),
+            schema: Schema::LoaderOnly("not UTF-8 text: there is no document to check"),
+        },
+        Malformed {
+            name: "missing_environment_file",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "environment: shop-prod\n",
+        "environment: shop-staging\n",
+    )),
+            schema: Schema::LoaderOnly("names another file, which must exist beside it"),
+        },
+        Malformed {
+            name: "id_differs_from_the_file_name",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "id: nat-route-missing\n",
+        "id: nat-route-gone\n",
+    )),
+            schema: Schema::LoaderOnly("the file's own name is not part of the document"),
+        },
+        Malformed {
+            name: "yaml_nested_too_deep_is_refused_at_once",
+            file: File::Scenario,
+            text: Vec::from(edit(
+            SCENARIO,
+            "tags: [networking, nat, deployment]\n",
+            &format!("tags: {}x{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        )),
+            schema: Schema::LoaderOnly("refused before parsing (a bound on nesting); a schema checks a parsed document"),
+        },
+        Malformed {
+            name: "more_tasks_than_a_service_may_run",
+            file: File::Environment,
+            text: Vec::from(edit(
+        ENVIRONMENT,
+        "    desired: 4\n",
+        "    desired: 100000\n",
+    )),
+            schema: Schema::Rejects,
+        },
+        Malformed {
+            name: "a_pre_history_longer_than_two_days",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\nhistory: 99999999h\n",
+    )),
+            schema: Schema::LoaderOnly("a bound on history plus the timeline's span: a sum across fields"),
+        },
+        Malformed {
+            name: "a_hold_beyond_six_hours",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "success: {cluster: prod, service: checkout}\n",
+        "success: {cluster: prod, service: checkout, hold: 999999999h}\n",
+    )),
+            schema: Schema::LoaderOnly("a bound on a duration's value; the schema checks a duration's form (a pattern), not its size"),
+        },
+        Malformed {
+            name: "a_scenario_profile_may_not_replace_the_environments",
+            file: File::Scenario,
+            text: Vec::from(with_profiles(
+        &LEAKY.replace("checkout-api-2.4-leaky:", "checkout-api-2.3:"),
+    )),
+            schema: Schema::LoaderOnly("a profile name checked against the environment file: a cross-reference"),
+        },
+        Malformed {
+            name: "a_scenario_profile_whose_memory_starts_above_its_peak",
+            file: File::Scenario,
+            text: Vec::from(with_profiles(&LEAKY.replace("peak: 2000", "peak: 100"))),
+            schema: Schema::LoaderOnly("profiles are plain objects to the schema (the engine\'s AppProfile), and start <= peak compares two values"),
+        },
+        Malformed {
+            name: "an_unknown_field_in_a_scenario_profile",
+            file: File::Scenario,
+            text: Vec::from(with_profiles(
+        &LEAKY.replace("    port: 8080\n", "    port: 8080\n    listen: 8080\n"),
+    )),
+            schema: Schema::LoaderOnly("profiles are plain objects to the schema (the engine's AppProfile, whose fields the loader checks)"),
+        },
+    ]
+}
+
+/// The workspace of the malformed case `name`.
+fn case(name: &str) -> Workspace {
+    let m = malformed()
+        .into_iter()
+        .find(|m| m.name == name)
+        .unwrap_or_else(|| panic!("no malformed case {name}"));
+    match m.file {
+        File::Scenario => Workspace::with_scenario(m.text),
+        File::Environment => Workspace::with_environment(m.text),
+    }
+}
+
 #[test]
 fn the_unedited_fixtures_load() {
     let ws = Workspace::new();
@@ -21,11 +320,7 @@ fn the_unedited_fixtures_load() {
 // a. Bad YAML.
 
 fn unclosed_bracket() -> Workspace {
-    Workspace::with_scenario(edit(
-        SCENARIO,
-        "tags: [networking, nat, deployment]\n",
-        "tags: [networking, nat, deployment\n",
-    ))
+    case("unclosed_bracket")
 }
 
 #[test]
@@ -44,11 +339,7 @@ fn unclosed_flow_sequence_names_where_it_opened() {
 }
 
 fn over_indented_key() -> Workspace {
-    Workspace::with_environment(edit(
-        ENVIRONMENT,
-        "    cpu: \"512\"\n",
-        "     cpu: \"512\"\n",
-    ))
+    case("over_indented_key")
 }
 
 #[test]
@@ -73,7 +364,7 @@ fn bad_indentation_has_no_question_mark_in_its_path() {
         ),
     );
     // Also at the top level: an indented key after `id:`.
-    let ws = Workspace::with_scenario(edit(SCENARIO, "\ntitle: ", "\n  title: "));
+    let ws = case("indented_key_at_the_top_level");
     let err = ws.load_error();
     assert_starts_with(&err, &ws.at_scenario(2, 8, ""));
     assert!(!err.contains(": ?: "), "path `?` in\n{err}");
@@ -83,11 +374,7 @@ fn bad_indentation_has_no_question_mark_in_its_path() {
 
 #[test]
 fn unknown_field_in_the_scenario() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "difficulty: 2\n",
-        "difficulty: 2\ndifficulty_level: 2\n",
-    ));
+    let ws = case("unknown_field_in_the_scenario");
     let err = ws.load_error();
     assert_starts_with(
         &err,
@@ -101,11 +388,7 @@ fn unknown_field_in_the_scenario() {
 
 #[test]
 fn duplicate_field_points_at_the_repeat() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "difficulty: 2\n",
-        "difficulty: 2\ndifficulty: 3\n",
-    ));
+    let ws = case("duplicate_field_points_at_the_repeat");
     let err = ws.load_error();
     assert_starts_with(&err, &ws.at_scenario(4, 1, "difficulty"));
     assert_contains(&err, "duplicate field `difficulty`");
@@ -114,11 +397,7 @@ fn duplicate_field_points_at_the_repeat() {
 // c. Unknown field in the environment.
 
 fn unknown_service_field() -> Workspace {
-    Workspace::with_environment(edit(
-        ENVIRONMENT,
-        "    grace_period: 60s\n",
-        "    grace_period: 60s\n    grace: 60s\n",
-    ))
+    case("unknown_service_field")
 }
 
 #[test]
@@ -145,7 +424,7 @@ fn nested_errors_name_the_path_once() {
         ),
     );
     // Also for a scalar of the wrong type at the top level.
-    let ws = Workspace::with_scenario(edit(SCENARIO, "difficulty: 2\n", "difficulty: hard\n"));
+    let ws = case("wrong_type_at_the_top_level");
     let err = ws.load_error();
     assert_starts_with(
         &err,
@@ -160,11 +439,7 @@ fn nested_errors_name_the_path_once() {
 
 #[test]
 fn unknown_route_table_in_the_timeline() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "delete-route --route-table-id ${rtb:private-${var:zone}}",
-        "delete-route --route-table-id ${rtb:private-z}",
-    ));
+    let ws = case("unknown_route_table_in_the_timeline");
     let err = ws.world_error();
     assert_starts_with(
         &err,
@@ -178,11 +453,7 @@ fn unknown_route_table_in_the_timeline() {
 
 #[test]
 fn unknown_route_table_in_the_fix() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "create-route --route-table-id ${rtb:private-${var:zone}}",
-        "create-route --route-table-id ${rtb:private-z}",
-    ));
+    let ws = case("unknown_route_table_in_the_fix");
     let err = ws.world_error();
     assert_starts_with(
         &err,
@@ -195,11 +466,7 @@ fn unknown_route_table_in_the_fix() {
 
 #[test]
 fn unknown_subnet_of_a_service() {
-    let ws = Workspace::with_environment(edit(
-        ENVIRONMENT,
-        "    subnets: [private-a, private-b]\n",
-        "    subnets: [private-a, private-q]\n",
-    ));
+    let ws = case("unknown_subnet_of_a_service");
     let err = ws.world_error();
     assert_starts_with(
         &err,
@@ -215,12 +482,7 @@ fn unknown_subnet_of_a_service() {
 
 #[test]
 fn invalid_fargate_size() {
-    let text = edit(ENVIRONMENT, "    cpu: \"512\"\n", "    cpu: \"256\"\n");
-    let ws = Workspace::with_environment(edit(
-        &text,
-        "    memory: \"1024\"\n",
-        "    memory: \"4096\"\n",
-    ));
+    let ws = case("invalid_fargate_size");
     let err = ws.world_error();
     assert_eq!(
         err,
@@ -235,9 +497,7 @@ fn invalid_fargate_size() {
 
 #[test]
 fn missing_answer() {
-    let start = SCENARIO.find("\nanswer:\n").expect("an answer");
-    let end = SCENARIO.find("\nsuccess:").expect("a success");
-    let ws = Workspace::with_scenario(format!("{}{}", &SCENARIO[..start], &SCENARIO[end..]));
+    let ws = case("missing_answer");
     let err = ws.load_error();
     assert_starts_with(
         &err,
@@ -249,11 +509,7 @@ fn missing_answer() {
 
 #[test]
 fn unknown_cause_lists_the_valid_ones() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "cause: network.no-nat-route",
-        "cause: network.no-route",
-    ));
+    let ws = case("unknown_cause_lists_the_valid_ones");
     let err = ws.load_error();
     assert_starts_with(
         &err,
@@ -271,7 +527,7 @@ fn unknown_cause_lists_the_valid_ones() {
 
 #[test]
 fn difficulty_out_of_range() {
-    let ws = Workspace::with_scenario(edit(SCENARIO, "difficulty: 2\n", "difficulty: 7\n"));
+    let ws = case("difficulty_out_of_range");
     let err = ws.load_error();
     assert_eq!(
         err,
@@ -281,7 +537,7 @@ fn difficulty_out_of_range() {
         )
     );
     // Beyond what the field can hold at all.
-    let ws = Workspace::with_scenario(edit(SCENARIO, "difficulty: 2\n", "difficulty: 700\n"));
+    let ws = case("difficulty_beyond_a_byte");
     let err = ws.load_error();
     assert_starts_with(&err, &ws.at_scenario(3, 13, "difficulty"));
     assert_contains(&err, "invalid value: integer `700`");
@@ -291,11 +547,7 @@ fn difficulty_out_of_range() {
 
 #[test]
 fn timeline_entry_with_two_operations() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "    note: CI deploys checkout v2.4.0\n",
-        "    note: CI deploys checkout v2.4.0\n    aws: logs create-log-group --log-group-name /x\n",
-    ));
+    let ws = case("timeline_entry_with_two_operations");
     let err = ws.load_error();
     assert_eq!(
         err,
@@ -308,7 +560,7 @@ fn timeline_entry_with_two_operations() {
 
 #[test]
 fn timeline_entry_after_now() {
-    let ws = Workspace::with_scenario(edit(SCENARIO, "  - at: -12m\n", "  - at: 5m\n"));
+    let ws = case("timeline_entry_after_now");
     let err = ws.load_error();
     assert_eq!(
         err,
@@ -323,7 +575,7 @@ fn timeline_entry_after_now() {
 
 #[test]
 fn empty_file() {
-    let ws = Workspace::with_scenario("");
+    let ws = case("empty_file");
     let err = ws.load_error();
     assert_starts_with(
         &err,
@@ -332,7 +584,7 @@ fn empty_file() {
 }
 
 fn a_list() -> Workspace {
-    Workspace::with_scenario("- id: nat-route-missing\n- title: x\n")
+    case("a_list")
 }
 
 #[test]
@@ -356,6 +608,10 @@ fn a_list_instead_of_a_mapping_says_mapping() {
 }
 
 fn not_utf8() -> Workspace {
+    case("not_utf8")
+}
+
+fn not_utf8_bytes() -> Vec<u8> {
     let mut bytes = SCENARIO.as_bytes().to_vec();
     let title = b"title: Checkout";
     let at = bytes
@@ -364,7 +620,7 @@ fn not_utf8() -> Workspace {
         .expect("a title");
     // `title: Caf\xe9...`: a Latin-1 é, invalid UTF-8, at line 2 column 11.
     bytes.splice(at..at + title.len(), b"title: Caf\xe9".iter().copied());
-    Workspace::with_scenario(bytes)
+    bytes
 }
 
 #[test]
@@ -384,11 +640,7 @@ fn a_file_that_is_not_utf8_names_the_place() {
 
 #[test]
 fn missing_environment_file() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "environment: shop-prod\n",
-        "environment: shop-staging\n",
-    ));
+    let ws = case("missing_environment_file");
     let err = ws.world_error();
     let expected = ws.dir().join("environments").join("shop-staging.yaml");
     assert_eq!(
@@ -403,11 +655,7 @@ fn missing_environment_file() {
 
 #[test]
 fn id_differs_from_the_file_name() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "id: nat-route-missing\n",
-        "id: nat-route-gone\n",
-    ));
+    let ws = case("id_differs_from_the_file_name");
     let err = ws.load_error();
     assert_eq!(
         err,
@@ -484,12 +732,7 @@ fn a_byte_order_mark_is_not_content() {
 
 #[test]
 fn yaml_nested_too_deep_is_refused_at_once() {
-    let deep = format!("tags: {}x{}\n", "[".repeat(100_000), "]".repeat(100_000));
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "tags: [networking, nat, deployment]\n",
-        &deep,
-    ));
+    let ws = case("yaml_nested_too_deep_is_refused_at_once");
     let err = ws.load_error();
     assert_starts_with(&err, &format!("{}:4:70: ", ws.scenario().display()));
     assert_contains(&err, "nested more than 64 levels deep");
@@ -497,11 +740,7 @@ fn yaml_nested_too_deep_is_refused_at_once() {
 
 #[test]
 fn more_tasks_than_a_service_may_run() {
-    let ws = Workspace::with_environment(edit(
-        ENVIRONMENT,
-        "    desired: 4\n",
-        "    desired: 100000\n",
-    ));
+    let ws = case("more_tasks_than_a_service_may_run");
     let err = ws.world_error();
     assert_starts_with(&err, &ws.at_environment(239, 14, "services[0].desired"));
     assert_contains(
@@ -512,11 +751,7 @@ fn more_tasks_than_a_service_may_run() {
 
 #[test]
 fn a_pre_history_longer_than_two_days() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "difficulty: 2\n",
-        "difficulty: 2\nhistory: 99999999h\n",
-    ));
+    let ws = case("a_pre_history_longer_than_two_days");
     let err = ws.load_error();
     assert_starts_with(&err, &ws.at_scenario(4, 10, "history"));
     assert_contains(
@@ -527,11 +762,7 @@ fn a_pre_history_longer_than_two_days() {
 
 #[test]
 fn a_hold_beyond_six_hours() {
-    let ws = Workspace::with_scenario(edit(
-        SCENARIO,
-        "success: {cluster: prod, service: checkout}\n",
-        "success: {cluster: prod, service: checkout, hold: 999999999h}\n",
-    ));
+    let ws = case("a_hold_beyond_six_hours");
     let err = ws.load_error();
     assert_contains(
         &err,
@@ -553,5 +784,88 @@ fn a_reference_path_with_relative_times_is_refused_with_the_placeholders_to_use(
     assert_contains(
         &err,
         "--start-time -30m: the AWS CLI takes an ISO 8601 timestamp or epoch seconds here, not faultline's relative times (use ${ago:30m} and ${now} for times)",
+    );
+}
+
+// l. A scenario's own profiles.
+
+/// The fixture with `profiles:` (given as its lines) declared just before
+/// `timeline:` (`profiles:` on line 20, the first profile's name on line 21).
+fn with_profiles(profiles: &str) -> String {
+    edit(
+        SCENARIO,
+        "\ntimeline:\n",
+        &format!("\nprofiles:\n{profiles}timeline:\n"),
+    )
+}
+
+const LEAKY: &str = "  checkout-api-2.4-leaky:\n    entrypoint: /usr/local/bin/checkout-api\n    startup: 14s\n    port: 8080\n    health_path: /healthz\n    memory: {start: 170, growth_per_minute: 900, peak: 2000}\n";
+
+#[test]
+fn a_scenario_profile_runs_the_image_the_timeline_pushes() {
+    let text = with_profiles(LEAKY);
+    let text = edit(
+        &text,
+        "profile: checkout-api-2.4, size_mb: 146",
+        "profile: checkout-api-2.4-leaky, size_mb: 146",
+    );
+    let ws = Workspace::with_scenario(text);
+    let s = faultline::scenario::Scenario::load(&ws.scenario()).expect("loads");
+    let inst = s
+        .instantiate(1, faultline::scenario::Mode::Incident)
+        .expect("instantiates");
+    let w = inst.sim.world();
+    assert!(w.profiles.contains_key("checkout-api-2.4-leaky"));
+    assert!(
+        w.profiles.contains_key("checkout-api-2.3"),
+        "the environment's profiles are still there"
+    );
+    // v2.4.0 now runs the scenario's leaking profile: its tasks are OOM-killed.
+    assert!(
+        w.tasks.values().any(|t| matches!(
+            t.stop_cause,
+            Some(faultline::engine::StopCause::OutOfMemory { .. })
+        )),
+        "no task ran the scenario's profile to its memory limit"
+    );
+}
+
+#[test]
+fn a_scenario_profile_may_not_replace_the_environments() {
+    let ws = case("a_scenario_profile_may_not_replace_the_environments");
+    let err = ws.world_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}environment shop-prod already declares profile 'checkout-api-2.3' ({}:136:5); a scenario's profiles add to the environment's and never replace one: give this one a new name (such as 'checkout-api-2.3-nat-route-missing') and push an image that runs it\n",
+            ws.at_scenario(22, 5, "profiles[\"checkout-api-2.3\"]"),
+            ws.environment().display()
+        )
+    );
+}
+
+#[test]
+fn a_scenario_profile_whose_memory_starts_above_its_peak() {
+    let ws = case("a_scenario_profile_whose_memory_starts_above_its_peak");
+    let err = ws.load_error();
+    assert_eq!(
+        err,
+        format!(
+            "{}start (170 MiB) must not exceed peak (100 MiB)\n",
+            ws.at_scenario(26, 13, "profiles[\"checkout-api-2.4-leaky\"].memory")
+        )
+    );
+}
+
+#[test]
+fn an_unknown_field_in_a_scenario_profile() {
+    let ws = case("an_unknown_field_in_a_scenario_profile");
+    let err = ws.load_error();
+    assert_starts_with(
+        &err,
+        &format!(
+            "{}unknown field `listen`, expected one of ",
+            ws.at_scenario(25, 5, "profiles[\"checkout-api-2.4-leaky\"].listen")
+        ),
     );
 }

@@ -370,3 +370,30 @@ fn a_baseline_that_does_not_settle_names_what_the_world_shows() {
         "the world shows the symptom of network.no-nat-route",
     );
 }
+
+#[test]
+fn a_baseline_that_does_not_settle_says_why_on_stdout_as_json() {
+    // The tasks' group allows egress only to itself: nothing reaches ECR.
+    let ws = Workspace::new();
+    ws.write_environment(edit(
+        ENVIRONMENT,
+        "      - {protocol: tcp, port: 8080, group: shop-alb, description: from the ALB}\n",
+        "      - {protocol: tcp, port: 8080, group: shop-alb, description: from the ALB}\n    egress:\n      - {protocol: all, group: checkout-tasks, description: within the group}\n",
+    ));
+    let out = ws.run(&["validate", "--seeds", "1", "--json"]);
+    assert_eq!(out.code, Some(1), "stderr:\n{}", out.stderr);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["valid"], false);
+    let failures = report["failures"].as_array().expect("failures");
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    let why = failures[0].as_str().expect("a text");
+    for part in [
+        &format!("{ID} (seed 0): without the fault, service checkout did not reach and hold steady state"),
+        "latest events: (service checkout) ",
+        "dial tcp ",
+        ":443: i/o timeout",
+        "the world shows the symptom of network.egress-blocked",
+    ] {
+        assert_contains(why, part);
+    }
+}

@@ -14,6 +14,8 @@ const ECR_AUTH_TIMEOUT: i64 = 95 * SECOND;
 const SECRETS_TIMEOUT: i64 = 75 * SECOND;
 /// [I] awslogs validation killed after its deadline.
 const LOGS_TIMEOUT: i64 = 60 * SECOND;
+/// [I] a region name that does not resolve: the client's retries (7, in the capture).
+const INVALID_REGION: (i64, i64) = (5 * SECOND, 12 * SECOND);
 /// [I] manifest or layer pull retried 5 times.
 const PULL_TIMEOUT: i64 = 150 * SECOND;
 /// [I] an API call denied by IAM comes back quickly.
@@ -21,7 +23,62 @@ const DENIED: (i64, i64) = (SECOND, 3 * SECOND);
 /// [I] pull throughput, bytes per ms (about 40 MB/s).
 const PULL_BYTES_PER_MS: u64 = 40_000;
 
+/// The commercial AWS Regions (awslogs-region must name one to resolve).
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+];
+
+/// Whether `r` names a Region whose endpoints resolve.
+fn is_region(r: &str) -> bool {
+    REGIONS.contains(&r)
+}
+
 impl Sim {
+    /// The VPC's DNS server (the VPC's base address + 2) as seen from a task.
+    fn vpc_dns(&self, id: &str) -> String {
+        let base = self
+            .world
+            .tasks
+            .get(id)
+            .and_then(|t| self.world.subnets.get(&t.subnet_id))
+            .and_then(|s| self.world.vpcs.get(&s.vpc_id))
+            .map(|v| v.cidr.base)
+            .unwrap_or(0xAC1F_0000);
+        crate::world::ip_to_string(base.wrapping_add(2))
+    }
+
     fn principal(&self, id: &str, role_arn: &str) -> (String, String) {
         let role = role_arn.rsplit('/').next().unwrap_or(role_arn).to_string();
         (m::assumed_role(&self.world.account, &role, id), role)
@@ -342,6 +399,17 @@ impl Sim {
         let role_arn = td.def.execution_role_arn.clone().unwrap_or_default();
         for c in &td.def.container_definitions {
             let Some(opts) = c.awslogs() else { continue };
+            // The logger takes the options it knows and asks for its required
+            // ones, group first (aws/shim-loggers-for-containerd `args.go`):
+            // a misspelt key is not passed on, so a required one is missing.
+            if !opts.contains_key("awslogs-group") {
+                self.fail_task(
+                    id,
+                    m::LOG_GROUP_OPTION_MISSING.to_string(),
+                    StopCause::LogGroupOptionMissing,
+                );
+                return;
+            }
             if !opts.contains_key("awslogs-region") {
                 self.fail_task(
                     id,
@@ -350,7 +418,29 @@ impl Sim {
                 );
                 return;
             }
-            match self.network(id, Endpoint::Logs, LOGS_TIMEOUT) {
+            let group = opts.get("awslogs-group").cloned().unwrap_or_default();
+            let region = opts.get("awslogs-region").cloned().unwrap_or_default();
+            // A region that does not exist has no endpoint to resolve: the
+            // VPC's DNS server answers at once, the client retries [I timing].
+            if !is_region(&region) {
+                let dns = self.vpc_dns(id);
+                let d = self.rand(INVALID_REGION);
+                self.pending_fail(
+                    id,
+                    m::log_region_invalid(&region, &dns),
+                    StopCause::LogRegionInvalid { region },
+                    self.now + d,
+                );
+                return;
+            }
+            // Another region's endpoint is reached over the internet: no VPC
+            // endpoint of this region serves it [I].
+            let ep = if region == self.world.region {
+                Endpoint::Logs
+            } else {
+                Endpoint::Internet
+            };
+            match self.network(id, ep, LOGS_TIMEOUT) {
                 Ok(false) => return,
                 Err(cause) => {
                     self.fail_task(id, m::LOGS_TIMEOUT.to_string(), cause);
@@ -358,11 +448,10 @@ impl Sim {
                 }
                 Ok(true) => {}
             }
-            let group = opts.get("awslogs-group").cloned().unwrap_or_default();
-            let region = opts.get("awslogs-region").cloned().unwrap_or_default();
             let (principal, role) = self.principal(id, &role_arn);
             let rid = self.world.rng.uuid();
-            // A group in another region is, to this account's region, missing [I].
+            // A group in another region is, to this account's region, missing:
+            // the same text [C], the driver's region the cause.
             let exists = region == self.world.region && self.world.log_groups.contains_key(&group);
             if !exists {
                 let create = opts
@@ -370,11 +459,12 @@ impl Sim {
                     .map(|v| v == "true")
                     .unwrap_or(false);
                 if !create {
-                    self.denied_later(
-                        id,
-                        m::LOG_GROUP_MISSING.to_string(),
-                        StopCause::LogGroupMissing { group },
-                    );
+                    let cause = if region == self.world.region {
+                        StopCause::LogGroupMissing { group }
+                    } else {
+                        StopCause::LogRegionWrong { group, region }
+                    };
+                    self.denied_later(id, m::LOG_GROUP_MISSING.to_string(), cause);
                     return;
                 }
                 let group_arn = format!(

@@ -8,15 +8,26 @@ use crate::world::*;
 /// Adds the application profiles images run.
 pub(super) fn build_profiles(w: &mut World, env: &Environment) -> Result<(), PathError> {
     for (name, p) in &env.profiles {
-        if p.memory.start > p.memory.peak {
-            return Err(env_err(
-                format!("profiles.{name}.memory"),
-                "start must not exceed peak",
-            ));
+        if let Some((path, message)) = check_profile(name, p) {
+            return Err(env_err(path, message));
         }
         w.profiles.insert(name.clone(), p.clone());
     }
     Ok(())
+}
+
+/// What is wrong with a profile, as (field path, message): the rules serde
+/// does not check.
+pub fn check_profile(name: &str, p: &AppProfile) -> Option<(String, String)> {
+    (p.memory.start > p.memory.peak).then(|| {
+        (
+            format!("profiles[\"{name}\"].memory"),
+            format!(
+                "start ({} MiB) must not exceed peak ({} MiB)",
+                p.memory.start, p.memory.peak
+            ),
+        )
+    })
 }
 
 /// Creates the repositories and pushes their images.

@@ -19,7 +19,7 @@ mod secrets;
 mod security_groups;
 
 pub use ecs::create_services;
-pub use images::push_image;
+pub use images::{check_profile, push_image};
 pub use resolve::{iso_z, resolve, resolve_json, resolve_times};
 
 use super::format::Environment;
