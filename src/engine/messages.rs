@@ -73,7 +73,12 @@ pub fn unable_to_place(service: &str, reason: &str) -> String {
     ])
 }
 
-/// [C] §0 after repeated failures.
+/// [C] §0 after repeated failures. Said when the service throttle begins [V]
+/// (ECS Developer Guide, "Amazon ECS service throttle logic": "If your service
+/// initiates the throttle logic, you receive the following service event
+/// message: (service service-name) is unable to consistently start tasks
+/// successfully."); only launches that fail before RUNNING start it (see
+/// `scheduler::launch_backoff`).
 pub fn unable_to_consistently_start(service: &str) -> String {
     format!(
         "{} is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.",

@@ -8,17 +8,50 @@ use super::{Ev, Sim, StopCause};
 use crate::time::{Millis, HOUR, MINUTE, SECOND};
 use crate::world::{Deployment, RolloutState, ServiceEvent, TaskStatus, MAX_SERVICE_EVENTS};
 
-/// [I] Launch throttle after `n` consecutive failures: 10 s doubling, at most 15 min.
+// The service throttle. AWS, "Amazon ECS service throttle logic" (ECS
+// Developer Guide, service-throttle-logic.html) [V]:
+//   "If tasks for a service repeatedly fail to enter the RUNNING state
+//   (progressing directly from a PENDING to a STOPPED status), then the time
+//   between subsequent restart attempts is incrementally increased up to a
+//   maximum of 27 minutes. [...] If you update your service to use a new task
+//   definition, your service returns to a normal, non-throttled state
+//   immediately. [...] Tasks that are stopped after they reach the RUNNING
+//   state don't start the throttle logic or the associated service event
+//   message."
+// The maximum is [V]; when the throttle begins and the size of each step are
+// not documented: the steps below are [I].
+
+/// [V] The longest wait between launch attempts of a throttled service.
+pub const THROTTLE_MAX: Millis = 27 * MINUTE;
+
+/// [I] Consecutive failed launch attempts after which the throttle begins (and
+/// ECS says it cannot consistently start tasks): the first retries are not delayed.
+pub const THROTTLE_FROM: u32 = 3;
+
+/// [I] The waits of a throttled service, one per further failed attempt,
+/// growing step by step to [`THROTTLE_MAX`] (AWS documents only "incrementally
+/// increased up to a maximum of 27 minutes", not the steps).
+const THROTTLE_STEPS: [Millis; 8] = [
+    MINUTE,
+    2 * MINUTE,
+    3 * MINUTE,
+    5 * MINUTE,
+    8 * MINUTE,
+    13 * MINUTE,
+    21 * MINUTE,
+    THROTTLE_MAX,
+];
+
+/// The wait before the next launch after `n` consecutive failed launch
+/// attempts (a batch of tasks launched together is one attempt): none before
+/// [`THROTTLE_FROM`], then [`THROTTLE_STEPS`], at most [`THROTTLE_MAX`].
 pub fn launch_backoff(n: u32) -> Millis {
-    if n == 0 {
+    if n < THROTTLE_FROM {
         return 0;
     }
-    let d = 10 * SECOND * (1i64 << (n - 1).min(10));
-    d.min(15 * MINUTE)
+    let i = ((n - THROTTLE_FROM) as usize).min(THROTTLE_STEPS.len() - 1);
+    THROTTLE_STEPS[i].min(THROTTLE_MAX)
 }
-
-/// [I] Consecutive failures after which ECS says it cannot consistently start tasks.
-const UNABLE_CONSISTENTLY_AFTER: u32 = 3;
 
 /// [I] Period of the scheduler's passes over a service.
 pub const SCHEDULER_PASS: Millis = 5 * SECOND;
@@ -72,6 +105,14 @@ impl Sim {
         let id = self.world.rng.deployment_id();
         let now = self.now;
         let svc = self.world.service_mut(cluster, service)?;
+        // [V] A new task definition returns a throttled service to normal at
+        // once. A deployment of the same task definition (forced, or a new
+        // network configuration) keeps the throttle [I: AWS names only a new
+        // task definition].
+        let new_task_definition = svc
+            .deployments
+            .first()
+            .is_none_or(|d| d.task_definition != svc.task_definition);
         for d in svc.deployments.iter_mut() {
             d.status = "ACTIVE".into();
             d.updated_at = now;
@@ -90,9 +131,9 @@ impl Sim {
             rollout_state_reason: m::rollout_in_progress(&id),
         };
         svc.deployments.insert(0, dep);
-        svc.sched.consecutive_failures = 0;
-        svc.sched.throttle_announced = false;
-        svc.sched.next_launch_at = now;
+        if new_task_definition {
+            svc.sched.reset_throttle(now);
+        }
         self.note(|| format!("deployment {id} of {service}"));
         self.poke_service(cluster, service, now);
         Some(id)
@@ -106,7 +147,11 @@ impl Sim {
         let Some(service) = t.service.clone() else {
             return;
         };
+        let now = self.now;
         if let Some(svc) = self.world.service_mut(&cluster, &service) {
+            // [I] A task that reaches RUNNING ends a run of failed launches:
+            // the throttle counts launches that fail "repeatedly".
+            svc.sched.reset_throttle(now);
             if let Some(d) = svc.deployments.iter_mut().find(|d| d.id == dep) {
                 // [V] "Once a service deployment has one or more successfully running
                 // tasks, the failed task count resets to zero and stops being evaluated."
@@ -149,6 +194,10 @@ impl Sim {
         };
         let cluster = t.cluster.clone();
         let dep_id = (!matches!(failure, Failure::None)).then(|| t.started_by.clone());
+        // [V] Only a task that went from PENDING to STOPPED counts for the
+        // throttle; one that reached RUNNING (OOM, exit, health checks) does not.
+        // Tasks launched together are one attempt: the attempt is its launch instant.
+        let attempt = matches!(failure, Failure::ToStart(_)).then_some(t.created_at);
         let now = self.now;
         match failure {
             Failure::None => {}
@@ -165,22 +214,37 @@ impl Sim {
             ),
         }
         if let Some(dep_id) = dep_id {
-            self.count_failure(&cluster, &service, Some(&dep_id));
+            self.count_failure(&cluster, &service, Some(&dep_id), attempt);
         }
         self.poke_service(&cluster, &service, now);
     }
 
-    fn count_failure(&mut self, cluster: &str, service: &str, dep_id: Option<&str>) {
+    /// Counts a failed task of deployment `dep_id` for the circuit breaker
+    /// and, when it failed to launch, its launch attempt (the instant the
+    /// attempt launched) for the throttle.
+    fn count_failure(
+        &mut self,
+        cluster: &str,
+        service: &str,
+        dep_id: Option<&str>,
+        launch_attempt: Option<Millis>,
+    ) {
         let now = self.now;
         let Some(svc) = self.world.service_mut(cluster, service) else {
             return;
         };
-        svc.sched.consecutive_failures += 1;
-        let n = svc.sched.consecutive_failures;
-        svc.sched.next_launch_at = now + launch_backoff(n);
-        let announce = n >= UNABLE_CONSISTENTLY_AFTER && !svc.sched.throttle_announced;
-        if announce {
-            svc.sched.throttle_announced = true;
+        let mut announce = false;
+        // A batch of tasks launched together fails as one attempt: only the
+        // first of its tasks to stop counts.
+        if let Some(at) = launch_attempt.filter(|at| svc.sched.last_failed_attempt < Some(*at)) {
+            svc.sched.last_failed_attempt = Some(at);
+            svc.sched.consecutive_failures += 1;
+            let n = svc.sched.consecutive_failures;
+            svc.sched.next_launch_at = now + launch_backoff(n);
+            announce = n >= THROTTLE_FROM && !svc.sched.throttle_announced;
+            if announce {
+                svc.sched.throttle_announced = true;
+            }
         }
         let desired = svc.desired_count;
         let cb = svc.deployment_config.circuit_breaker;
@@ -470,9 +534,7 @@ impl Sim {
                     .is_some_and(|t| now >= t + STEADY_REPEAT);
             if !svc.sched.steady {
                 svc.sched.steady_since = Some(now);
-                svc.sched.consecutive_failures = 0;
-                svc.sched.throttle_announced = false;
-                svc.sched.next_launch_at = now;
+                svc.sched.reset_throttle(now);
             }
             svc.sched.steady = true;
             if say {
@@ -538,12 +600,15 @@ impl Sim {
                 if let Some(svc) = self.world.service_mut(cluster, service) {
                     svc.sched.launch_failure = Some(StopCause::RoleNotAssumable { role });
                 }
-                self.count_failure(cluster, service, Some(&dep.id));
+                // No task was created: the attempt is this pass.
+                self.count_failure(cluster, service, Some(&dep.id), Some(self.now));
+                // Not before the next pass, even when the throttle has not begun.
                 let next = self
                     .world
                     .service(cluster, service)
                     .map(|s| s.sched.next_launch_at)
-                    .unwrap_or(self.now);
+                    .unwrap_or(self.now)
+                    .max(self.now + SCHEDULER_PASS);
                 self.poke_service(cluster, service, next);
                 return None;
             }

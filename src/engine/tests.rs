@@ -1841,3 +1841,246 @@ fn draining_targets_show_in_target_health() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// 12. The service throttle, launch timing and the default security group.
+// ---------------------------------------------------------------------------
+
+/// Times of the service's "has started" events, oldest first (from the trace).
+fn started_at(sim: &Sim) -> Vec<Millis> {
+    sim.trace
+        .iter()
+        .filter(|(_, l)| l.starts_with("event (service web) has started"))
+        .map(|(t, _)| *t)
+        .collect()
+}
+
+#[test]
+fn launch_backoff_grows_step_by_step_to_27_minutes() {
+    use super::scheduler::launch_backoff;
+    let got: Vec<Millis> = (0..=12).map(launch_backoff).collect();
+    let m = MINUTE;
+    // [V] at most 27 minutes; [I] no wait before the third failed attempt, then
+    // growing steps.
+    assert_eq!(
+        got,
+        vec![
+            0,
+            0,
+            0,
+            m,
+            2 * m,
+            3 * m,
+            5 * m,
+            8 * m,
+            13 * m,
+            21 * m,
+            27 * m,
+            27 * m,
+            27 * m
+        ]
+    );
+}
+
+#[test]
+fn tasks_stopped_after_running_do_not_start_the_throttle() {
+    // [V] "Tasks that are stopped after they reach the RUNNING state don't
+    // start the throttle logic or the associated service event message."
+    let yaml = tweak(BASE, "${repo:web}:v1", "${repo:web}:hungry");
+    let mut sim = sim_of(&yaml, SEED);
+    sim.trace_on = true;
+    run(&mut sim, HOUR);
+    let ev = events(&sim);
+    assert!(
+        !ev.iter().any(|e| e.contains("unable to consistently")),
+        "{ev:#?}"
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("(service web) has stopped 1 running tasks")),
+        "the tasks did run and were OOM-killed: {ev:#?}"
+    );
+    // Each killed task is replaced at once: no start waits for a throttle.
+    let starts = started_at(&sim);
+    assert!(
+        starts.len() >= 20,
+        "only {} starts in an hour",
+        starts.len()
+    );
+    let widest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+    assert!(widest <= 2 * MINUTE, "a {widest} ms silence between starts");
+}
+
+#[test]
+fn launch_failures_are_throttled_step_by_step_up_to_27_minutes() {
+    use super::scheduler::launch_backoff;
+    let mut sim = log_group_missing_sim();
+    sim.trace_on = true;
+    run(&mut sim, 2 * HOUR);
+    let starts = started_at(&sim);
+    assert!(starts.len() >= 10, "{starts:?}");
+    // After the k-th failed attempt the next waits launch_backoff(k), plus the
+    // attempt's own launch (under a minute here) and the scheduler's pass.
+    for (k, w) in starts.windows(2).enumerate() {
+        let (gap, wait) = (w[1] - w[0], launch_backoff(k as u32 + 1));
+        assert!(
+            wait <= gap && gap <= wait + MINUTE,
+            "attempt {}: {gap} ms after the last, throttle {wait} ms; starts {starts:?}",
+            k + 2
+        );
+    }
+    let widest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+    assert!((27 * MINUTE..=28 * MINUTE).contains(&widest), "{widest}");
+    // The event is said once, when the throttle begins.
+    assert_eq!(
+        events(&sim).iter().filter(|e| *e == CONSISTENTLY).count(),
+        1
+    );
+}
+
+fn register_web_revision(sim: &mut Sim) -> String {
+    let role = sim.world.role_arn("exec");
+    let image = sim
+        .world
+        .task_definition("web")
+        .expect("web")
+        .def
+        .container_definitions[0]
+        .image
+        .clone();
+    let containers = format!(
+        r#"[{{"name":"web","image":"{image}","memory":256,"essential":true,"portMappings":[{{"containerPort":8080}}],"logConfiguration":{{"logDriver":"awslogs","options":{{"awslogs-group":"/ecs/web","awslogs-region":"eu-west-1","awslogs-stream-prefix":"ecs"}}}}}}]"#
+    );
+    apply(
+        sim,
+        &format!(
+            "ecs register-task-definition --family web --cpu 256 --memory 512 --network-mode awsvpc \
+             --requires-compatibilities FARGATE --execution-role-arn {role} --container-definitions '{containers}'"
+        ),
+    );
+    "web:2".into()
+}
+
+#[test]
+fn a_new_task_definition_ends_the_throttle_at_once() {
+    let mut sim = log_group_missing_sim();
+    sim.trace_on = true;
+    run(&mut sim, HOUR);
+    let throttled_until = svc(&sim).sched.next_launch_at;
+    assert!(
+        throttled_until > sim.now() + MINUTE,
+        "throttled: {}",
+        throttled_until - sim.now()
+    );
+    // A forced deployment of the same task definition keeps the throttle [I].
+    apply(
+        &mut sim,
+        "ecs update-service --cluster test --service web --force-new-deployment",
+    );
+    let before = started_at(&sim).len();
+    run(&mut sim, 30 * SECOND);
+    assert_eq!(
+        started_at(&sim).len(),
+        before,
+        "a forced deployment launched at once"
+    );
+    // [V] "If you update your service to use a new task definition, your
+    // service returns to a normal, non-throttled state immediately."
+    let td = register_web_revision(&mut sim);
+    let at = sim.now();
+    apply(
+        &mut sim,
+        &format!("ecs update-service --cluster test --service web --task-definition {td}"),
+    );
+    run(&mut sim, 30 * SECOND);
+    let starts = started_at(&sim);
+    assert!(
+        starts.len() > before,
+        "no launch after the new task definition"
+    );
+    assert!(
+        starts[before] - at <= super::scheduler::SCHEDULER_PASS,
+        "{}",
+        starts[before] - at
+    );
+}
+
+#[test]
+fn ecr_auth_timeout_takes_as_long_as_a_real_attempt() {
+    // A real capture: about 4 m 48 s per attempt, createdAt to stoppedAt.
+    let mut sim = base_sim();
+    let rtb = name(&sim, "rtb:private");
+    apply(
+        &mut sim,
+        &format!("ec2 delete-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0"),
+    );
+    let t = run_to_first_stop(&mut sim, 10 * MINUTE);
+    assert_failed_to_start(&t, &ecr_auth_timeout(&ecr_ip(&sim)));
+    let took = t.stopped_at.expect("stoppedAt") - t.created_at;
+    assert!(
+        (4 * MINUTE + 34 * SECOND..=5 * MINUTE + 2 * SECOND).contains(&took),
+        "createdAt to stoppedAt: {} s",
+        took / SECOND
+    );
+}
+
+#[test]
+fn tasks_without_security_groups_get_the_vpc_default_group() {
+    let mut sim = base_sim();
+    let vpc = name(&sim, "vpc");
+    let sg = sim
+        .world
+        .default_security_group(&vpc)
+        .expect("the VPC's default security group")
+        .to_string();
+    let g = &sim.world.security_groups[&sg];
+    assert_eq!(
+        (g.name.as_str(), g.description.as_str(), g.vpc_id.as_str()),
+        ("default", "default VPC security group", vpc.as_str())
+    );
+    // Inbound: all traffic from the group itself; outbound: all to 0.0.0.0/0.
+    assert_eq!(g.ingress.len(), 1);
+    assert_eq!(
+        (
+            g.ingress[0].protocol.as_str(),
+            &g.ingress[0].groups,
+            g.ingress[0].cidrs.len()
+        ),
+        ("-1", &vec![sg.clone()], 0)
+    );
+    assert_eq!(g.egress.len(), 1);
+    assert_eq!(
+        (
+            g.egress[0].protocol.as_str(),
+            g.egress[0].cidrs[0].to_string()
+        ),
+        ("-1", "0.0.0.0/0".to_string())
+    );
+    run(&mut sim, 3 * MINUTE);
+    let subnet = name(&sim, "subnet:private-a");
+    apply(
+        &mut sim,
+        &format!(
+            "ecs update-service --cluster test --service web --network-configuration awsvpcConfiguration={{subnets=[{subnet}]}}"
+        ),
+    );
+    // The service keeps the configuration as given.
+    assert!(svc(&sim).network.security_groups.is_empty());
+    assert!(svc(&sim).deployments[0].network.security_groups.is_empty());
+    let dep = svc(&sim).deployments[0].id.clone();
+    assert!(run_until(&mut sim, 10 * MINUTE, |s| svc(s)
+        .deployments
+        .len()
+        == 1
+        && svc(s).deployments[0].rollout_state
+            == RolloutState::Completed));
+    let t = tasks(&sim)
+        .into_iter()
+        .find(|t| t.started_by == dep)
+        .cloned()
+        .expect("a task of the new deployment");
+    assert_eq!(t.last_status, TaskStatus::Running);
+    assert_eq!(t.security_groups, vec![sg.clone()]);
+    let eni = &t.attachment.as_ref().expect("an ENI").eni_id;
+    assert_eq!(sim.world.enis[eni].security_groups, vec![sg]);
+}

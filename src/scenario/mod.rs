@@ -779,13 +779,16 @@ impl Scenario {
                 while c.world.available_ips(&sid) > o.leave as u64 {
                     let uuid = c.world.rng.uuid();
                     let d = desc.replace('\u{0}', &uuid);
+                    // Another workload's interfaces carry its security groups:
+                    // here the VPC's default group.
+                    let groups = c.world.effective_security_groups(&sid, &[]);
                     if c.world
                         .create_eni(
                             &sid,
-                            crate::world::EniOwner::Other(d.clone()),
+                            crate::world::workload_owner(&d, &uuid),
                             d.clone(),
                             crate::world::interface_type_for(&d),
-                            vec![],
+                            groups,
                         )
                         .is_none()
                     {

@@ -407,8 +407,12 @@ pub struct ServiceEvent {
 pub struct SchedulerState {
     /// No launch before this instant (throttle after failures).
     pub next_launch_at: i64,
-    /// Consecutive task failures since the service was last steady.
+    /// Consecutive failed launch attempts (tasks that went from PENDING to
+    /// STOPPED, or could not be created) since a task last reached RUNNING.
     pub consecutive_failures: u32,
+    /// When the last failed launch attempt counted was launched (tasks
+    /// launched together fail as one attempt).
+    pub last_failed_attempt: Option<i64>,
     /// Whether "unable to consistently start tasks" was said for this episode.
     pub throttle_announced: bool,
     /// Whether the service is at steady state (and said so).
@@ -427,6 +431,16 @@ pub struct SchedulerState {
     pub last_completed: Option<(String, NetworkConfig)>,
     /// Ids of the service's tasks whose desired status is RUNNING.
     pub live: std::collections::BTreeSet<String>,
+}
+
+impl SchedulerState {
+    /// Ends the throttle: the next launch may happen at `now`.
+    pub fn reset_throttle(&mut self, now: i64) {
+        self.consecutive_failures = 0;
+        self.last_failed_attempt = None;
+        self.throttle_announced = false;
+        self.next_launch_at = self.next_launch_at.min(now);
+    }
 }
 
 /// An ECS service.

@@ -336,6 +336,93 @@ pub struct SecurityGroup {
     pub egress: Vec<SgRule>,
 }
 
+/// [V] The name of a VPC's default security group (EC2 User Guide,
+/// "Default security groups for your VPCs": "Group name: default").
+pub const DEFAULT_SG_NAME: &str = "default";
+/// [V] Its description, as `describe-security-groups` prints it ("Description:
+/// default VPC security group" on the same page).
+pub const DEFAULT_SG_DESCRIPTION: &str = "default VPC security group";
+
+impl super::World {
+    /// Gives VPC `vpc_id` its default security group, as EC2 does when it
+    /// creates a VPC [V]: inbound, all traffic from the group itself;
+    /// outbound, all traffic to 0.0.0.0/0. Its ids are drawn from a generator
+    /// of their own (seeded from the account, itself from the seed, and the
+    /// VPC id), so adding it moves no other id of the world. Returns its id.
+    pub fn add_default_security_group(&mut self, vpc_id: &str) -> String {
+        if let Some(id) = self.default_security_group(vpc_id) {
+            return id.to_string();
+        }
+        // FNV-1a over the account and the VPC id.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in self.account.bytes().chain([b'/']).chain(vpc_id.bytes()) {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        let mut rng = super::Rng::new(h);
+        let id = rng.ec2_id("sg");
+        let all = |rng: &mut super::Rng, cidrs: Vec<Cidr>, groups: Vec<String>| SgRule {
+            id: rng.ec2_id("sgr"),
+            protocol: "-1".into(),
+            from_port: -1,
+            to_port: -1,
+            cidrs,
+            groups,
+            prefix_lists: vec![],
+            description: None,
+        };
+        let ingress = vec![all(&mut rng, vec![], vec![id.clone()])];
+        let egress = vec![all(&mut rng, vec![Cidr::ANY], vec![])];
+        self.security_groups.insert(
+            id.clone(),
+            SecurityGroup {
+                id: id.clone(),
+                name: DEFAULT_SG_NAME.into(),
+                description: DEFAULT_SG_DESCRIPTION.into(),
+                vpc_id: vpc_id.to_string(),
+                ingress,
+                egress,
+            },
+        );
+        id
+    }
+
+    /// The id of VPC `vpc_id`'s default security group, if it has one.
+    pub fn default_security_group(&self, vpc_id: &str) -> Option<&str> {
+        self.security_groups
+            .values()
+            .find(|g| g.vpc_id == vpc_id && g.name == DEFAULT_SG_NAME)
+            .map(|g| g.id.as_str())
+    }
+
+    /// The security groups an ENI in `subnet_id` gets for `groups` as given:
+    /// those, or when none are given, the VPC's default security group [V]
+    /// (ECS API, AwsVpcConfiguration.securityGroups: "If you don't specify a
+    /// security group, the default security group for the VPC is used.").
+    pub fn effective_security_groups(&self, subnet_id: &str, groups: &[String]) -> Vec<String> {
+        if !groups.is_empty() {
+            return groups.to_vec();
+        }
+        self.subnets
+            .get(subnet_id)
+            .and_then(|s| self.default_security_group(&s.vpc_id))
+            .map(|g| vec![g.to_string()])
+            .unwrap_or_default()
+    }
+}
+
+/// The owner of an interface another workload holds, from the description
+/// AWS shows: an empty description is an EC2 instance's primary interface
+/// (the instance id drawn from `uuid`, a fresh random id), anything else is
+/// held by the service the description names.
+pub fn workload_owner(description: &str, uuid: &str) -> EniOwner {
+    if description.is_empty() {
+        let hex: String = uuid.chars().filter(|c| *c != '-').take(16).collect();
+        EniOwner::Instance(format!("i-0{hex}"))
+    } else {
+        EniOwner::Other(description.to_string())
+    }
+}
+
 /// The `InterfaceType` AWS gives an interface of another workload, from its description.
 pub fn interface_type_for(description: &str) -> &'static str {
     if description.starts_with("AWS Lambda VPC ENI") {
@@ -356,7 +443,10 @@ pub enum EniOwner {
     Endpoint(String),
     /// A load balancer (by ARN).
     LoadBalancer(String),
-    /// Anything else in the account (Lambda, batch jobs, leaked ENIs), with its requester.
+    /// An EC2 instance's primary interface (by instance id): an instance
+    /// fleet such as an AWS Batch EC2 compute environment.
+    Instance(String),
+    /// Anything else in the account (Lambda, leaked ENIs), with its requester.
     Other(String),
 }
 

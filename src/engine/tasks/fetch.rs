@@ -8,8 +8,14 @@ use crate::engine::{Sim, Step, StopCause};
 use crate::time::SECOND;
 use crate::world::{concat, Decision, LogStream, SecretValue};
 
-/// [I] GetAuthorizationToken: 3 attempts, each ending in a dial timeout.
-const ECR_AUTH_TIMEOUT: i64 = 95 * SECOND;
+/// GetAuthorizationToken without a network path: the agent's calls end in
+/// dial timeouts (3 attempts each, the text says) until it gives up. A real
+/// capture took about 4 m 48 s per attempt from the task's createdAt to its
+/// stoppedAt [C timing]; with ENI provisioning and attachment before (about
+/// 18 s, [`super::launch`]) and stopping and deprovisioning after (about
+/// 33 s, [`super::stopping`]), the wait itself is about 3 m 57 s. The split
+/// between retries is [I].
+pub(in crate::engine) const ECR_AUTH_TIMEOUT: i64 = 237 * SECOND;
 /// [I] Secrets Manager / SSM: the agent's context deadline.
 const SECRETS_TIMEOUT: i64 = 75 * SECOND;
 /// [I] awslogs validation killed after its deadline.

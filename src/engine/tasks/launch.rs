@@ -21,9 +21,12 @@ impl Sim {
         td: &std::sync::Arc<crate::world::TaskDefinition>,
         subnet_id: &str,
     ) -> Option<String> {
+        // The service keeps its network configuration as given; the ENI gets
+        // the VPC's default security group when it names none [V].
         let (deployment, security_groups, assign_public_ip) = (
             dep.id.as_str(),
-            dep.network.security_groups.clone(),
+            self.world
+                .effective_security_groups(subnet_id, &dep.network.security_groups),
             dep.network.assign_public_ip,
         );
         let exec = self
@@ -170,10 +173,14 @@ impl Sim {
                     concat(&[&region, ".compute.internal"])
                 };
                 let ip_s = ip_to_string(ip);
-                let att_id = self.world.rng.uuid();
+                // The interface's description names the task's attachment
+                // (`arn:aws:ecs:...:attachment/<id>`), as describe-tasks shows
+                // it. (A second id is still drawn, so every later id of the
+                // world stays what it was.)
+                let _ = self.world.rng.uuid();
                 if let Some(t) = self.world.tasks.get_mut(id) {
                     t.attachment = Some(Attachment {
-                        id: att_id,
+                        id: attachment,
                         status: "PRECREATED".into(),
                         subnet_id: subnet.clone(),
                         eni_id,

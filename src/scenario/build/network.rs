@@ -48,6 +48,9 @@ pub(super) fn build_vpc(w: &mut World, env: &Environment) -> Result<VpcRef, Path
         },
     );
     w.names.insert("vpc".into(), vpc_id.clone());
+    // Every VPC has its default security group, as EC2 creates it.
+    let default_sg = w.add_default_security_group(&vpc_id);
+    w.names.insert("sg:default".into(), default_sg);
     Ok(VpcRef {
         id: vpc_id,
         cidr: vpc_cidr,
@@ -421,14 +424,14 @@ pub(super) fn build_other_enis(w: &mut World, env: &Environment) -> Result<(), P
         for _ in 0..o.count {
             let desc = resolve(w, &BTreeMap::new(), &o.description)
                 .map_err(|e| env_err(format!("{path}.description"), e))?;
+            // Another workload's interfaces carry its security groups: here
+            // the VPC's default group. An instance's id is derived from the
+            // interface's place (no draw from the world's generator).
+            let groups = w.effective_security_groups(&sid, &[]);
+            let tag = format!("{:016x}", (i as u64) << 32 | w.enis.len() as u64);
+            let owner = workload_owner(&desc, &tag);
             let eni = w
-                .create_eni(
-                    &sid,
-                    EniOwner::Other(desc.clone()),
-                    desc.clone(),
-                    interface_type_for(&desc),
-                    vec![],
-                )
+                .create_eni(&sid, owner, desc.clone(), interface_type_for(&desc), groups)
                 .ok_or_else(|| {
                     env_err(
                         format!("{path}.count"),

@@ -13,6 +13,12 @@ pub(super) fn reserve_security_groups(
 ) -> Result<BTreeMap<String, String>, PathError> {
     let mut sg_ids: BTreeMap<String, String> = BTreeMap::new();
     for (i, g) in env.security_groups.iter().enumerate() {
+        if g.name == DEFAULT_SG_NAME {
+            return Err(env_err(
+                format!("security_groups[{i}].name"),
+                "the VPC's default security group 'default' exists already; give this group another name",
+            ));
+        }
         if sg_ids.contains_key(&g.name) {
             return Err(env_err(
                 format!("security_groups[{i}].name"),

@@ -179,6 +179,7 @@ pub(super) const ENI_FILTERS: &[&str] = &[
     "addresses.private-ip-address",
     "association.ip-owner-id",
     "association.public-ip",
+    "attachment.instance-id",
     "attachment.instance-owner-id",
     "attachment.status",
     "availability-zone",

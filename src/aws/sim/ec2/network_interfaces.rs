@@ -30,6 +30,9 @@ pub(super) fn requester(
         EniOwner::Endpoint(_) => (Some(VPCE_REQUESTER), true, Some(VPCE_REQUESTER)),
         // [V] load balancer interfaces show amazon-elb for both.
         EniOwner::LoadBalancer(_) => (Some("amazon-elb"), true, Some("amazon-elb")),
+        // [V] An instance's own interface: not requester-managed; its
+        // InstanceOwnerId is the account (filled in where it is printed).
+        EniOwner::Instance(_) => (None, false, None),
         EniOwner::Other(_) => {
             let d = e.description.as_str();
             if d.starts_with("arn:aws:ecs:") {
@@ -46,6 +49,14 @@ pub(super) fn requester(
     }
 }
 
+/// The instance whose primary interface this is.
+fn instance_of(e: &NetworkInterface) -> Option<&str> {
+    match &e.owner {
+        EniOwner::Instance(i) => Some(i),
+        _ => None,
+    }
+}
+
 /// When an interface was attached, if the world knows.
 pub(super) fn attach_time(w: &World, e: &NetworkInterface) -> Option<Millis> {
     match &e.owner {
@@ -53,7 +64,7 @@ pub(super) fn attach_time(w: &World, e: &NetworkInterface) -> Option<Millis> {
         EniOwner::NatGateway(n) => w.nat_gateways.get(n).map(|n| n.created),
         EniOwner::Endpoint(v) => w.vpc_endpoints.get(v).map(|v| v.created),
         EniOwner::LoadBalancer(a) => w.load_balancers.get(a).map(|l| l.created),
-        EniOwner::Other(_) => None,
+        EniOwner::Instance(_) | EniOwner::Other(_) => None,
     }
 }
 
@@ -126,7 +137,14 @@ pub(super) fn describe_network_interfaces(
                 "association.ip-owner-id" => public.iter().map(|p| p.2.clone()).collect(),
                 "addresses.primary" => one("true"),
                 "addresses.private-ip-address" | "private-ip-address" => one(ip.as_str()),
+                "attachment.instance-owner-id" if attached && instance_of(e).is_some() => {
+                    one(w.account.as_str())
+                }
                 "attachment.instance-owner-id" => instance_owner
+                    .filter(|_| attached)
+                    .map(one)
+                    .unwrap_or_default(),
+                "attachment.instance-id" => instance_of(e)
                     .filter(|_| attached)
                     .map(one)
                     .unwrap_or_default(),
@@ -166,9 +184,23 @@ pub(super) fn describe_network_interfaces(
                 "PublicIp": pip,
             })
         });
+        // [V] an instance's primary interface: the instance, device 0, deleted with it.
+        let instance = match &e.owner {
+            EniOwner::Instance(i) => Some(i.as_str()),
+            _ => None,
+        };
         // [I] the attachment of a service-managed interface: no instance, device 1.
-        let attachment = attached.then(|| {
-            json!({
+        let attachment = attached.then(|| match instance {
+            Some(i) => json!({
+                "AttachmentId": derived_id("eni-attach", &e.id),
+                "DeleteOnTermination": true,
+                "DeviceIndex": 0,
+                "NetworkCardIndex": 0,
+                "InstanceId": i,
+                "InstanceOwnerId": w.account,
+                "Status": "attached",
+            }),
+            None => json!({
                 "AttachTime": attach_time(w, e).map(timestamp_seconds),
                 "AttachmentId": derived_id("eni-attach", &e.id),
                 "DeleteOnTermination": false,
@@ -176,7 +208,7 @@ pub(super) fn describe_network_interfaces(
                 "NetworkCardIndex": 0,
                 "InstanceOwnerId": instance_owner,
                 "Status": "attached",
-            })
+            }),
         });
         let groups: Vec<Value> = sgs
             .iter()

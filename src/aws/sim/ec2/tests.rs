@@ -207,17 +207,22 @@ fn exhausted_subnet_shows_no_free_addresses() {
         let c = name(&inst, "subnet:private-c");
         let v = ok(&inst, &format!("ec2 describe-subnets --subnet-ids {c}"));
         assert_eq!(v["Subnets"][0]["AvailableIpAddressCount"], 1019);
-        // The interfaces in the full subnet are Batch's Fargate tasks, requester-managed.
+        // The interfaces in the full subnet are the primary interfaces of a
+        // Batch EC2 compute environment's instances, in the default group.
         let v = ok(
             &inst,
             &format!(
-                "ec2 describe-network-interfaces --filters Name=subnet-id,Values={full} Name=description,Values='arn:aws:ecs:*'"
+                "ec2 describe-network-interfaces --filters Name=subnet-id,Values={full} Name=attachment.instance-id,Values='i-*'"
             ),
         );
         let enis = v["NetworkInterfaces"].as_array().unwrap();
+        let default_sg = name(&inst, "sg:default");
         assert!(enis.len() > 200, "seed {seed}: {}", enis.len());
-        assert!(enis.iter().all(|e| e["RequesterManaged"] == true
+        assert!(enis.iter().all(|e| e["RequesterManaged"] == false
             && e["InterfaceType"] == "interface"
+            && e["Description"] == ""
+            && e["Attachment"]["DeviceIndex"] == 0
+            && e["Groups"] == json!([{"GroupId": default_sg, "GroupName": "default"}])
             && e["SubnetId"] == full));
     }
 }
@@ -721,4 +726,167 @@ fn every_op_is_registered_with_its_flags() {
         let f = op.flags.iter().find(|f| f.name == filter_flag).unwrap();
         assert_eq!(f.kind, FlagKind::Structure);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Every workload behind a network interface is one the player can find.
+
+/// Across the library (every scenario, a few seeds so that each variant and
+/// decoy is drawn): an interface that claims an ECS attachment belongs to a
+/// task the player can describe in a cluster the player can list; every
+/// interface's security groups exist, in the interface's VPC; another
+/// workload's interface names its holder the way AWS does (an instance's
+/// primary interface is attached to that instance; a Lambda interface is
+/// of type `lambda` and requester-managed), and carries a security group.
+#[test]
+fn every_interface_matches_a_workload_the_player_can_find() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("scenarios/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 20, "{files:?}");
+    let mut problems = Vec::new();
+    for file in &files {
+        for seed in 1..=3 {
+            let inst = instance(file, seed);
+            let w = inst.sim.world();
+            let clusters = ok(&inst, "ecs list-clusters");
+            let groups = ok(&inst, "ec2 describe-security-groups");
+            let group_vpc = |id: &str| -> Option<String> {
+                groups["SecurityGroups"]
+                    .as_array()?
+                    .iter()
+                    .find(|g| g["GroupId"] == id)
+                    .map(|g| g["VpcId"].as_str().unwrap_or_default().to_string())
+            };
+            let enis = ok(&inst, "ec2 describe-network-interfaces");
+            for e in enis["NetworkInterfaces"]
+                .as_array()
+                .expect("NetworkInterfaces")
+            {
+                let id = e["NetworkInterfaceId"].as_str().unwrap_or_default();
+                let at = format!("{file} seed {seed}: {id}");
+                let desc = e["Description"].as_str().unwrap_or_default();
+                let kind = e["InterfaceType"].as_str().unwrap_or_default();
+                let vpc = e["VpcId"].as_str().unwrap_or_default();
+                let sgs: Vec<&str> = e["Groups"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|g| g["GroupId"].as_str()).collect())
+                    .unwrap_or_default();
+                for g in &sgs {
+                    match group_vpc(g) {
+                        None => problems.push(format!("{at}: security group {g} does not exist")),
+                        Some(v) if v != vpc => {
+                            problems.push(format!("{at}: security group {g} is in {v}, not {vpc}"))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                // NAT gateways' interfaces are the only ones without a group.
+                if sgs.is_empty() && kind != "nat_gateway" {
+                    problems.push(format!("{at} ({desc:?}): no security group"));
+                }
+                let owner = w.enis.get(id).map(|n| n.owner.clone());
+                if desc.starts_with("arn:aws:ecs:") {
+                    let task = match &owner {
+                        Some(EniOwner::Task(t)) => t.clone(),
+                        _ => {
+                            problems.push(format!("{at}: {desc} is no task's attachment"));
+                            continue;
+                        }
+                    };
+                    let cluster = w.tasks.get(&task).map(|t| t.cluster.clone());
+                    let listed = cluster.as_ref().is_some_and(|c| {
+                        clusters["clusterArns"].as_array().is_some_and(|a| {
+                            a.iter()
+                                .any(|x| x.as_str().is_some_and(|x| x.ends_with(&format!("/{c}"))))
+                        })
+                    });
+                    if !listed {
+                        problems.push(format!("{at}: task {task} is in no listed cluster"));
+                        continue;
+                    }
+                    let cluster = cluster.unwrap_or_default();
+                    // The description names the task's attachment (its
+                    // interface id shows once the attachment is past PRECREATED).
+                    let attachment = desc.rsplit('/').next().unwrap_or_default();
+                    let d = ok(
+                        &inst,
+                        &format!("ecs describe-tasks --cluster {cluster} --tasks {task}"),
+                    );
+                    if d["tasks"][0]["attachments"][0]["id"] != attachment {
+                        problems.push(format!(
+                            "{at}: describe-tasks of {task} does not show attachment {attachment}"
+                        ));
+                    }
+                }
+                match owner {
+                    Some(EniOwner::Instance(i)) => {
+                        let a = &e["Attachment"];
+                        if a["InstanceId"] != i.as_str()
+                            || a["DeviceIndex"] != 0
+                            || a["InstanceOwnerId"] != w.account.as_str()
+                            || e["RequesterManaged"] != false
+                            || !desc.is_empty()
+                        {
+                            problems
+                                .push(format!("{at}: not an instance's primary interface: {e}"));
+                        }
+                    }
+                    Some(EniOwner::Other(_))
+                        if desc.starts_with("AWS Lambda VPC ENI-")
+                            && (kind != "lambda"
+                                || e["RequesterManaged"] != true
+                                || e["RequesterId"].is_null()) =>
+                    {
+                        problems.push(format!("{at}: not a Lambda interface: {e}"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `describe-security-groups` shows every VPC's default group as EC2 does.
+#[test]
+fn the_default_security_group_is_listed_with_its_default_rules() {
+    let inst = instance("subnet-exhausted.yaml", 1);
+    let vpc = name(&inst, "vpc");
+    let sg = name(&inst, "sg:default");
+    let v = ok(
+        &inst,
+        &format!("ec2 describe-security-groups --filters Name=vpc-id,Values={vpc} Name=group-name,Values=default"),
+    );
+    let acct = inst.sim.world().account.clone();
+    assert_eq!(
+        v,
+        json!({"SecurityGroups": [{
+            "GroupId": sg,
+            "GroupName": "default",
+            "Description": "default VPC security group",
+            "IpPermissions": [{
+                "IpProtocol": "-1",
+                "IpRanges": [],
+                "Ipv6Ranges": [],
+                "PrefixListIds": [],
+                "UserIdGroupPairs": [{"GroupId": sg, "UserId": acct}],
+            }],
+            "IpPermissionsEgress": [{
+                "IpProtocol": "-1",
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                "Ipv6Ranges": [],
+                "PrefixListIds": [],
+                "UserIdGroupPairs": [],
+            }],
+            "OwnerId": acct,
+            "SecurityGroupArn": format!("arn:aws:ec2:{}:{acct}:security-group/{sg}", inst.sim.world().region),
+            "VpcId": vpc,
+        }]})
+    );
 }

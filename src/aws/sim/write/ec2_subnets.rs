@@ -136,7 +136,7 @@ pub(super) fn delete_eni(cx: &mut Change, inv: &Input) -> Result<Value, CommandE
     let Some(eni) = cx.world.enis.get(&id) else {
         return Err(errors::network_interface_not_found(op, &id).into());
     };
-    if eni.status == "in-use" || !matches!(eni.owner, EniOwner::Other(_)) {
+    if eni.status == "in-use" || !matches!(eni.owner, EniOwner::Other(_) | EniOwner::Instance(_)) {
         return Err(errors::network_interface_in_use(op, &id).into());
     }
     cx.world.remove_eni(&id);
