@@ -64,7 +64,20 @@ const PAGINATED: &[(&str, &str, &str)] = &[
     ("ecs", "list-tasks", "taskArns"),
     ("ecs", "list-task-definitions", "taskDefinitionArns"),
     ("ecs", "list-task-definition-families", "families"),
+    ("cloudtrail", "lookup-events", "Events"),
 ];
+
+/// The operations whose API pages on the server (botocore's paginator:
+/// result key, output token, and the members that turn the CLI's paging off
+/// when given: the input token and the limit key). With paging on, the CLI
+/// follows the token and joins the pages.
+const SERVER_PAGED: &[(&str, &str, &str, &str, &[&str])] = &[(
+    "cloudtrail",
+    "lookup-events",
+    "Events",
+    "NextToken",
+    &["NextToken", "MaxResults"],
+)];
 
 /// Flags of the EC2 security-group customization, turned into one `IpPermissions` entry.
 const SG_SHORTHAND: &[&str] = &["protocol", "port", "cidr", "source-group", "group-owner"];
@@ -546,7 +559,36 @@ pub fn read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<(Command, Val
         .into());
     };
     let req = Request::new(op, cmd.input.clone())?;
-    let v = account.read(&req)?;
+    let mut v = account.read(&req)?;
+    if let Some((_, _, key, token, manual)) = SERVER_PAGED
+        .iter()
+        .find(|(s, o, ..)| *s == op.service && *o == op.name)
+    {
+        if !manual.iter().any(|m| cmd.input.has(m)) {
+            // The CLI's paginator: follow the token, join the pages.
+            let mut pages = 0;
+            while let Some(next) = v.get(*token).cloned() {
+                pages += 1;
+                if pages > 10_000 {
+                    break;
+                }
+                let more = Request::new(op, cmd.input.clone().with(*token, next))?;
+                let page = account.read(&more)?;
+                let items = page.get(*key).and_then(|x| x.as_array()).cloned();
+                if let (Some(Value::Array(all)), Some(items)) = (v.get_mut(*key), items) {
+                    all.extend(items);
+                }
+                match page.get(*token) {
+                    Some(t) => v[*token] = t.clone(),
+                    None => {
+                        if let Value::Object(m) = &mut v {
+                            m.remove(*token);
+                        }
+                    }
+                }
+            }
+        }
+    }
     let v = paginate(cmd.entry, cmd.paging, v);
     Ok((cmd, v))
 }

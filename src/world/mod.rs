@@ -13,6 +13,7 @@ pub mod ids;
 pub mod net;
 pub mod run;
 pub mod services;
+pub mod trail;
 
 pub use ecs::*;
 pub use iam::*;
@@ -20,6 +21,7 @@ pub use ids::Rng;
 pub use net::*;
 pub use run::*;
 pub use services::*;
+pub use trail::{Actor, ApiCall, Identity, Trail};
 
 use std::collections::BTreeMap;
 
@@ -85,6 +87,8 @@ pub struct World {
     pub names: BTreeMap<String, String>,
     /// Public addresses AWS endpoints resolve to, by host name.
     pub endpoint_ips: BTreeMap<String, String>,
+    /// Every write API call made to the account, as CloudTrail records it.
+    pub trail: Trail,
 }
 
 impl World {
@@ -120,6 +124,7 @@ impl World {
             profiles: BTreeMap::new(),
             names: BTreeMap::new(),
             endpoint_ips: BTreeMap::new(),
+            trail: Trail::new(seed),
         };
         for p in aws_managed_policies() {
             w.policies.insert(p.arn.clone(), p);

@@ -74,6 +74,7 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
     secrets::build_parameters(&mut w, env, created)?;
     iam::build_policies(&mut w, env, created)?;
     iam::build_roles(&mut w, env, created)?;
+    iam::build_people(&mut w, created);
 
     images::build_profiles(&mut w, env)?;
     images::build_repositories(&mut w, env, t0, created)?;

@@ -34,19 +34,19 @@ const CLUSTER: crate::aws::catalogue::Flag = flag(
     "cluster name or ARN (default: the cluster named default)",
     Complete::Cluster,
 );
-const MAX_ITEMS: crate::aws::catalogue::Flag = flag(
+pub(crate) const MAX_ITEMS: crate::aws::catalogue::Flag = flag(
     "max-items",
     FlagKind::Int,
     "return at most this many items, with a NextToken to continue",
     Complete::Nothing,
 );
-const STARTING_TOKEN: crate::aws::catalogue::Flag = flag(
+pub(crate) const STARTING_TOKEN: crate::aws::catalogue::Flag = flag(
     "starting-token",
     FlagKind::Str,
     "the NextToken of an earlier, truncated call",
     Complete::Nothing,
 );
-const PAGE_SIZE: crate::aws::catalogue::Flag = flag(
+pub(crate) const PAGE_SIZE: crate::aws::catalogue::Flag = flag(
     "page-size",
     FlagKind::Int,
     "ignored: every page is fetched and merged, as the AWS CLI does",
