@@ -219,7 +219,7 @@ impl Entry {
 
 /// Every read operation, across services.
 pub fn reads() -> impl Iterator<Item = &'static ReadOp> {
-    let tables: [&'static [ReadOp]; 8] = [
+    let tables: [&'static [ReadOp]; 9] = [
         super::sim::ecs::OPS,
         super::sim::ec2::OPS,
         super::sim::logs::OPS,
@@ -228,6 +228,7 @@ pub fn reads() -> impl Iterator<Item = &'static ReadOp> {
         super::sim::misc::OPS,
         super::sim::read::STS,
         super::sim::cloudtrail::OPS,
+        super::sim::service_quotas::OPS,
     ];
     tables.into_iter().flat_map(|t| t.iter())
 }

@@ -65,6 +65,7 @@ const PAGINATED: &[(&str, &str, &str)] = &[
     ("ecs", "list-task-definitions", "taskDefinitionArns"),
     ("ecs", "list-task-definition-families", "families"),
     ("cloudtrail", "lookup-events", "Events"),
+    ("ecs", "list-account-settings", "settings"),
 ];
 
 /// The operations whose API pages on the server (botocore's paginator:

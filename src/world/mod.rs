@@ -87,6 +87,8 @@ pub struct World {
     pub names: BTreeMap<String, String>,
     /// Public addresses AWS endpoints resolve to, by host name.
     pub endpoint_ips: BTreeMap<String, String>,
+    /// Service quota values that differ from the defaults, by quota code (`L-3032A538`).
+    pub quotas: BTreeMap<String, f64>,
     /// Every write API call made to the account, as CloudTrail records it.
     pub trail: Trail,
 }
@@ -124,6 +126,7 @@ impl World {
             profiles: BTreeMap::new(),
             names: BTreeMap::new(),
             endpoint_ips: BTreeMap::new(),
+            quotas: BTreeMap::new(),
             trail: Trail::new(seed),
         };
         for p in aws_managed_policies() {

@@ -105,3 +105,14 @@ pub fn network_subnets_other_vpcs(op: &str) -> AwsError {
         "Subnets must all be in the same VPC.",
     )
 }
+
+/// [C] DescribeTaskSets on a service whose deployment controller is ECS
+/// (a public capture: "aws ecs describe-task-sets --cluster aaa --service bbb
+/// --task-sets ecs-svc/xxx", quoted in PipeCD's write-up of external deployments).
+pub fn task_sets_need_external_controller(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "Amazon ECS only supports task set management on services configured to use external deployment controllers.",
+    )
+}

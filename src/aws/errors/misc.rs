@@ -197,3 +197,25 @@ pub fn lookup_event_category(op: &str, v: &str) -> AwsError {
         format!("Invalid EventCategory: {v}. The only valid value is insight."),
     )
 }
+
+// ---------------------------------------------------------------------------
+// Service Quotas.
+
+/// [I] a quota code the service does not have (the code is the model's
+/// `NoSuchResourceException`; the message is inferred).
+pub fn quota_not_found(op: &str, service: &str, quota: &str) -> AwsError {
+    err(
+        "NoSuchResourceException",
+        op,
+        format!("The request failed because the specified quota {quota} does not exist for the service {service}."),
+    )
+}
+
+/// [I] a service code Service Quotas does not know.
+pub fn quota_service_not_found(op: &str, service: &str) -> AwsError {
+    err(
+        "NoSuchResourceException",
+        op,
+        format!("The request failed because the specified service {service} does not exist."),
+    )
+}

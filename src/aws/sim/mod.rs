@@ -9,6 +9,7 @@ pub mod iam;
 pub mod logs;
 pub mod misc;
 pub mod read;
+pub mod service_quotas;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod write;
