@@ -65,6 +65,8 @@ pub enum Complete {
     NetworkInterface,
     /// VPC endpoint ids.
     VpcEndpoint,
+    /// Network ACL ids.
+    NetworkAcl,
     /// IAM role names.
     Role,
     /// IAM role ARNs.

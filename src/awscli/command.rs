@@ -198,7 +198,12 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
             }
             continue;
         }
-        if entry.service() == "ec2" && SG_SHORTHAND.contains(&f.name) {
+        // The customization is the security-group operations' only
+        // (a network ACL entry's --protocol is its own member).
+        if entry.service() == "ec2"
+            && entry.name().contains("security-group")
+            && SG_SHORTHAND.contains(&f.name)
+        {
             if let Some(v) = inv.value(f.name)? {
                 scalars.push((f.name, v));
             }

@@ -10,6 +10,7 @@
 pub mod ecs;
 pub mod iam;
 pub mod ids;
+pub mod nacl;
 pub mod net;
 pub mod run;
 pub mod services;
@@ -18,6 +19,7 @@ pub mod trail;
 pub use ecs::*;
 pub use iam::*;
 pub use ids::Rng;
+pub use nacl::{NaclAction, NaclEntry, NetworkAcl};
 pub use net::*;
 pub use run::*;
 pub use services::*;
@@ -49,6 +51,8 @@ pub struct World {
     pub nat_gateways: BTreeMap<String, NatGateway>,
     /// VPC endpoints by id.
     pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    /// Network ACLs by id.
+    pub network_acls: BTreeMap<String, NetworkAcl>,
     /// Security groups by id.
     pub security_groups: BTreeMap<String, SecurityGroup>,
     /// Network interfaces by id (change them only through `create_eni` and `remove_eni`).
@@ -108,6 +112,7 @@ impl World {
             internet_gateways: BTreeMap::new(),
             nat_gateways: BTreeMap::new(),
             vpc_endpoints: BTreeMap::new(),
+            network_acls: BTreeMap::new(),
             security_groups: BTreeMap::new(),
             enis: BTreeMap::new(),
             used_ips: BTreeMap::new(),
@@ -178,6 +183,13 @@ impl World {
         );
         self.endpoint_ips.insert(host.to_string(), ip.clone());
         ip
+    }
+
+    /// The network ACL a subnet is associated with (every subnet has one).
+    pub fn network_acl_for(&self, subnet_id: &str) -> Option<&NetworkAcl> {
+        self.network_acls
+            .values()
+            .find(|a| a.associations.iter().any(|(_, s)| s == subnet_id))
     }
 
     /// The route table that governs `subnet_id`: its explicit association, else the VPC's main table.
@@ -358,6 +370,16 @@ impl World {
 
     /// Checks the world's invariants; the first broken one is returned.
     pub fn check_invariants(&self) -> Result<(), String> {
+        for sid in self.subnets.keys() {
+            let n = self
+                .network_acls
+                .values()
+                .filter(|a| a.associations.iter().any(|(_, s)| s == sid))
+                .count();
+            if n > 1 {
+                return Err(format!("subnet {sid} is associated with {n} network ACLs"));
+            }
+        }
         for s in self.subnets.values() {
             let used = self.enis_in(&s.id).count() as u64;
             if used > s.cidr.usable() {

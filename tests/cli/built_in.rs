@@ -58,8 +58,8 @@ fn list_from_elsewhere_shows_every_built_in_scenario() {
     assert_eq!(ids, repo_ids(), "list:\n{}", out.stdout);
     assert_eq!(
         ids.len(),
-        29,
-        "the library has 29 scenarios:\n{}",
+        30,
+        "the library has 30 scenarios:\n{}",
         out.stdout
     );
 }
