@@ -407,7 +407,16 @@ pub const OPS: &[ReadOp] = &[Op {
             "lookup-attributes",
             FlagKind::Structure,
             "one attribute to match: AttributeKey=EventName,AttributeValue=UpdateService (keys: EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId)",
-            Complete::Nothing,
+            Complete::Choices(&[
+                "AttributeKey=EventName,AttributeValue=",
+                "AttributeKey=EventSource,AttributeValue=",
+                "AttributeKey=Username,AttributeValue=",
+                "AttributeKey=ResourceName,AttributeValue=",
+                "AttributeKey=ResourceType,AttributeValue=",
+                "AttributeKey=EventId,AttributeValue=",
+                "AttributeKey=AccessKeyId,AttributeValue=",
+                "AttributeKey=ReadOnly,AttributeValue=false",
+            ]),
         ),
         flag(
             "start-time",
