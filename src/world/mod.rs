@@ -185,6 +185,13 @@ impl World {
         ip
     }
 
+    /// A service quota's applied value (`L-3032A538`: Fargate On-Demand
+    /// vCPUs): the account's own, else what an established account runs
+    /// with ([I] 1000; the documented default for a new account is 6).
+    pub fn quota_value(&self, code: &str) -> f64 {
+        self.quotas.get(code).copied().unwrap_or(1000.0)
+    }
+
     /// The network ACL a subnet is associated with (every subnet has one).
     pub fn network_acl_for(&self, subnet_id: &str) -> Option<&NetworkAcl> {
         self.network_acls

@@ -31,13 +31,6 @@ pub const QUOTAS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-/// A quota's applied value in this account: the world's, else the value an
-/// established account runs with ([I] 1000 vCPUs; the documented default
-/// for a new account is 6).
-pub fn quota_value(w: &crate::world::World, code: &str) -> f64 {
-    w.quotas.get(code).copied().unwrap_or(1000.0)
-}
-
 /// `service-quotas get-service-quota`.
 fn get_service_quota(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let api = "GetServiceQuota";
@@ -59,7 +52,7 @@ fn get_service_quota(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> 
             "QuotaArn": format!("arn:aws:servicequotas:{}:{}:{svc}/{qc}", w.region, w.account),
             "QuotaCode": qc,
             "QuotaName": name,
-            "Value": quota_value(w, qc),
+            "Value": w.quota_value(qc),
             "Unit": "None",
             "Adjustable": true,
             "GlobalQuota": false,
