@@ -182,7 +182,19 @@ impl Account for Sim {
     }
 
     fn write(&mut self, req: &WriteRequest) -> Result<Value, CommandError> {
-        let v = self.change(|c| (req.op.run)(c, &req.input))?;
+        let out = self.change(|c| (req.op.run)(c, &req.input));
+        // Every call that reached AWS is in the account's history; one the
+        // client refused before sending it is not.
+        let result = match &out {
+            Ok(v) => Ok(v.clone()),
+            Err(CommandError::Aws(e)) => Err((e.code.clone(), e.message.clone())),
+            Err(CommandError::Args(_)) => return out,
+        };
+        let now = self.now();
+        let request = serde_json::to_value(req.input()).unwrap_or_default();
+        self.trail_mut()
+            .record(now, req.op.service, req.op.api, request, result);
+        let v = out?;
         Ok(super::sim::write::response(self, req.op, v))
     }
 }

@@ -65,6 +65,8 @@ pub enum Complete {
     NetworkInterface,
     /// VPC endpoint ids.
     VpcEndpoint,
+    /// Network ACL ids.
+    NetworkAcl,
     /// IAM role names.
     Role,
     /// IAM role ARNs.
@@ -221,7 +223,7 @@ impl Entry {
 
 /// Every read operation, across services.
 pub fn reads() -> impl Iterator<Item = &'static ReadOp> {
-    let tables: [&'static [ReadOp]; 7] = [
+    let tables: [&'static [ReadOp]; 9] = [
         super::sim::ecs::OPS,
         super::sim::ec2::OPS,
         super::sim::logs::OPS,
@@ -229,6 +231,8 @@ pub fn reads() -> impl Iterator<Item = &'static ReadOp> {
         super::sim::elbv2::OPS,
         super::sim::misc::OPS,
         super::sim::read::STS,
+        super::sim::cloudtrail::OPS,
+        super::sim::service_quotas::OPS,
     ];
     tables.into_iter().flat_map(|t| t.iter())
 }

@@ -70,12 +70,26 @@ const PAGINATED: &[(&str, &str, &str)] = &[
     ("logs", "describe-log-streams", "logStreams"),
     ("logs", "filter-log-events", "events"),
     ("ecr", "describe-images", "imageDetails"),
+    ("cloudtrail", "lookup-events", "Events"),
+    ("ecs", "list-account-settings", "settings"),
 ];
 
 /// The API's own paging members of the operations above (`--next-token`,
 /// `--limit`): the CLI still takes them, undocumented, and one given turns
 /// its own paging off (awscli's `check_should_enable_pagination`).
 const API_PAGING_FLAGS: &[&str] = &["next-token", "limit"];
+
+/// The operations whose API pages on the server (botocore's paginator:
+/// result key, output token, and the members that turn the CLI's paging off
+/// when given: the input token and the limit key). With paging on, the CLI
+/// follows the token and joins the pages.
+const SERVER_PAGED: &[(&str, &str, &str, &str, &[&str])] = &[(
+    "cloudtrail",
+    "lookup-events",
+    "Events",
+    "NextToken",
+    &["NextToken", "MaxResults"],
+)];
 
 /// Flags of the EC2 security-group customization, turned into one `IpPermissions` entry.
 const SG_SHORTHAND: &[&str] = &["protocol", "port", "cidr", "source-group", "group-owner"];
@@ -197,7 +211,12 @@ pub fn command(entry: Entry, mut inv: Invocation, region: &str) -> Result<Comman
             }
             continue;
         }
-        if entry.service() == "ec2" && SG_SHORTHAND.contains(&f.name) {
+        // The customization is the security-group operations' only
+        // (a network ACL entry's --protocol is its own member).
+        if entry.service() == "ec2"
+            && entry.name().contains("security-group")
+            && SG_SHORTHAND.contains(&f.name)
+        {
             if let Some(v) = inv.value(f.name)? {
                 scalars.push((f.name, v));
             }
@@ -554,10 +573,40 @@ pub fn read<R: Reader + ?Sized>(account: &R, line: &str) -> Result<(Command, Val
         .into());
     };
     let req = Request::new(op, cmd.input.clone())?;
-    let v = match &cmd.region {
-        Some(r) => account.read_in(r, &req)?,
-        None => account.read(&req)?,
+    let read_one = |r: &Request<_>| match &cmd.region {
+        Some(region) => account.read_in(region, r),
+        None => account.read(r),
     };
+    let mut v = read_one(&req)?;
+    if let Some((_, _, key, token, manual)) = SERVER_PAGED
+        .iter()
+        .find(|(s, o, ..)| *s == op.service && *o == op.name)
+    {
+        if !manual.iter().any(|m| cmd.input.has(m)) {
+            // The CLI's paginator: follow the token, join the pages.
+            let mut pages = 0;
+            while let Some(next) = v.get(*token).cloned() {
+                pages += 1;
+                if pages > 10_000 {
+                    break;
+                }
+                let more = Request::new(op, cmd.input.clone().with(*token, next))?;
+                let page = read_one(&more)?;
+                let items = page.get(*key).and_then(|x| x.as_array()).cloned();
+                if let (Some(Value::Array(all)), Some(items)) = (v.get_mut(*key), items) {
+                    all.extend(items);
+                }
+                match page.get(*token) {
+                    Some(t) => v[*token] = t.clone(),
+                    None => {
+                        if let Value::Object(m) = &mut v {
+                            m.remove(*token);
+                        }
+                    }
+                }
+            }
+        }
+    }
     let v = paginate(cmd.entry, cmd.paging, v);
     Ok((cmd, v))
 }

@@ -201,6 +201,12 @@ impl Sim {
         &self.world
     }
 
+    /// The account's API call history, to record a call in. Recording is
+    /// not a change the engine models: no service is looked at again.
+    pub fn trail_mut(&mut self) -> &mut crate::world::Trail {
+        &mut self.world.trail
+    }
+
     /// A change that cannot fail (scenario setup): see [`Sim::change`].
     pub fn mutate<T>(&mut self, f: impl FnOnce(&mut Change) -> T) -> T {
         let out: Result<T, std::convert::Infallible> = self.change(|c| Ok(f(c)));

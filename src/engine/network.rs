@@ -1,7 +1,8 @@
 //! Network reachability from a task's ENI to an AWS service endpoint:
 //! interface endpoints (private DNS), the S3 gateway endpoint, a NAT route,
 //! or an internet gateway with a public IP; security-group egress on 443 and
-//! the endpoint's own ingress.
+//! the endpoint's own ingress; the network ACLs of the subnets on the way
+//! (stateless: the reply must come back on the task's ephemeral port).
 
 pub use crate::world::run::{Blocked, Endpoint};
 use crate::world::{Cidr, EndpointKind, RouteDest, RouteTarget, SgRule, World};
@@ -112,6 +113,36 @@ pub fn ingress_allows(
         })
 }
 
+/// Whether the network ACLs let a TCP 443 connection from `from_ip` in
+/// `from_subnet` to `to_ip` (in `to_subnet`, when it is in the VPC) through,
+/// both ways. Traffic within one subnet is not filtered.
+fn nacls_allow(
+    world: &World,
+    from_subnet: &str,
+    from_ip: u32,
+    to_ip: u32,
+    to_subnet: Option<&str>,
+) -> Result<(), Blocked> {
+    if to_subnet == Some(from_subnet) {
+        return Ok(());
+    }
+    if let Some(acl) = world.network_acl_for(from_subnet) {
+        if !acl.allows_tcp_out(to_ip, 443) {
+            return Err(Blocked::NaclDenied {
+                nacl: acl.id.clone(),
+            });
+        }
+    }
+    if let Some(acl) = to_subnet.and_then(|s| world.network_acl_for(s)) {
+        if !acl.allows_tcp_in(from_ip, 443) {
+            return Err(Blocked::NaclDenied {
+                nacl: acl.id.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Whether `origin` can open TCP 443 to `endpoint`, and by which path.
 pub fn reach(world: &World, origin: &Origin, endpoint: &Endpoint) -> Result<Path, Blocked> {
     let Some(subnet) = world.subnets.get(origin.subnet_id) else {
@@ -131,13 +162,9 @@ pub fn reach(world: &World, origin: &Origin, endpoint: &Endpoint) -> Result<Path
                 && dns
         });
         if let Some(ep) = iface {
-            let ep_ip = ep
-                .eni_ids
-                .iter()
-                .filter_map(|id| world.enis.get(id))
-                .map(|e| e.private_ip)
-                .next()
-                .unwrap_or(0);
+            let eni = ep.eni_ids.iter().filter_map(|id| world.enis.get(id)).next();
+            let ep_ip = eni.map(|e| e.private_ip).unwrap_or(0);
+            let ep_subnet = eni.map(|e| e.subnet_id.as_str());
             if !egress_allows(
                 world,
                 origin.security_groups,
@@ -159,6 +186,7 @@ pub fn reach(world: &World, origin: &Origin, endpoint: &Endpoint) -> Result<Path
                     endpoint: ep.id.clone(),
                 });
             }
+            nacls_allow(world, origin.subnet_id, origin.private_ip, ep_ip, ep_subnet)?;
             return Ok(Path::InterfaceEndpoint(ep.id.clone()));
         }
         // Gateway endpoint (S3): a prefix-list route in the subnet's table.
@@ -177,6 +205,13 @@ pub fn reach(world: &World, origin: &Origin, endpoint: &Endpoint) -> Result<Path
                     &[],
                     ep.prefix_list.as_deref(),
                 ) {
+                    nacls_allow(
+                        world,
+                        origin.subnet_id,
+                        origin.private_ip,
+                        PUBLIC_PROBE,
+                        None,
+                    )?;
                     return Ok(Path::GatewayEndpoint(ep.id.clone()));
                 }
                 return Err(Blocked::EgressDenied);
@@ -239,5 +274,14 @@ pub fn reach(world: &World, origin: &Origin, endpoint: &Endpoint) -> Result<Path
     if !egress_allows(world, origin.security_groups, 443, PUBLIC_PROBE, &[], None) {
         return Err(Blocked::EgressDenied);
     }
+    // The task's subnet's ACL, toward the internet (the NAT gateway's own
+    // subnet is not modelled).
+    nacls_allow(
+        world,
+        origin.subnet_id,
+        origin.private_ip,
+        PUBLIC_PROBE,
+        None,
+    )?;
     Ok(path)
 }

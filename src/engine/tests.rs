@@ -1274,6 +1274,86 @@ fn egress_without_443_times_out_on_ecr_auth() {
     ));
 }
 
+/// The account's default network ACL (every subnet's).
+fn default_nacl(sim: &Sim) -> String {
+    name(sim, "nacl:default")
+}
+
+fn stopped_by_nacl(t: &Task) -> bool {
+    matches!(
+        t.stop_cause,
+        Some(StopCause::Unreachable {
+            blocked: super::Blocked::NaclDenied { .. },
+            ..
+        })
+    )
+}
+
+fn some_task_running(sim: &Sim) -> bool {
+    sim.world
+        .tasks
+        .values()
+        .any(|t| t.last_status == TaskStatus::Running)
+}
+
+#[test]
+fn a_stateless_acl_without_the_ephemeral_ports_drops_the_replies_and_ecr_auth_times_out() {
+    let mut sim = base_sim();
+    let acl = default_nacl(&sim);
+    // Inbound: only tcp 443, as if the ACL were stateful.
+    apply(
+        &mut sim,
+        &format!("ec2 replace-network-acl-entry --network-acl-id {acl} --ingress --rule-number 100 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow"),
+    );
+    let t = run_to_first_stop(&mut sim, 10 * MINUTE);
+    assert_failed_to_start(&t, &ecr_auth_timeout(&ecr_ip(&sim)));
+    assert!(stopped_by_nacl(&t), "{:?}", t.stop_cause);
+    // The replies let back in: the next task starts.
+    apply(
+        &mut sim,
+        &format!("ec2 create-network-acl-entry --network-acl-id {acl} --ingress --rule-number 120 --protocol tcp --port-range From=1024,To=65535 --cidr-block 0.0.0.0/0 --rule-action allow"),
+    );
+    assert!(
+        run_until(&mut sim, 10 * MINUTE, some_task_running),
+        "{:#?}",
+        events(&sim)
+    );
+}
+
+#[test]
+fn an_acl_rule_decides_by_its_number_not_its_order() {
+    // A deny of outbound 443 numbered after the allow-all (100) never decides.
+    let mut sim = base_sim();
+    let acl = default_nacl(&sim);
+    apply(
+        &mut sim,
+        &format!("ec2 create-network-acl-entry --network-acl-id {acl} --egress --rule-number 200 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action deny"),
+    );
+    assert!(
+        run_until(&mut sim, 10 * MINUTE, some_task_running),
+        "{:#?}",
+        events(&sim)
+    );
+    // Numbered before it, it drops the request.
+    let mut sim = base_sim();
+    apply(
+        &mut sim,
+        &format!("ec2 create-network-acl-entry --network-acl-id {acl} --egress --rule-number 90 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action deny"),
+    );
+    let t = run_to_first_stop(&mut sim, 10 * MINUTE);
+    assert!(stopped_by_nacl(&t), "{:?}", t.stop_cause);
+    // Deleting it heals the path.
+    apply(
+        &mut sim,
+        &format!("ec2 delete-network-acl-entry --network-acl-id {acl} --egress --rule-number 90"),
+    );
+    assert!(
+        run_until(&mut sim, 10 * MINUTE, some_task_running),
+        "{:#?}",
+        events(&sim)
+    );
+}
+
 #[test]
 fn exec_role_without_batch_get_image() {
     let mut sim = base_sim();

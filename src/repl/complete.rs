@@ -154,6 +154,7 @@ pub fn values(w: &World, c: Complete) -> Vec<String> {
         Complete::InternetGateway => w.internet_gateways.keys().cloned().collect(),
         Complete::NetworkInterface => w.enis.keys().cloned().collect(),
         Complete::VpcEndpoint => w.vpc_endpoints.keys().cloned().collect(),
+        Complete::NetworkAcl => w.network_acls.keys().cloned().collect(),
         Complete::Role => w.roles.keys().cloned().collect(),
         Complete::RoleArn => w.roles.values().map(|r| r.arn.clone()).collect(),
         Complete::PolicyArn => w.policies.keys().cloned().collect(),

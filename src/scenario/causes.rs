@@ -17,6 +17,7 @@ pub const CAUSES: &[Cause] = &[
     Cause { id: "network.no-nat-route", summary: "A private subnet has no working route to the internet (NAT route missing or NAT broken), so the task cannot reach AWS APIs" },
     Cause { id: "network.subnet-exhausted", summary: "A subnet has no free IP addresses left for the task's network interface" },
     Cause { id: "network.egress-blocked", summary: "Security group rules block the task's outbound HTTPS (443) to AWS endpoints" },
+    Cause { id: "network.nacl-blocked", summary: "A network ACL on the task's subnet drops its outbound HTTPS or the replies to it (ACLs are stateless: the ephemeral ports must be allowed back in)" },
     Cause { id: "network.no-public-ip", summary: "A task in a public subnet has no public IP, so its internet gateway route cannot be used" },
     Cause { id: "network.missing-vpc-endpoint", summary: "An isolated subnet lacks a VPC endpoint the task needs (ecr.api, ecr.dkr, s3, logs, secretsmanager, ssm)" },
     Cause { id: "iam.execution-role-permissions", summary: "The task execution role lacks a permission the agent needs (ECR auth or pull, log stream or group creation)" },
@@ -56,6 +57,13 @@ pub fn shows(id: &str, stop: &StopCause) -> bool {
             stop,
             S::Unreachable {
                 blocked: Blocked::EgressDenied | Blocked::EndpointIngressDenied { .. },
+                ..
+            }
+        ),
+        "network.nacl-blocked" => matches!(
+            stop,
+            S::Unreachable {
+                blocked: Blocked::NaclDenied { .. },
                 ..
             }
         ),

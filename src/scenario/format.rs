@@ -714,6 +714,34 @@ pub struct TimelineEntry {
     /// Another workload takes addresses in a subnet.
     #[serde(default)]
     pub occupy_ips: Option<OccupyIpsOp>,
+    /// Who made the calls, as CloudTrail shows them: `pipeline` (the default
+    /// for `deploy` and `push_image`), `terraform`, or `engineer` (the
+    /// default for `aws`).
+    #[serde(default)]
+    pub by: Option<By>,
+}
+
+/// Who made a timeline entry's API calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum By {
+    /// The deploy pipeline (role `deploy-pipeline`).
+    Pipeline,
+    /// Infrastructure as code (role `terraform-apply`).
+    Terraform,
+    /// A platform engineer (role `PlatformEngineer`).
+    Engineer,
+}
+
+impl By {
+    /// The world's actor.
+    pub fn actor(self) -> crate::world::Actor {
+        match self {
+            By::Pipeline => crate::world::Actor::Pipeline,
+            By::Terraform => crate::world::Actor::Terraform,
+            By::Engineer => crate::world::Actor::Engineer,
+        }
+    }
 }
 
 /// A deployment as CI does it.

@@ -334,6 +334,38 @@ impl Instance {
     }
 }
 
+/// Records the calls a `docker push` makes that CloudTrail keeps: ECR's
+/// PutImage, once per tag (the layer uploads are data, not management, events).
+fn record_push(sim: &mut Sim, repository: &str, tags: &[String]) {
+    let now = sim.now();
+    let registry = sim.world().account.clone();
+    let digest = sim
+        .world()
+        .repositories
+        .get(repository)
+        .and_then(|r| r.images.last())
+        .map(|i| i.digest.clone())
+        .unwrap_or_default();
+    for tag in tags {
+        let request = serde_json::json!({
+            "repositoryName": repository,
+            "imageTag": tag,
+            "registryId": registry,
+            "imageManifestMediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        });
+        let response = serde_json::json!({
+            "image": {
+                "registryId": registry,
+                "repositoryName": repository,
+                "imageId": {"imageDigest": digest, "imageTag": tag},
+                "imageManifestMediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            }
+        });
+        sim.trail_mut()
+            .record(now, "ecr", "PutImage", request, Ok(response));
+    }
+}
+
 /// Default virtual length of history before the first timeline entry.
 const DEFAULT_HISTORY: Millis = 2 * HOUR;
 
@@ -608,7 +640,15 @@ impl Scenario {
             let at = now + e.at.0;
             sim.run_until(at)
                 .map_err(|m| self.err(&path, format!("seed {seed}: {m}")))?;
-            let (op, refused) = self.apply_entry(&mut sim, &vars, e, &path)?;
+            let by = e.by.unwrap_or(if e.aws.is_some() {
+                format::By::Engineer
+            } else {
+                format::By::Pipeline
+            });
+            sim.trail_mut().actor = by.actor();
+            let applied_entry = self.apply_entry(&mut sim, &vars, e, &path);
+            sim.trail_mut().actor = crate::world::Actor::Player;
+            let (op, refused) = applied_entry?;
             let note = build::resolve(sim.world(), &vars, &e.note)
                 .map_err(|m| self.err(format!("{path}.note"), m))?;
             applied.push(Applied {
@@ -751,6 +791,7 @@ impl Scenario {
                 )
             })
             .map_err(|e| self.place(e))?;
+            record_push(sim, &pi.repository, &pi.image.tags);
             return Ok((
                 format!(
                     "docker push {}/{}:{}",

@@ -285,6 +285,7 @@ pub fn resource_exists(w: &crate::world::World, r: &str) -> bool {
         || w.nat_gateways.contains_key(r)
         || w.security_groups.contains_key(r)
         || w.vpc_endpoints.contains_key(r)
+        || w.network_acls.contains_key(r)
         || w.internet_gateways.contains_key(r)
         || w.roles.contains_key(r)
         || w.roles.values().any(|x| x.arn == r)

@@ -10,16 +10,20 @@
 pub mod ecs;
 pub mod iam;
 pub mod ids;
+pub mod nacl;
 pub mod net;
 pub mod run;
 pub mod services;
+pub mod trail;
 
 pub use ecs::*;
 pub use iam::*;
 pub use ids::Rng;
+pub use nacl::{NaclAction, NaclEntry, NetworkAcl};
 pub use net::*;
 pub use run::*;
 pub use services::*;
+pub use trail::{Actor, ApiCall, Identity, Trail};
 
 use std::collections::BTreeMap;
 
@@ -47,6 +51,8 @@ pub struct World {
     pub nat_gateways: BTreeMap<String, NatGateway>,
     /// VPC endpoints by id.
     pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    /// Network ACLs by id.
+    pub network_acls: BTreeMap<String, NetworkAcl>,
     /// Security groups by id.
     pub security_groups: BTreeMap<String, SecurityGroup>,
     /// Network interfaces by id (change them only through `create_eni` and `remove_eni`).
@@ -87,6 +93,10 @@ pub struct World {
     pub names: BTreeMap<String, String>,
     /// Public addresses AWS endpoints resolve to, by host name.
     pub endpoint_ips: BTreeMap<String, String>,
+    /// Service quota values that differ from the defaults, by quota code (`L-3032A538`).
+    pub quotas: BTreeMap<String, f64>,
+    /// Every write API call made to the account, as CloudTrail records it.
+    pub trail: Trail,
 }
 
 /// Public address blocks of a region, as (first octet, first second octet,
@@ -151,6 +161,7 @@ impl World {
             internet_gateways: BTreeMap::new(),
             nat_gateways: BTreeMap::new(),
             vpc_endpoints: BTreeMap::new(),
+            network_acls: BTreeMap::new(),
             security_groups: BTreeMap::new(),
             enis: BTreeMap::new(),
             used_ips: BTreeMap::new(),
@@ -170,6 +181,8 @@ impl World {
             profiles: BTreeMap::new(),
             names: BTreeMap::new(),
             endpoint_ips: BTreeMap::new(),
+            quotas: BTreeMap::new(),
+            trail: Trail::new(seed),
         };
         for p in aws_managed_policies() {
             w.policies.insert(p.arn.clone(), p);
@@ -248,6 +261,20 @@ impl World {
         );
         self.endpoint_ips.insert(host.to_string(), ip.clone());
         ip
+    }
+
+    /// A service quota's applied value (`L-3032A538`: Fargate On-Demand
+    /// vCPUs): the account's own, else what an established account runs
+    /// with ([I] 1000; the documented default for a new account is 6).
+    pub fn quota_value(&self, code: &str) -> f64 {
+        self.quotas.get(code).copied().unwrap_or(1000.0)
+    }
+
+    /// The network ACL a subnet is associated with (every subnet has one).
+    pub fn network_acl_for(&self, subnet_id: &str) -> Option<&NetworkAcl> {
+        self.network_acls
+            .values()
+            .find(|a| a.associations.iter().any(|(_, s)| s == subnet_id))
     }
 
     /// The route table that governs `subnet_id`: its explicit association, else the VPC's main table.
@@ -428,6 +455,16 @@ impl World {
 
     /// Checks the world's invariants; the first broken one is returned.
     pub fn check_invariants(&self) -> Result<(), String> {
+        for sid in self.subnets.keys() {
+            let n = self
+                .network_acls
+                .values()
+                .filter(|a| a.associations.iter().any(|(_, s)| s == sid))
+                .count();
+            if n > 1 {
+                return Err(format!("subnet {sid} is associated with {n} network ACLs"));
+            }
+        }
         for s in self.subnets.values() {
             let used = self.enis_in(&s.id).count() as u64;
             if used > s.cidr.usable() {

@@ -109,6 +109,8 @@ pub enum Blocked {
     EgressDenied,
     /// The interface endpoint's security groups do not admit 443 from the task.
     EndpointIngressDenied { endpoint: String },
+    /// A network ACL drops the request or its reply (ACLs are stateless).
+    NaclDenied { nacl: String },
 }
 
 /// Where a task is in its life, for the engine.

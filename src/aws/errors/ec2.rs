@@ -718,3 +718,95 @@ pub fn permission_not_found(op: &str) -> AwsError {
         "The specified rule does not exist in this security group.",
     )
 }
+
+/// [I] a network ACL id that does not exist (the code is EC2's; the message
+/// in the shape of the other `...ID.NotFound` texts).
+pub fn network_acl_not_found(op: &str, id: &str) -> AwsError {
+    err(
+        "InvalidNetworkAclID.NotFound",
+        op,
+        format!("The networkAcl ID '{id}' does not exist"),
+    )
+}
+
+/// [I] a network ACL id of the wrong shape (EC2 answers it as not found).
+pub fn network_acl_id_malformed(op: &str, id: &str) -> AwsError {
+    network_acl_not_found(op, id)
+}
+
+/// [I] CreateNetworkAclEntry with a rule number the direction already has
+/// (the code is EC2's; the message as EC2 words it, from memory of real output).
+pub fn nacl_entry_exists(op: &str, rule: u32) -> AwsError {
+    err(
+        "NetworkAclEntryAlreadyExists",
+        op,
+        format!("The network acl entry identified by {rule} already exists."),
+    )
+}
+
+/// [I] ReplaceNetworkAclEntry or DeleteNetworkAclEntry of a rule the
+/// direction does not have.
+pub fn nacl_entry_not_found(op: &str, rule: u32, egress: bool) -> AwsError {
+    err(
+        "InvalidNetworkAclEntry.NotFound",
+        op,
+        format!(
+            "The network acl entry identified by {rule} ({}) does not exist.",
+            if egress { "egress" } else { "ingress" }
+        ),
+    )
+}
+
+/// [I] a rule number outside 1..=32766.
+pub fn nacl_rule_number_invalid(op: &str, rule: i64) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        format!("Value ({rule}) for parameter ruleNumber is invalid. Rule number must be between 1 and 32766."),
+    )
+}
+
+/// [I] a TCP or UDP rule without a port range.
+pub fn nacl_port_range_missing(op: &str) -> AwsError {
+    err(
+        "MissingParameter",
+        op,
+        "The request must contain the parameter portRange",
+    )
+}
+
+/// [I] a protocol that is neither a name EC2 knows nor a protocol number.
+pub fn nacl_protocol_invalid(op: &str, p: &str) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        format!("Invalid value '{p}' for protocol. Must be a protocol number or one of tcp, udp, icmp, all, -1."),
+    )
+}
+
+/// [I] a rule action other than allow or deny.
+pub fn nacl_rule_action_invalid(op: &str, a: &str) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        format!("Value ({a}) for parameter ruleAction is invalid. Must be allow or deny."),
+    )
+}
+
+/// [I] a port range whose From is above its To, or out of 0..=65535.
+pub fn nacl_port_range_invalid(op: &str) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        "Invalid value for portRange. Must be a valid port range (From <= To, 0-65535).",
+    )
+}
+
+/// [I] the default rule (*) cannot be changed.
+pub fn nacl_default_rule(op: &str) -> AwsError {
+    err(
+        "InvalidParameterValue",
+        op,
+        "The default rule (32767) of a network ACL cannot be modified.",
+    )
+}

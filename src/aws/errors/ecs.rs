@@ -220,3 +220,14 @@ pub fn lb_container_port_blank(op: &str) -> AwsError {
         "Container Port can not be blank.",
     )
 }
+
+/// [C] DescribeTaskSets on a service whose deployment controller is ECS
+/// (a public capture: "aws ecs describe-task-sets --cluster aaa --service bbb
+/// --task-sets ecs-svc/xxx", quoted in PipeCD's write-up of external deployments).
+pub fn task_sets_need_external_controller(op: &str) -> AwsError {
+    err(
+        "InvalidParameterException",
+        op,
+        "Amazon ECS only supports task set management on services configured to use external deployment controllers.",
+    )
+}

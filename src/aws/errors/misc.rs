@@ -156,3 +156,80 @@ pub fn too_many_datapoints(op: &str, requested: i64) -> AwsError {
         format!("You have requested up to {} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", thousands(requested)),
     )
 }
+
+// ---------------------------------------------------------------------------
+// CloudTrail (LookupEvents). The codes are the operation's, from the
+// botocore cloudtrail model; the messages are [I] (no capture), worded from
+// the API reference's description of each error.
+
+/// [I] more than one lookup attribute (the API reference: "Currently the list can contain only one item").
+pub fn lookup_attributes_one(op: &str) -> AwsError {
+    err(
+        "InvalidLookupAttributesException",
+        op,
+        "You can specify only one lookup attribute.",
+    )
+}
+
+/// [I] an attribute key that is not one of the API's.
+pub fn lookup_attribute_key(op: &str, key: &str) -> AwsError {
+    err(
+        "InvalidLookupAttributesException",
+        op,
+        format!("Invalid attribute key: {key}. Valid keys are: EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId"),
+    )
+}
+
+/// [I] MaxResults outside 1..=50.
+pub fn lookup_max_results(op: &str) -> AwsError {
+    err(
+        "InvalidMaxResultsException",
+        op,
+        "MaxResults must be a number between 1 and 50.",
+    )
+}
+
+/// [I] a start time after the end time.
+pub fn lookup_time_range(op: &str) -> AwsError {
+    err(
+        "InvalidTimeRangeException",
+        op,
+        "Start time must be less than or equal to end time.",
+    )
+}
+
+/// [I] a NextToken this lookup did not hand out.
+pub fn lookup_next_token(op: &str) -> AwsError {
+    err("InvalidNextTokenException", op, "Invalid NextToken.")
+}
+
+/// [I] an EventCategory other than `insight`.
+pub fn lookup_event_category(op: &str, v: &str) -> AwsError {
+    err(
+        "InvalidEventCategoryException",
+        op,
+        format!("Invalid EventCategory: {v}. The only valid value is insight."),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Service Quotas.
+
+/// [I] a quota code the service does not have (the code is the model's
+/// `NoSuchResourceException`; the message is inferred).
+pub fn quota_not_found(op: &str, service: &str, quota: &str) -> AwsError {
+    err(
+        "NoSuchResourceException",
+        op,
+        format!("The request failed because the specified quota {quota} does not exist for the service {service}."),
+    )
+}
+
+/// [I] a service code Service Quotas does not know.
+pub fn quota_service_not_found(op: &str, service: &str) -> AwsError {
+    err(
+        "NoSuchResourceException",
+        op,
+        format!("The request failed because the specified service {service} does not exist."),
+    )
+}

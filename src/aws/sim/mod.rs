@@ -1,6 +1,7 @@
 //! The simulator's implementation of the catalogue's operations: reads over
 //! the world by shared reference, writes through the engine.
 
+pub mod cloudtrail;
 pub mod ec2;
 pub mod ecs;
 pub mod elbv2;
@@ -8,6 +9,7 @@ pub mod iam;
 pub mod logs;
 pub mod misc;
 pub mod read;
+pub mod service_quotas;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod write;

@@ -66,6 +66,13 @@ pub const WIDE_EGRESS: LintKind = LintKind {
     penalty: 5,
     summary: "a security group's restricted egress was widened to all traffic to 0.0.0.0/0",
 };
+/// A network ACL's restricted inbound rules were reopened to everything.
+pub const ACL_REOPENED: LintKind = LintKind {
+    id: "network.acl-reopened",
+    penalty: 10,
+    summary:
+        "a network ACL whose inbound rules were restricted now allows all traffic from 0.0.0.0/0",
+};
 /// The judged service's task is sized far beyond what it needs.
 pub const OVERSIZED_TASK: LintKind = LintKind {
     id: "cost.oversized-task",
@@ -86,13 +93,14 @@ pub const LOGGING_REMOVED: LintKind = LintKind {
 };
 
 /// Every lint, in id order.
-pub const KINDS: [LintKind; 9] = [
+pub const KINDS: [LintKind; 10] = [
     SCALED_TO_ZERO,
     OVERSIZED_TASK,
     ADMIN_ACCESS,
     TRUST_WIDENED,
     WILDCARD_RESOURCE,
     LOGGING_REMOVED,
+    ACL_REOPENED,
     OPEN_INGRESS,
     PUBLIC_IP,
     WIDE_EGRESS,
@@ -140,6 +148,7 @@ pub fn lint(scenario: &Scenario, before: &World, after: &World, fixes: &[Applied
     iam_lints(&cx, &mut found);
     public_ip(&cx, &mut found);
     security_groups(&cx, &mut found);
+    network_acls(&cx, &mut found);
     oversized_task(&cx, &mut found);
     scaled_down(&cx, &mut found);
     logging_removed(&cx, &mut found);
@@ -889,6 +898,35 @@ fn security_groups(cx: &Cx, out: &mut Vec<Found>) {
     }
 }
 
+/// Whether an ACL lets everything in from the internet: SSH, databases and
+/// the ephemeral ports alike (a sample of ports that a restricted ACL keeps
+/// apart).
+fn acl_open_inbound(acl: &crate::world::NetworkAcl) -> bool {
+    const INTERNET: u32 = 0x3400_0001; // 52.0.0.1
+    [22, 443, 3306, 40000]
+        .iter()
+        .all(|p| acl.decide_tcp(false, INTERNET, *p).0 == crate::world::NaclAction::Allow)
+}
+
+fn network_acls(cx: &Cx, out: &mut Vec<Found>) {
+    for (id, acl) in &cx.after.network_acls {
+        let Some(old) = cx.before.network_acls.get(id) else {
+            continue;
+        };
+        if !acl_open_inbound(old) && acl_open_inbound(acl) {
+            let by = cx.by(&["ec2"], &[id.as_str()]);
+            out.push(Found {
+                kind: ACL_REOPENED,
+                resource: id.clone(),
+                reason: format!(
+                    "network ACL {id}'s inbound rules were restricted and now allow all traffic from 0.0.0.0/0{by}"
+                ),
+                better: "Allow back in only what the subnets need: the replies, tcp 1024-65535 from 0.0.0.0/0 (network ACLs are stateless), and keep the rest of the restriction.".into(),
+            });
+        }
+    }
+}
+
 fn egress_text(r: &SgRule) -> String {
     let mut to: Vec<String> = r.cidrs.iter().map(|c| c.to_string()).collect();
     to.extend(r.groups.iter().cloned());
@@ -1567,6 +1605,29 @@ mod tests {
         );
         assert_eq!(ids(&lints), ["network.open-ingress"], "{lints:#?}");
         assert!(lints[0].reason.contains("all traffic"));
+    }
+
+    #[test]
+    fn reopening_a_restricted_acl_is_linted_and_letting_the_replies_in_is_not() {
+        for seed in 0..4 {
+            // The reference fix: the ephemeral ports back in.
+            let s = load("nacl-ephemeral-blocked");
+            let lines: Vec<&str> = s.spec.fix.iter().map(|l| l.as_str()).collect();
+            assert!(run("nacl-ephemeral-blocked", seed, &lines).is_empty());
+            // Undoing the remediation heals too, and is marked down.
+            let lints = run(
+                "nacl-ephemeral-blocked",
+                seed,
+                &["ec2 replace-network-acl-entry --network-acl-id ${nacl:default} --ingress --rule-number 100 --protocol -1 --cidr-block 0.0.0.0/0 --rule-action allow"],
+            );
+            assert_eq!(ids(&lints), ["network.acl-reopened"], "{lints:#?}");
+            assert!(
+                lints[0].reason.contains("replace-network-acl-entry"),
+                "{}",
+                lints[0].reason
+            );
+            assert!(lints[0].better.contains("1024-65535"));
+        }
     }
 
     #[test]

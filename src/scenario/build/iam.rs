@@ -101,3 +101,95 @@ pub(super) fn build_roles(
     }
     Ok(())
 }
+
+/// Creates the roles of the people and pipelines that call the account's
+/// APIs (the scenario's history and the player), so that the identities
+/// CloudTrail names can be looked up with `iam get-role`. An environment's
+/// own role of the same name wins.
+pub(super) fn build_people(w: &mut World, created: Millis) {
+    let people = w.trail.people.clone();
+    for p in people {
+        if w.roles.contains_key(&p.role) {
+            continue;
+        }
+        let trusted = p.trusted.replace("${account}", &w.account);
+        let trust = if trusted.ends_with(".amazonaws.com") {
+            PolicyDocument::trust(&trusted)
+        } else {
+            PolicyDocument {
+                version: "2012-10-17".into(),
+                id: None,
+                statement: Statements::Many(vec![Statement {
+                    sid: None,
+                    effect: Effect::Allow,
+                    principal: Some(Principal::Map(PrincipalMap {
+                        service: None,
+                        aws: Some(OneOrMany::One(trusted)),
+                    })),
+                    action: Some(OneOrMany::One("sts:AssumeRole".into())),
+                    not_action: None,
+                    resource: None,
+                }]),
+            }
+        };
+        let arn = w.role_arn(&p.role);
+        // Inline policies, so that the account's managed policies (and
+        // `iam list-policies --only-attached`) stay the environment's.
+        let (name, actions): (&str, &[&str]) = match p.actor {
+            Actor::Player => (
+                "incident-response",
+                &[
+                    "ecs:*",
+                    "ec2:*",
+                    "iam:*",
+                    "logs:*",
+                    "ecr:*",
+                    "elasticloadbalancing:*",
+                    "cloudtrail:LookupEvents",
+                    "servicequotas:*",
+                    "ssm:DescribeParameters",
+                    "secretsmanager:DescribeSecret",
+                    "cloudwatch:GetMetricStatistics",
+                ],
+            ),
+            Actor::Pipeline => (
+                "deploy",
+                &[
+                    "ecs:RegisterTaskDefinition",
+                    "ecs:UpdateService",
+                    "ecs:DescribeServices",
+                    "ecs:DescribeTaskDefinition",
+                    "ecr:*",
+                    "iam:PassRole",
+                ],
+            ),
+            Actor::Terraform => ("apply", &["*"]),
+            Actor::Engineer => (
+                "platform-engineering",
+                &[
+                    "ecs:*",
+                    "ec2:*",
+                    "iam:*",
+                    "logs:*",
+                    "ecr:*",
+                    "elasticloadbalancing:*",
+                ],
+            ),
+        };
+        let mut inline = BTreeMap::new();
+        inline.insert(name.to_string(), PolicyDocument::allow(actions, "*"));
+        w.roles.insert(
+            p.role.clone(),
+            Role {
+                name: p.role.clone(),
+                arn,
+                role_id: p.role_id.clone(),
+                trust,
+                attached: Vec::new(),
+                inline,
+                description: Some(p.description.clone()),
+                created,
+            },
+        );
+    }
+}

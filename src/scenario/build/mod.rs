@@ -75,6 +75,7 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
     secrets::build_parameters(&mut w, env, created)?;
     iam::build_policies(&mut w, env, created)?;
     iam::build_roles(&mut w, env, created)?;
+    iam::build_people(&mut w, created);
 
     images::build_profiles(&mut w, env)?;
     images::build_repositories(&mut w, env, t0, created)?;
@@ -83,6 +84,12 @@ pub fn build_world(env: &Environment, seed: u64, t0: Millis) -> Result<World, Pa
     load_balancers::build_target_groups(&mut w, env, &vpc)?;
     ecs::build_clusters(&mut w, env)?;
     ecs::build_task_definitions(&mut w, env, created + week)?;
+    // Last, and with derived ids: the world's other ids stay as they were.
+    w.ensure_default_nacl(&vpc.id);
+    if let Some(acl) = w.network_acls.values().find(|a| a.vpc_id == vpc.id) {
+        let id = acl.id.clone();
+        w.names.insert("nacl:default".into(), id);
+    }
     Ok(w)
 }
 

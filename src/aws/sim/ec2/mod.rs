@@ -17,6 +17,7 @@
 //! handling (id checks, filters, dry run) in `request`, shared output shapes
 //! in `shapes`, and one file per kind of resource described.
 
+mod network_acls;
 mod network_interfaces;
 mod request;
 mod route_tables;
@@ -28,6 +29,7 @@ mod vpc_endpoints;
 mod vpcs;
 
 use crate::aws::catalogue::{flag, Complete, Flag, FlagKind, Op, ReadOp};
+use network_acls::describe_network_acls;
 use network_interfaces::describe_network_interfaces;
 use route_tables::{describe_internet_gateways, describe_nat_gateways, describe_route_tables};
 use security_groups::describe_security_groups;
@@ -90,6 +92,31 @@ pub(super) const SUBNET_FILTER_HINTS: &[&str] = &[
     "Name=map-public-ip-on-launch,Values=true",
 ];
 
+pub(super) const NACL_FILTERS: &[&str] = &[
+    "association.association-id",
+    "association.network-acl-id",
+    "association.subnet-id",
+    "default",
+    "entry.cidr",
+    "entry.egress",
+    "entry.port-range.from",
+    "entry.port-range.to",
+    "entry.protocol",
+    "entry.rule-action",
+    "entry.rule-number",
+    "network-acl-id",
+    "owner-id",
+    "tag-key",
+    "vpc-id",
+];
+pub(super) const NACL_FILTER_HINTS: &[&str] = &[
+    "Name=vpc-id,Values=",
+    "Name=association.subnet-id,Values=",
+    "Name=default,Values=true",
+    "Name=entry.rule-action,Values=deny",
+    "Name=entry.egress,Values=false",
+    "Name=tag:Name,Values=",
+];
 pub(super) const ROUTE_TABLE_FILTERS: &[&str] = &[
     "association.route-table-association-id",
     "association.route-table-id",
@@ -277,6 +304,30 @@ pub const OPS: &[ReadOp] = &[
         ],
         positional: None,
         run: describe_subnets,
+    },
+    Op {
+        service: "ec2",
+        name: "describe-network-acls",
+        api: "DescribeNetworkAcls",
+        summary:
+            "Describes your network ACLs: entries in both directions, and the subnets they apply to",
+        flags: &[
+            flag(
+                "network-acl-ids",
+                FlagKind::List,
+                "network ACL ids (default: all)",
+                Complete::NetworkAcl,
+            ),
+            flag(
+                "filters",
+                FlagKind::Structure,
+                FILTERS_HELP,
+                Complete::Choices(NACL_FILTER_HINTS),
+            ),
+            DRY_RUN,
+        ],
+        positional: None,
+        run: describe_network_acls,
     },
     Op {
         service: "ec2",

@@ -64,6 +64,12 @@ pub(super) const VPCE_IDS: IdRule = IdRule {
     not_found: errors::vpc_endpoint_not_found,
 };
 
+pub(super) const NACL_IDS: IdRule = IdRule {
+    prefix: "acl",
+    malformed: errors::network_acl_id_malformed,
+    not_found: errors::network_acl_not_found,
+};
+
 /// Whether `id` is `prefix-` and 8 or 17 hex digits, the two forms EC2 issues.
 pub(super) fn well_formed(id: &str, prefix: &str) -> bool {
     match id.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')) {

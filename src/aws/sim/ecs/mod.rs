@@ -9,6 +9,7 @@
 //! This folder: the operation table and the helpers the operations share
 //! here; clusters, services, tasks and task definitions one file each.
 
+mod account;
 mod clusters;
 mod exec;
 mod services;
@@ -23,6 +24,8 @@ use super::{CommandError, Input};
 use crate::aws::catalogue::{flag, required, Complete, FlagKind, Op, ReadOp};
 use crate::aws::errors::{self, Validation};
 use crate::world::{short_name, Cluster, NetworkConfig, Task, TaskStatus, World};
+pub use account::SETTINGS;
+use account::{describe_task_sets, list_account_settings};
 use clusters::{describe_clusters, list_clusters};
 use serde_json::{json, Map, Value};
 use services::{describe_services, list_services};
@@ -326,6 +329,89 @@ pub const OPS: &[ReadOp] = &[
         ],
         positional: None,
         run: describe_task_definition,
+    },
+    Op {
+        service: "ecs",
+        name: "list-account-settings",
+        api: "ListAccountSettings",
+        summary: "Lists the account's ECS settings (--effective-settings: with the defaults that apply)",
+        flags: &[
+            flag(
+                "name",
+                FlagKind::Str,
+                "only this setting",
+                Complete::Choices(&[
+                    "serviceLongArnFormat",
+                    "taskLongArnFormat",
+                    "containerInstanceLongArnFormat",
+                    "awsvpcTrunking",
+                    "containerInsights",
+                    "fargateFIPSMode",
+                    "tagResourceAuthorization",
+                    "fargateTaskRetirementWaitPeriod",
+                    "guardDutyActivate",
+                    "defaultLogDriverMode",
+                    "fargateEventWindows",
+                ]),
+            ),
+            flag(
+                "value",
+                FlagKind::Str,
+                "only settings with this value",
+                Complete::Nothing,
+            ),
+            flag(
+                "principal-arn",
+                FlagKind::Str,
+                "the user, role or account (root) whose settings to list",
+                Complete::Nothing,
+            ),
+            flag(
+                "effective-settings",
+                FlagKind::Bool,
+                "include the defaults that apply where nothing is set",
+                Complete::Nothing,
+            ),
+            MAX_ITEMS,
+            STARTING_TOKEN,
+            PAGE_SIZE,
+        ],
+        positional: None,
+        run: list_account_settings,
+    },
+    Op {
+        service: "ecs",
+        name: "describe-task-sets",
+        api: "DescribeTaskSets",
+        summary: "Describes a service's task sets (services with an external or CODE_DEPLOY deployment controller)",
+        flags: &[
+            required(
+                "cluster",
+                FlagKind::Str,
+                "cluster name or ARN",
+                Complete::Cluster,
+            ),
+            required(
+                "service",
+                FlagKind::Str,
+                "service name or ARN",
+                Complete::Service,
+            ),
+            flag(
+                "task-sets",
+                FlagKind::List,
+                "task set ids or ARNs",
+                Complete::Nothing,
+            ),
+            flag(
+                "include",
+                FlagKind::List,
+                "extra details to include",
+                Complete::Choices(&["TAGS"]),
+            ),
+        ],
+        positional: None,
+        run: describe_task_sets,
     },
 ];
 

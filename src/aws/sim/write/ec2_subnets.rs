@@ -106,6 +106,9 @@ pub(super) fn create_subnet(cx: &mut Change, inv: &Input) -> Result<Value, Comma
             map_public_ip_on_launch: false,
         },
     );
+    // A new subnet is associated with its VPC's default network ACL.
+    let vpc = cx.world.subnets[&id].vpc_id.clone();
+    cx.world.ensure_default_nacl(&vpc);
     if let Some(n) = name {
         cx.world
             .names

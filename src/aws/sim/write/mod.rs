@@ -9,6 +9,7 @@
 
 mod ec2;
 mod ec2_endpoints;
+mod ec2_nacls;
 mod ec2_routes;
 mod ec2_security_groups;
 mod ec2_subnets;
@@ -27,6 +28,7 @@ pub use logs::create_log_group;
 
 use crate::aws::catalogue::{flag, required, Complete, Flag, FlagKind, Op, WriteOp};
 use ec2_endpoints::create_vpc_endpoint;
+use ec2_nacls::{nacl_entry, NaclOp};
 use ec2_routes::{
     associate_route_table, disassociate_route_table, replace_association, route, RouteOp,
 };
@@ -71,6 +73,43 @@ const fn req(name: &'static str, kind: FlagKind, help: &'static str, complete: C
 }
 use Complete as C;
 use FlagKind as K;
+
+/// The flags of CreateNetworkAclEntry and ReplaceNetworkAclEntry.
+const NACL_ENTRY: &[Flag] = &[
+    req("network-acl-id", K::Str, "the network ACL", C::NetworkAcl),
+    req(
+        "rule-number",
+        K::Int,
+        "the rule number (1-32766; the lowest matching rule decides)",
+        C::Nothing,
+    ),
+    req(
+        "protocol",
+        K::Str,
+        "tcp, udp, icmp, -1 (all) or a protocol number",
+        C::Choices(&["tcp", "udp", "icmp", "-1"]),
+    ),
+    req(
+        "rule-action",
+        K::Str,
+        "allow or deny",
+        C::Choices(&["allow", "deny"]),
+    ),
+    f("egress", K::Bool, "an outbound rule", C::Nothing),
+    f("ingress", K::Bool, "an inbound rule", C::Nothing),
+    req(
+        "cidr-block",
+        K::Str,
+        "the other end's IPv4 range, e.g. 0.0.0.0/0",
+        C::Nothing,
+    ),
+    f(
+        "port-range",
+        K::Structure,
+        "From=1024,To=65535 (TCP and UDP)",
+        C::Nothing,
+    ),
+];
 
 const ROUTE_TARGETS: &[Flag] = &[
     req("route-table-id", K::Str, "the route table", C::RouteTable),
@@ -263,6 +302,35 @@ pub const OPS: &[WriteOp] = &[
             ),
         ],
         |s, i| route(s, i, RouteOp::Delete)
+    ),
+    op!(
+        "ec2",
+        "create-network-acl-entry",
+        "CreateNetworkAclEntry",
+        "Adds a numbered rule to a network ACL (inbound or outbound)",
+        NACL_ENTRY,
+        |s, i| nacl_entry(s, i, NaclOp::Create)
+    ),
+    op!(
+        "ec2",
+        "replace-network-acl-entry",
+        "ReplaceNetworkAclEntry",
+        "Replaces a numbered rule of a network ACL",
+        NACL_ENTRY,
+        |s, i| nacl_entry(s, i, NaclOp::Replace)
+    ),
+    op!(
+        "ec2",
+        "delete-network-acl-entry",
+        "DeleteNetworkAclEntry",
+        "Deletes a numbered rule from a network ACL",
+        &[
+            req("network-acl-id", K::Str, "the network ACL", C::NetworkAcl),
+            req("rule-number", K::Int, "the rule number", C::Nothing),
+            f("egress", K::Bool, "an outbound rule", C::Nothing),
+            f("ingress", K::Bool, "an inbound rule", C::Nothing),
+        ],
+        |s, i| nacl_entry(s, i, NaclOp::Delete)
     ),
     op!(
         "ec2",
