@@ -944,7 +944,7 @@ pub fn validate(
         });
     }
     report.valid = report.failures.is_empty() && report.load_errors.is_empty();
-    let out = if output.json {
+    let mut out = if output.json {
         to_json(&report, output.paint)
     } else {
         validate_text(&report, output.paint)
@@ -952,16 +952,26 @@ pub fn validate(
     if report.valid {
         return Ok(out);
     }
-    // The table is the result (stdout); what failed, and why, are errors (stderr).
+    // The result is on stdout: the table, then what failed and why (the
+    // events and stopped reasons that kept a service from settling). Files
+    // that do not load are bad input: their errors go to stderr, with a
+    // one-line summary of the failures.
     let mut errors = report.load_errors.join("\n");
     if !report.failures.is_empty() {
+        if !output.json {
+            let _ = writeln!(out, "{} failures:", report.failures.len());
+            for f in &report.failures {
+                let _ = writeln!(out, "  {f}");
+            }
+        }
         if !errors.is_empty() {
             errors.push('\n');
         }
-        let _ = writeln!(errors, "{} failures:", report.failures.len());
-        for f in &report.failures {
-            let _ = writeln!(errors, "  {f}");
-        }
+        let _ = write!(
+            errors,
+            "validate: {} failures (listed in the report)",
+            report.failures.len()
+        );
     }
     // A file that does not load is bad input; one that loads but does not hold is invalid.
     Err(CliError::Reported {
