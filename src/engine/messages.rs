@@ -73,6 +73,16 @@ pub fn unable_to_place(service: &str, reason: &str) -> String {
     ])
 }
 
+/// [C] The reason a task cannot be placed when the account's Fargate
+/// On-Demand vCPU quota (`L-3032A538`) has no room for it. Source: a real
+/// service event quoted in full by flightcontrol.dev's troubleshooting page
+/// "ECS Concurrent vCPU Limit": "(service production) was unable to place a
+/// task. Reason: You've reached the limit on the number of vCPUs you can run
+/// concurrently. For more information, see the Troubleshooting section of the
+/// Amazon ECS Developer Guide." (the same words open RunTask's `failures[]`
+/// reason, reference §2). It goes into [`unable_to_place`].
+pub const VCPU_LIMIT: &str = "You've reached the limit on the number of vCPUs you can run concurrently. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.";
+
 /// [C] §0 after repeated failures. Said when the service throttle begins [V]
 /// (ECS Developer Guide, "Amazon ECS service throttle logic": "If your service
 /// initiates the throttle logic, you receive the following service event

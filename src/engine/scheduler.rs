@@ -53,6 +53,10 @@ pub fn launch_backoff(n: u32) -> Millis {
     THROTTLE_STEPS[i].min(THROTTLE_MAX)
 }
 
+/// The service quota that bounds Fargate On-Demand vCPUs (Service Quotas,
+/// service code `fargate`).
+pub const QUOTA_VCPU: &str = "L-3032A538";
+
 /// [I] Period of the scheduler's passes over a service.
 pub const SCHEDULER_PASS: Millis = 5 * SECOND;
 
@@ -567,6 +571,56 @@ impl Sim {
         zones
     }
 
+    /// How many of `n` new tasks of `cpu` units fit in the account's Fargate
+    /// On-Demand vCPU quota (`L-3032A538`): the vCPUs of every task of the
+    /// account (the region) that is not STOPPED, plus theirs, stay within it
+    /// (the quota counts "Fargate vCPUs running concurrently as Fargate
+    /// On-Demand"; a task holds its vCPUs from PROVISIONING until STOPPED [I]).
+    fn vcpu_room(&self, cpu: u32, n: u32) -> u32 {
+        // In 1024ths of a vCPU, as task definitions give cpu.
+        let limit = (self.world.quota_value(QUOTA_VCPU).max(0.0) * 1024.0) as u64;
+        // No count of tasks the account holds could reach it (16 vCPUs is
+        // the largest Fargate task): no need to add them up.
+        let bound = (self.world.tasks.len() as u64 + u64::from(n)) * 16 * 1024;
+        if bound <= limit {
+            return n;
+        }
+        let used: u64 = self
+            .world
+            .tasks
+            .values()
+            .filter(|t| t.last_status != TaskStatus::Stopped)
+            .map(|t| t.cpu.parse::<u64>().unwrap_or(0))
+            .sum();
+        let free = limit.saturating_sub(used);
+        (free / u64::from(cpu.max(1))).min(u64::from(n)) as u32
+    }
+
+    /// The quota has no room for (some of) the tasks the service wants: the
+    /// service says it could not place a task and tries again at its next
+    /// pass. A launch that placed nothing (`dep_id`, the deployment it was
+    /// for) counts as a failed launch attempt, so the retries follow the
+    /// service throttle as every launch that creates no task does (see
+    /// `launch_backoff`) [I: AWS does not document how often a service
+    /// retries a placement the quota refuses].
+    fn quota_reached(&mut self, cluster: &str, service: &str, dep_id: Option<&str>) {
+        let quota = self.world.quota_value(QUOTA_VCPU) as u32;
+        self.service_event(cluster, service, m::unable_to_place(service, m::VCPU_LIMIT));
+        if let Some(svc) = self.world.service_mut(cluster, service) {
+            svc.sched.launch_failure = Some(StopCause::VcpuLimit { quota });
+        }
+        if dep_id.is_some() {
+            self.count_failure(cluster, service, dep_id, Some(self.now));
+        }
+        let next = self
+            .world
+            .service(cluster, service)
+            .map(|s| s.sched.next_launch_at)
+            .unwrap_or(self.now)
+            .max(self.now + SCHEDULER_PASS);
+        self.poke_service(cluster, service, next);
+    }
+
     /// Launches up to `n` tasks of `dep`. `per_az` is the service's live tasks
     /// per zone of `dep`'s subnets, when the caller counted them already.
     /// Returns how many tasks were created, or None when the launch failed
@@ -613,6 +667,15 @@ impl Sim {
                 return None;
             }
         }
+        // The account's Fargate On-Demand vCPU quota: what does not fit is
+        // not placed, and the service says so (see `vcpu_room`).
+        let fits = self.vcpu_room(td.cpu(), n);
+        if fits == 0 {
+            self.quota_reached(cluster, service, Some(&dep.id));
+            return None;
+        }
+        let short = fits < n;
+        let n = fits;
         // Spread over Availability Zones: each task goes to the AZ with the
         // fewest live tasks of the service, ties by chance.
         let counted;
@@ -678,6 +741,10 @@ impl Sim {
             m::started_tasks(service, &started)
         };
         self.service_event(cluster, service, msg);
+        if short {
+            // Placed what fitted; the rest waits for the next pass.
+            self.quota_reached(cluster, service, None);
+        }
         Some(started.len())
     }
 }

@@ -2164,3 +2164,89 @@ fn tasks_without_security_groups_get_the_vpc_default_group() {
     let eni = &t.attachment.as_ref().expect("an ENI").eni_id;
     assert_eq!(sim.world.enis[eni].security_groups, vec![sg]);
 }
+
+// ---------------------------------------------------------------------------
+// The account's Fargate On-Demand vCPU quota (L-3032A538).
+// ---------------------------------------------------------------------------
+
+/// The base account with a second service, `hog` (2 tasks of 0.25 vCPU),
+/// and a Fargate On-Demand vCPU quota of 1.
+fn quota_sim() -> Sim {
+    let mut yaml = BASE.to_string();
+    yaml.push_str(
+        "  - {name: hog, cluster: test, task_definition: web, desired: 2, subnets: [private-a], security_groups: [tasks]}\n",
+    );
+    let mut sim = sim_of(&yaml, SEED);
+    sim.world.quotas.insert("L-3032A538".into(), 1.0);
+    sim
+}
+
+const VCPU_LIMIT: &str = "You've reached the limit on the number of vCPUs you can run concurrently. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide";
+
+fn live_web(sim: &Sim) -> usize {
+    tasks(sim)
+        .iter()
+        .filter(|t| t.service.as_deref() == Some("web") && t.last_status != TaskStatus::Stopped)
+        .count()
+}
+
+#[test]
+fn a_scale_out_past_the_vcpu_quota_places_what_fits_and_says_why() {
+    let mut sim = quota_sim();
+    run(&mut sim, 10 * MINUTE);
+    assert_eq!(live_web(&sim), 1);
+    assert!(!has_event(&sim, &unable_to_place(VCPU_LIMIT)));
+    // 3 tasks of 0.25 vCPU run; the quota has room for one more.
+    apply(
+        &mut sim,
+        "ecs update-service --cluster test --service web --desired-count 4",
+    );
+    run(&mut sim, 10 * MINUTE);
+    assert_eq!(live_web(&sim), 2, "only what fits in 1 vCPU");
+    assert_eq!(
+        unable_to_place(VCPU_LIMIT),
+        "(service web) was unable to place a task. Reason: You've reached the limit on the number of vCPUs you can run concurrently. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
+    );
+    assert!(
+        has_event(&sim, &unable_to_place(VCPU_LIMIT)),
+        "{:?}",
+        events(&sim)
+    );
+    // No task was created for the rest, so none stopped.
+    assert!(!any_stopped(&sim));
+    assert_eq!(
+        svc(&sim).sched.launch_failure,
+        Some(StopCause::VcpuLimit { quota: 1 })
+    );
+    assert!(sim.steady_since("test", "web").is_none());
+
+    // Freeing the vCPUs the other service holds lets the rest place.
+    apply(
+        &mut sim,
+        "ecs update-service --cluster test --service hog --desired-count 0",
+    );
+    assert!(
+        run_until(&mut sim, 30 * MINUTE, |s| s
+            .steady_since("test", "web")
+            .is_some()),
+        "web did not reach steady state: {:?}",
+        events(&sim)
+    );
+    assert_eq!(live_web(&sim), 4);
+    assert_eq!(svc(&sim).sched.launch_failure, None);
+}
+
+#[test]
+fn tasks_that_fit_the_vcpu_quota_exactly_all_place() {
+    let mut sim = quota_sim();
+    sim.world.quotas.insert("L-3032A538".into(), 1.25);
+    run(&mut sim, 5 * MINUTE);
+    apply(
+        &mut sim,
+        "ecs update-service --cluster test --service web --desired-count 3",
+    );
+    run(&mut sim, 10 * MINUTE);
+    // 2 + 3 tasks of 0.25 vCPU: exactly 1.25.
+    assert_eq!(live_web(&sim), 3);
+    assert!(!has_event(&sim, &unable_to_place(VCPU_LIMIT)));
+}

@@ -33,6 +33,7 @@ pub const CAUSES: &[Cause] = &[
     Cause { id: "image.too-large", summary: "The image does not fit the task's ephemeral storage" },
     Cause { id: "secrets.unreadable", summary: "A secret or parameter the task references (or the JSON key or version it names) is missing, or the execution role may not read or decrypt it" },
     Cause { id: "elb.health-check-failing", summary: "The load balancer's health checks fail (wrong path or port, blocked by security groups, too slow)" },
+    Cause { id: "capacity.vcpu-quota", summary: "The account's Fargate On-Demand vCPU quota (L-3032A538) is used up, so the service cannot place the tasks it wants" },
     Cause { id: "taskdef.invalid-size", summary: "The task definition's CPU/memory pair is not a valid Fargate size" },
 ];
 
@@ -106,6 +107,7 @@ pub fn shows(id: &str, stop: &StopCause) -> bool {
             ) || matches!(stop, S::IamDenied { action, .. } if action.starts_with("secretsmanager:") || action.starts_with("ssm:") || action.starts_with("kms:"))
         }
         "elb.health-check-failing" => matches!(stop, S::ElbHealth { .. }),
+        "capacity.vcpu-quota" => matches!(stop, S::VcpuLimit { .. }),
         _ => false,
     }
 }

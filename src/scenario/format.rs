@@ -610,6 +610,11 @@ pub struct ScenarioSpec {
     /// changes under another scenario's feet.
     #[serde(default)]
     pub profiles: BTreeMap<String, AppProfile>,
+    /// Service quotas the account runs with where they differ from the
+    /// defaults, by quota code (`L-3032A538: "${var:vcpus}"`, Fargate
+    /// On-Demand vCPUs); a value may name a variable.
+    #[serde(default)]
+    pub quotas: BTreeMap<String, String>,
     /// Operations and faults before now (negative times).
     pub timeline: Vec<TimelineEntry>,
     /// Harmless oddities, some chosen per seed.

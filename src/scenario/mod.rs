@@ -633,6 +633,34 @@ impl Scenario {
                 .entry(name.clone())
                 .or_insert_with(|| p.clone());
         }
+        for (code, value) in &self.spec.quotas {
+            let path = format!("quotas[\"{code}\"]");
+            if !crate::aws::sim::service_quotas::QUOTAS
+                .iter()
+                .any(|q| q.2 == code)
+            {
+                let known: Vec<&str> = crate::aws::sim::service_quotas::QUOTAS
+                    .iter()
+                    .map(|q| q.2)
+                    .collect();
+                return Err(self.err(
+                    &path,
+                    format!("unknown quota code '{code}'; known: {}", known.join(", ")),
+                ));
+            }
+            let text = build::resolve(&world, &vars, value).map_err(|m| self.err(&path, m))?;
+            let v: f64 = text
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| {
+                    self.err(
+                        &path,
+                        format!("'{text}' is not a quota value: expected a number of 0 or more, such as 40"),
+                    )
+                })?;
+            world.quotas.insert(code.clone(), v);
+        }
         let mut sim = Sim::new(world, start);
         build::create_services(&mut sim, &self.env).map_err(|e| self.place(e))?;
         let mut applied = Vec::new();

@@ -95,6 +95,8 @@ pub struct World {
     pub endpoint_ips: BTreeMap<String, String>,
     /// Service quota values that differ from the defaults, by quota code (`L-3032A538`).
     pub quotas: BTreeMap<String, f64>,
+    /// Service quota increase requests, oldest first.
+    pub quota_requests: Vec<QuotaRequest>,
     /// Every write API call made to the account, as CloudTrail records it.
     pub trail: Trail,
 }
@@ -182,6 +184,7 @@ impl World {
             names: BTreeMap::new(),
             endpoint_ips: BTreeMap::new(),
             quotas: BTreeMap::new(),
+            quota_requests: Vec::new(),
             trail: Trail::new(seed),
         };
         for p in aws_managed_policies() {
@@ -741,4 +744,23 @@ mod endpoint_ip_tests {
             "{ip}"
         );
     }
+}
+
+/// A request to raise a service quota (RequestServiceQuotaIncrease).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotaRequest {
+    /// Request id.
+    pub id: String,
+    /// The support case opened for it.
+    pub case_id: String,
+    /// Who asked (an IAM ARN).
+    pub requester: String,
+    /// Service code (`fargate`).
+    pub service_code: String,
+    /// Quota code (`L-3032A538`).
+    pub quota_code: String,
+    /// The value asked for.
+    pub desired_value: f64,
+    /// When it was made (virtual milliseconds).
+    pub created: i64,
 }

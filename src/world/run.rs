@@ -60,6 +60,9 @@ pub enum StopCause {
     AppAccessDenied { container: String, action: String },
     /// No task could be created: the role cannot be assumed by ecs-tasks.
     RoleNotAssumable { role: String },
+    /// No task could be created: the account's Fargate On-Demand vCPU quota
+    /// (`L-3032A538`) has no room for it.
+    VcpuLimit { quota: u32 },
     /// ELB health checks failed.
     ElbHealth {
         target_group: String,

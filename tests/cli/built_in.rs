@@ -58,8 +58,8 @@ fn list_from_elsewhere_shows_every_built_in_scenario() {
     assert_eq!(ids, repo_ids(), "list:\n{}", out.stdout);
     assert_eq!(
         ids.len(),
-        34,
-        "the library has 34 scenarios:\n{}",
+        35,
+        "the library has 35 scenarios:\n{}",
         out.stdout
     );
 }

@@ -295,6 +295,26 @@ pub fn malformed() -> Vec<Malformed> {
     )),
             schema: Schema::LoaderOnly("profiles are plain objects to the schema (the engine's AppProfile, whose fields the loader checks)"),
         },
+        Malformed {
+            name: "a_quota_value_that_is_no_number",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\nquotas: {L-3032A538: lots}\n",
+    )),
+            schema: Schema::LoaderOnly("quota values are strings, so that they may name a variable; the number is checked once variables are resolved"),
+        },
+        Malformed {
+            name: "an_unknown_quota_code",
+            file: File::Scenario,
+            text: Vec::from(edit(
+        SCENARIO,
+        "difficulty: 2\n",
+        "difficulty: 2\nquotas: {L-12345678: \"40\"}\n",
+    )),
+            schema: Schema::LoaderOnly("the known quota codes are the simulator's, not the format's"),
+        },
     ]
 }
 
@@ -867,5 +887,22 @@ fn an_unknown_field_in_a_scenario_profile() {
             "{}unknown field `listen`, expected one of ",
             ws.at_scenario(25, 5, "profiles[\"checkout-api-2.4-leaky\"].listen")
         ),
+    );
+}
+
+#[test]
+fn quotas_name_known_codes_and_numbers() {
+    let ws = case("a_quota_value_that_is_no_number");
+    let err = ws.world_error();
+    assert_contains(&err, "quotas[\"L-3032A538\"]");
+    assert_contains(
+        &err,
+        "'lots' is not a quota value: expected a number of 0 or more, such as 40",
+    );
+    let ws = case("an_unknown_quota_code");
+    let err = ws.world_error();
+    assert_contains(
+        &err,
+        "unknown quota code 'L-12345678'; known: L-3032A538, L-36FBB829",
     );
 }

@@ -165,6 +165,8 @@ fn the_schema_rejects_what_the_loader_rejects() {
             "a_scenario_profile_may_not_replace_the_environments",
             "a_scenario_profile_whose_memory_starts_above_its_peak",
             "an_unknown_field_in_a_scenario_profile",
+            "a_quota_value_that_is_no_number",
+            "an_unknown_quota_code",
         ]
     );
 }

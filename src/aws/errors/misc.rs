@@ -233,3 +233,26 @@ pub fn quota_service_not_found(op: &str, service: &str) -> AwsError {
         format!("The request failed because the specified service {service} does not exist."),
     )
 }
+
+/// [I] an increase to a value no larger than the quota's (the model's
+/// `IllegalArgumentException` for RequestServiceQuotaIncrease; the message
+/// is inferred).
+pub fn quota_increase_not_larger(op: &str, desired: f64, current: f64) -> AwsError {
+    err(
+        "IllegalArgumentException",
+        op,
+        format!(
+            "The requested value {desired} must be greater than the current quota value {current}."
+        ),
+    )
+}
+
+/// [I] a second increase request while one for the quota is still open
+/// (the model's `ResourceAlreadyExistsException`; the message is inferred).
+pub fn quota_request_open(op: &str) -> AwsError {
+    err(
+        "ResourceAlreadyExistsException",
+        op,
+        "Only one open service quota increase request is allowed per quota.",
+    )
+}

@@ -20,6 +20,7 @@ mod logs;
 #[cfg(test)]
 #[path = "response/tests.rs"]
 mod response_tests;
+mod service_quotas;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +39,7 @@ use ecs::{register_task_definition, stop_task, update_service};
 use elbv2::{deregister_targets, modify_listener, modify_target_group, register_targets};
 use iam::{attach_policy, delete_role_policy, put_role_policy, update_trust};
 use logs::{log_group, retention};
+use service_quotas::request_increase;
 
 /// A write's response completed once the change is in the world, as AWS
 /// answers it: UpdateService's `service` is the whole service as
@@ -875,5 +877,27 @@ pub const OPS: &[WriteOp] = &[
             ),
         ],
         retention
+    ),
+    op!(
+        "service-quotas",
+        "request-service-quota-increase",
+        "RequestServiceQuotaIncrease",
+        "Asks AWS to raise a quota (fargate L-3032A538: On-Demand vCPUs); a support case decides",
+        &[
+            req(
+                "service-code",
+                K::Str,
+                "the service (fargate)",
+                C::Choices(&["fargate"])
+            ),
+            req(
+                "quota-code",
+                K::Str,
+                "the quota (L-3032A538: Fargate On-Demand vCPU resource count)",
+                C::Choices(&["L-3032A538", "L-36FBB829"])
+            ),
+            req("desired-value", K::Str, "the new value asked for", C::Nothing),
+        ],
+        request_increase
     ),
 ];

@@ -936,3 +936,90 @@ fn aws_quotas_bound_what_a_fix_can_create() {
         )
     );
 }
+
+/// RequestServiceQuotaIncrease answers `{RequestedQuota: ...}` in the model's
+/// RequestedServiceQuotaChange shape, as the CLI's example shows it; the
+/// request opens a case after a while and the quota keeps its value.
+#[test]
+fn a_quota_increase_request_in_the_models_shape() {
+    let mut inst = instance(1);
+    let (account, region) = {
+        let w = inst.sim.world();
+        (w.account.clone(), w.region.clone())
+    };
+    let v = ok(
+        &mut inst,
+        "service-quotas request-service-quota-increase --service-code fargate --quota-code L-3032A538 --desired-value 2000",
+    );
+    let q = &v["RequestedQuota"];
+    let keys: Vec<&str> = q.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "Id",
+            "ServiceCode",
+            "ServiceName",
+            "QuotaCode",
+            "QuotaName",
+            "DesiredValue",
+            "Status",
+            "Created",
+            "Requester",
+            "QuotaArn",
+            "GlobalQuota",
+            "Unit"
+        ]
+    );
+    assert_eq!(q["ServiceName"], "AWS Fargate");
+    assert_eq!(q["QuotaName"], "Fargate On-Demand vCPU resource count");
+    assert_eq!(q["DesiredValue"], json!(2000.0));
+    assert_eq!(q["Status"], "PENDING");
+    assert_eq!(q["Id"].as_str().unwrap().len(), 40);
+    assert_eq!(
+        q["Requester"],
+        format!("{{\"accountId\":\"{account}\",\"callerArn\":\"arn:aws:sts::{account}:assumed-role/OnCallEngineer/oncall\"}}")
+    );
+    assert_eq!(
+        q["QuotaArn"],
+        format!("arn:aws:servicequotas:{region}:{account}:fargate/L-3032A538")
+    );
+    // The quota itself is unchanged: a support case decides.
+    assert_eq!(inst.sim.world().quota_value("L-3032A538"), 1000.0);
+
+    // One open request per quota; an increase must be an increase.
+    let op = "RequestServiceQuotaIncrease";
+    assert_eq!(
+        refused(
+            &mut inst,
+            "service-quotas request-service-quota-increase --service-code fargate --quota-code L-3032A538 --desired-value 3000",
+        ),
+        aws_text(
+            "ResourceAlreadyExistsException",
+            op,
+            "Only one open service quota increase request is allowed per quota."
+        )
+    );
+    assert!(refused(
+        &mut inst,
+        "service-quotas request-service-quota-increase --service-code fargate --quota-code L-36FBB829 --desired-value 10",
+    )
+    .starts_with(&aws_text("IllegalArgumentException", op, "")));
+    assert!(refused(
+        &mut inst,
+        "service-quotas request-service-quota-increase --service-code fargate --quota-code L-00000000 --desired-value 10",
+    )
+    .starts_with(&aws_text("NoSuchResourceException", op, "")));
+
+    // The history shows it, PENDING, then CASE_OPENED with a case id.
+    let list = "service-quotas list-requested-service-quota-change-history-by-quota --service-code fargate --quota-code L-3032A538";
+    let h = crate::awscli::command::read(&inst.sim, list).unwrap().1;
+    assert_eq!(h["RequestedQuotas"][0]["Id"], q["Id"]);
+    assert_eq!(h["RequestedQuotas"][0]["Status"], "PENDING");
+    inst.sim.run_for(15 * crate::time::MINUTE).unwrap();
+    let h = crate::awscli::command::read(&inst.sim, list).unwrap().1;
+    let r = &h["RequestedQuotas"][0];
+    assert_eq!(r["Status"], "CASE_OPENED");
+    assert_eq!(r["CaseId"].as_str().unwrap().len(), 10);
+    assert!(r["LastUpdated"].is_string());
+    assert_eq!(inst.sim.world().quota_value("L-3032A538"), 1000.0);
+}
