@@ -46,15 +46,14 @@ pub fn help(args: &[String]) -> String {
             if ops.is_empty() {
                 return unknown_command(svc, "");
             }
-            for op in ops {
+            // One column for the summaries, as wide as the longest command.
+            let command = |op: &Entry| {
                 let fix = if op.is_write() { "fix " } else { "" };
-                let _ = writeln!(
-                    o,
-                    "  {fix}{} {:<28} {}",
-                    op.service(),
-                    op.name(),
-                    op.summary()
-                );
+                format!("{fix}{} {}", op.service(), op.name())
+            };
+            let width = ops.iter().map(|op| command(op).len()).max().unwrap_or(0);
+            for op in &ops {
+                let _ = writeln!(o, "  {:<width$} {}", command(op), op.summary());
             }
         }
         [svc, name, ..] => match catalogue::find(svc, name) {
@@ -169,6 +168,27 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_services_summaries_start_in_one_column() {
+        for svc in services() {
+            let text = help(&[svc.to_string()]);
+            let columns: Vec<usize> = catalogue::entries()
+                .filter(|op| op.service() == svc)
+                .map(|op| {
+                    let line = text
+                        .lines()
+                        .find(|l| l.ends_with(op.summary()))
+                        .unwrap_or_else(|| panic!("{svc}: no line for {}", op.name()));
+                    line.len() - op.summary().len()
+                })
+                .collect();
+            assert!(
+                columns.windows(2).all(|w| w[0] == w[1]),
+                "{svc}: summaries at columns {columns:?}\n{text}"
+            );
         }
     }
 
