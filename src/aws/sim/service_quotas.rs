@@ -172,6 +172,22 @@ fn get_service_quota(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> 
     }))
 }
 
+/// `--service-code`, as the Service Quotas operations take it.
+pub(crate) const SERVICE_CODE: crate::aws::catalogue::Flag = required(
+    "service-code",
+    FlagKind::Str,
+    "the service (fargate)",
+    Complete::Choices(&["fargate"]),
+);
+
+/// `--quota-code`, as the Service Quotas operations take it.
+pub(crate) const QUOTA_CODE: crate::aws::catalogue::Flag = required(
+    "quota-code",
+    FlagKind::Str,
+    "the quota (L-3032A538: Fargate On-Demand vCPU resource count)",
+    Complete::Choices(&["L-3032A538", "L-36FBB829"]),
+);
+
 /// Service Quotas operations.
 pub const OPS: &[ReadOp] = &[
     Op {
@@ -180,18 +196,8 @@ pub const OPS: &[ReadOp] = &[
         api: "ListRequestedServiceQuotaChangeHistoryByQuota",
         summary: "Lists a quota's increase requests and their status",
         flags: &[
-            required(
-                "service-code",
-                FlagKind::Str,
-                "the service (fargate)",
-                Complete::Choices(&["fargate"]),
-            ),
-            required(
-                "quota-code",
-                FlagKind::Str,
-                "the quota (L-3032A538: Fargate On-Demand vCPU resource count)",
-                Complete::Choices(&["L-3032A538", "L-36FBB829"]),
-            ),
+            SERVICE_CODE,
+            QUOTA_CODE,
             crate::aws::catalogue::flag(
                 "status",
                 FlagKind::Str,
@@ -217,18 +223,8 @@ pub const OPS: &[ReadOp] = &[
     summary:
         "Shows a quota's applied value (fargate: L-3032A538 On-Demand vCPUs, L-36FBB829 Spot vCPUs)",
     flags: &[
-        required(
-            "service-code",
-            FlagKind::Str,
-            "the service (fargate)",
-            Complete::Choices(&["fargate"]),
-        ),
-        required(
-            "quota-code",
-            FlagKind::Str,
-            "the quota (L-3032A538: Fargate On-Demand vCPU resource count)",
-            Complete::Choices(&["L-3032A538", "L-36FBB829"]),
-        ),
+        SERVICE_CODE,
+        QUOTA_CODE,
     ],
     positional: None,
     run: get_service_quota,

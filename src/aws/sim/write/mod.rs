@@ -884,18 +884,8 @@ pub const OPS: &[WriteOp] = &[
         "RequestServiceQuotaIncrease",
         "Asks AWS to raise a quota (fargate L-3032A538: On-Demand vCPUs); a support case decides",
         &[
-            req(
-                "service-code",
-                K::Str,
-                "the service (fargate)",
-                C::Choices(&["fargate"])
-            ),
-            req(
-                "quota-code",
-                K::Str,
-                "the quota (L-3032A538: Fargate On-Demand vCPU resource count)",
-                C::Choices(&["L-3032A538", "L-36FBB829"])
-            ),
+            super::service_quotas::SERVICE_CODE,
+            super::service_quotas::QUOTA_CODE,
             req("desired-value", K::Str, "the new value asked for", C::Nothing),
         ],
         request_increase
