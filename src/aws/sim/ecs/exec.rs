@@ -126,20 +126,21 @@ fn agent_connects(world: &World, task: &Task) -> bool {
     let allowed = CHANNEL_ACTIONS
         .iter()
         .all(|a| world.role_allows(&role, a, "*") == Decision::Allow);
-    allowed && path(world, task, &Endpoint::SsmMessages).is_some()
+    allowed && reaches(world, task, &Endpoint::SsmMessages)
 }
 
-/// The address a task reaches `endpoint` at, if its network lets it.
-fn path(world: &World, task: &Task, endpoint: &Endpoint) -> Option<u32> {
-    let a = task.attachment.as_ref()?;
+/// Whether the task's network lets it reach `endpoint`.
+fn reaches(world: &World, task: &Task, endpoint: &Endpoint) -> bool {
+    let Some(a) = task.attachment.as_ref() else {
+        return false;
+    };
     let origin = Origin {
         subnet_id: &task.subnet_id,
         security_groups: &task.security_groups,
         public_ip: task.assign_public_ip,
         private_ip: crate::world::parse_ip(&a.private_ip).unwrap_or(0),
     };
-    reach(world, &origin, endpoint).ok()?;
-    Some(resolve(world, task, &endpoint.host(world)).unwrap_or(0))
+    reach(world, &origin, endpoint).is_ok()
 }
 
 /// `ecs-execute-command-` and 17 hex digits, derived from the task, the
@@ -545,7 +546,7 @@ impl Inside<'_> {
         }
         let endpoint = aws_endpoint(self.world, host).unwrap_or(Endpoint::Internet);
         // [I] the network path is judged for TCP 443 whatever the port.
-        if path_ok(self.world, self.task, &endpoint) {
+        if reaches(self.world, self.task, &endpoint) {
             if verbose {
                 out.push_str(&format!(
                     "* Connected to {host} ({addr}) port {port} (#0)\n"
@@ -768,11 +769,6 @@ fn curl_url(args: &[String]) -> Option<&String> {
         }
     }
     None
-}
-
-/// Whether the task reaches an endpoint.
-fn path_ok(world: &World, task: &Task, endpoint: &Endpoint) -> bool {
-    path(world, task, endpoint).is_some()
 }
 
 /// [V: Amazon VPC user guide, DNS hostnames] the region's internal domain:
