@@ -837,6 +837,57 @@ pub struct ValidateReport {
     pub failures: Vec<String>,
 }
 
+/// `faultline serve`: the scenario's account over the AWS wire protocols
+/// until Ctrl-C (see [`crate::serve`]).
+pub fn serve(
+    lib: &Library,
+    id: &str,
+    seed: u64,
+    bind: &str,
+    speed: f64,
+    teams: &[String],
+    journal_dir: PathBuf,
+) -> Result<String, CliError> {
+    use std::net::ToSocketAddrs as _;
+    let t = bind.trim();
+    let full = match t.strip_prefix(':') {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => t.to_string(),
+    };
+    let bind = full
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| {
+            CliError::Input(format!(
+                "--bind {t}: expected HOST:PORT, e.g. 127.0.0.1:4566 or 0.0.0.0:4566"
+            ))
+        })?;
+    let scenario = open(lib, id)?;
+    let opts = crate::serve::ServeOptions {
+        scenario,
+        seed,
+        bind,
+        speed,
+        teams: teams.to_vec(),
+        journal_dir,
+    };
+    crate::serve::serve(&opts).map_err(CliError::Input)?;
+    Ok(String::new())
+}
+
+/// The operation catalogue, one `service Api cli-name read|write` line each.
+pub fn catalogue() -> String {
+    let mut o = String::new();
+    for op in crate::aws::catalogue::reads() {
+        o.push_str(&format!("{} {} {} read\n", op.service, op.api, op.name));
+    }
+    for op in crate::aws::catalogue::writes() {
+        o.push_str(&format!("{} {} {} write\n", op.service, op.api, op.name));
+    }
+    o
+}
+
 /// `faultline validate`: proves scenarios over `seeds` seeds. Returns the report.
 ///
 /// `paths` are scenario files, folders of them, or ids of the library's

@@ -55,8 +55,8 @@ enum Command {
     },
     /// Play a scenario: the briefing, then a REPL of read-only AWS CLI diagnostics.
     Play {
-        /// Scenario id (see `faultline list`); not needed with --resume.
-        #[arg(required_unless_present = "resume")]
+        /// Scenario id (see `faultline list`); not needed with --resume or --connect.
+        #[arg(required_unless_present_any = ["resume", "connect"])]
         id: Option<String>,
         /// Seed of the variation (a random one is chosen and printed when absent).
         #[arg(long)]
@@ -91,7 +91,43 @@ enum Command {
         /// default; port 0 picks one); the address and a token are printed at start.
         #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:0")]
         share: Option<String>,
+        /// Play a team's world of a `faultline serve` (its URL): the REPL as a thin
+        /// client; every line (reads, diagnose, hint, fix, submit) runs on the server.
+        #[arg(long, value_name = "URL", requires = "team", conflicts_with_all = ["id", "seed", "resume", "report", "debrief", "events", "share", "interview", "player"])]
+        connect: Option<String>,
+        /// With --connect: the team's token, as `faultline serve` printed it (when it
+        /// listens beyond loopback).
+        #[arg(long, requires = "connect")]
+        token: Option<String>,
     },
+    /// Serve a scenario's simulated account over the AWS wire protocols: players use
+    /// their own aws CLI, SDKs and scripts; each team gets its own world; the
+    /// facilitator page at / shows every team live.
+    Serve {
+        /// Scenario id (see `faultline list`).
+        id: String,
+        /// Seed of the variation (a random one is chosen and printed when absent).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Address to listen on; anything beyond loopback gives every team a token.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4566")]
+        bind: String,
+        /// Virtual seconds per wall second; 0 stops the clock (the world then
+        /// changes only with fixes: tests, demos).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// A team (its access key id); repeat for more teams (default: one team, `player`).
+        #[arg(long = "team", value_name = "NAME")]
+        teams: Vec<String>,
+        /// Where the teams' journals go (default: a new folder under
+        /// $XDG_STATE_HOME/faultline/sessions).
+        #[arg(long, value_name = "DIR")]
+        journal_dir: Option<std::path::PathBuf>,
+    },
+    /// The operation catalogue, one `service Api cli-name read|write` line each
+    /// (for `scripts/gen_wire_models.py`).
+    #[command(hide = true)]
+    Catalogue,
     /// Watch a session live: a shared one (`play --share`) or an `--events` file.
     Watch {
         /// The shared session's address, as `play --share` printed it.
@@ -567,6 +603,14 @@ fn live(
     }
 }
 
+/// Seconds since the Unix epoch (names of new journal folders).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 fn main() {
     let args = Args::parse();
     // Colour is decided here, once, for standard output, and passed down.
@@ -588,6 +632,18 @@ fn main() {
             json,
         } => cli::list(&lib(), tag.as_deref(), *difficulty, output(*json)),
         Command::Play {
+            team,
+            connect: Some(url),
+            token,
+            ..
+        } => faultline::repl::connect::run(
+            url,
+            team.as_deref().unwrap_or(""),
+            token.as_deref(),
+            paint,
+        )
+        .map(|()| String::new()),
+        Command::Play {
             id,
             seed,
             speed,
@@ -599,6 +655,7 @@ fn main() {
             team,
             interview,
             share,
+            ..
         } => {
             let opts = faultline::repl::PlayOptions {
                 seed: *seed,
@@ -658,6 +715,28 @@ fn main() {
         }
         Command::Causes => Ok(cli::causes()),
         Command::Schema { kind } => Ok(faultline::scenario::schema::schema(*kind)),
+        Command::Serve {
+            id,
+            seed,
+            bind,
+            speed,
+            teams,
+            journal_dir,
+        } => {
+            let seed = seed.unwrap_or_else(faultline::repl::random_seed);
+            let dir = match journal_dir {
+                Some(d) => Ok(d.clone()),
+                None => faultline::repl::sessions_dir()
+                    .map(|d| d.join(format!("serve-{id}-seed{seed}-{}", unix_now())))
+                    .ok_or_else(|| {
+                        cli::CliError::Input(
+                            "no state folder ($XDG_STATE_HOME or $HOME) for the journals: give --journal-dir".into(),
+                        )
+                    }),
+            };
+            dir.and_then(|dir| cli::serve(&lib(), id, seed, bind, *speed, teams, dir))
+        }
+        Command::Catalogue => Ok(cli::catalogue()),
         Command::Show { id, seed, json } => cli::show(&lib(), id, *seed, output(*json)),
         Command::Validate { paths, seeds, json } => {
             cli::validate(&lib(), paths, *seeds, output(*json))

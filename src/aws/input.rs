@@ -18,6 +18,11 @@ impl Input {
         Input::default()
     }
 
+    /// An input of these members (a wire protocol's request, decoded).
+    pub fn from_members(members: Map<String, Value>) -> Input {
+        Input(members)
+    }
+
     /// Sets a member.
     pub fn set(&mut self, member: impl Into<String>, value: impl Into<Value>) -> &mut Input {
         self.0.insert(member.into(), value.into());

@@ -4,6 +4,7 @@
 //! [`Paint`]); only here is the wall clock read.
 
 pub mod complete;
+pub mod connect;
 mod shared;
 mod shell;
 
@@ -518,8 +519,9 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
     }
 }
 
-/// A seed from the wall clock (the one place randomness enters, at the edge).
-fn random_seed() -> u64 {
+/// A seed from the wall clock (the one place randomness enters, at the edge),
+/// for a session that did not name one.
+pub fn random_seed() -> u64 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
@@ -527,7 +529,7 @@ fn random_seed() -> u64 {
     (nanos ^ (std::process::id() as u64).rotate_left(32)) % 1_000_000
 }
 
-fn print_reply(reply: &Reply, paint: Paint) {
+pub(crate) fn print_reply(reply: &Reply, paint: Paint) {
     if reply.text.is_empty() {
         return;
     }

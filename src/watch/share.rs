@@ -86,23 +86,8 @@ pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("{text}: the name resolves to no address"))
 }
 
-/// A random token (128 bits from the operating system, in hex).
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 16];
-    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
-    if read.is_err() {
-        // No /dev/urandom: the wall clock and process id, hashed.
-        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
-        let h = crate::game::event::sha256_hex(&seed);
-        return h[..32].to_string();
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Whether two tokens are equal, in time that does not depend on where they differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
-}
+pub use crate::token::random_token;
+use crate::token::same;
 
 impl Share {
     /// Listens on `addr`; watchers must give `token`; what they send goes to `hear`.

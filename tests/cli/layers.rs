@@ -7,11 +7,12 @@ use std::path::Path;
 
 /// The parts, lowest first.
 const ORDER: &[&str] = &[
-    "world", "engine", "aws", "awscli", "scenario", "game", "gameday", "cli", "watch", "repl",
+    "world", "engine", "aws", "awscli", "scenario", "game", "gameday", "serve", "cli", "watch",
+    "repl",
 ];
 
 /// Modules any part may use: no dependencies of their own on the parts.
-const LEAVES: &[&str] = &["time", "error", "limits", "suggest", "paint"];
+const LEAVES: &[&str] = &["time", "error", "limits", "suggest", "paint", "token"];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).expect("a source folder") {
