@@ -838,7 +838,8 @@ pub struct ValidateReport {
 }
 
 /// `faultline serve`: the scenario's account over the AWS wire protocols
-/// until Ctrl-C (see [`crate::serve`]).
+/// until Ctrl-C or `serve_for` (see [`crate::serve`]).
+#[allow(clippy::too_many_arguments)]
 pub fn serve(
     lib: &Library,
     id: &str,
@@ -847,6 +848,7 @@ pub fn serve(
     speed: f64,
     teams: &[String],
     journal_dir: PathBuf,
+    serve_for: Option<std::time::Duration>,
 ) -> Result<String, CliError> {
     use std::net::ToSocketAddrs as _;
     let t = bind.trim();
@@ -872,7 +874,7 @@ pub fn serve(
         teams: teams.to_vec(),
         journal_dir,
     };
-    crate::serve::serve(&opts).map_err(CliError::Input)?;
+    crate::serve::serve(&opts, serve_for).map_err(CliError::Input)?;
     Ok(String::new())
 }
 

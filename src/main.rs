@@ -123,6 +123,9 @@ enum Command {
         /// $XDG_STATE_HOME/faultline/sessions).
         #[arg(long, value_name = "DIR")]
         journal_dir: Option<std::path::PathBuf>,
+        /// Stop after this long (wall time, e.g. 2h; default: until Ctrl-C).
+        #[arg(long = "for", value_name = "DURATION")]
+        serve_for: Option<String>,
     },
     /// The operation catalogue, one `service Api cli-name read|write` line each
     /// (for `scripts/gen_wire_models.py`).
@@ -722,19 +725,41 @@ fn main() {
             speed,
             teams,
             journal_dir,
+            serve_for,
         } => {
             let seed = seed.unwrap_or_else(faultline::repl::random_seed);
+            let serve_for = match serve_for {
+                Some(d) => faultline::time::Dur::parse(d)
+                    .map(|d| Some(std::time::Duration::from_millis(d.0 as u64)))
+                    .map_err(|m| cli::CliError::Input(format!("--for {d}: {m}"))),
+                None => Ok(None),
+            };
             let dir = match journal_dir {
                 Some(d) => Ok(d.clone()),
                 None => faultline::repl::sessions_dir()
-                    .map(|d| d.join(format!("serve-{id}-seed{seed}-{}", unix_now())))
+                    .map(|d| {
+                        // A new folder each time: a second server started in the
+                        // same second does not write into the first one's journals.
+                        let base = format!("serve-{id}-seed{seed}-{}", unix_now());
+                        (0..)
+                            .map(|n| match n {
+                                0 => d.join(&base),
+                                n => d.join(format!("{base}-{n}")),
+                            })
+                            .find(|p| !p.exists())
+                            .unwrap_or_else(|| d.join(&base))
+                    })
                     .ok_or_else(|| {
                         cli::CliError::Input(
                             "no state folder ($XDG_STATE_HOME or $HOME) for the journals: give --journal-dir".into(),
                         )
                     }),
             };
-            dir.and_then(|dir| cli::serve(&lib(), id, seed, bind, *speed, teams, dir))
+            serve_for.and_then(|serve_for| {
+                dir.and_then(|dir| {
+                    cli::serve(&lib(), id, seed, bind, *speed, teams, dir, serve_for)
+                })
+            })
         }
         Command::Catalogue => Ok(cli::catalogue()),
         Command::Show { id, seed, json } => cli::show(&lib(), id, *seed, output(*json)),

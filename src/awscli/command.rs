@@ -425,8 +425,15 @@ pub fn paginate(entry: Entry, paging: Option<Paging>, response: Value) -> Value 
     let Value::Object(mut m) = response else {
         return response;
     };
+    // The paginator's input token: `nextToken`, or the server-paged
+    // operation's own (CloudTrail's `NextToken`).
+    let token = SERVER_PAGED
+        .iter()
+        .find(|(s, o, ..)| *s == entry.service() && *o == entry.name())
+        .map(|(_, _, _, t, _)| *t)
+        .unwrap_or("nextToken");
     // The CLI follows the API's own token to the end; it never prints it.
-    m.remove("nextToken");
+    m.remove(token);
     let items = match m.remove(*key) {
         Some(Value::Array(a)) => a,
         _ => Vec::new(),
@@ -441,7 +448,7 @@ pub fn paginate(entry: Entry, paging: Option<Paging>, response: Value) -> Value 
                 Value::Array(rest.into_iter().take(n).collect()),
             );
             out.extend(m);
-            out.insert("NextToken".into(), json!(encode_token(p.start + n)));
+            out.insert("NextToken".into(), json!(encode_token(token, p.start + n)));
         }
         _ => {
             out.insert(key.to_string(), Value::Array(rest));
@@ -453,9 +460,9 @@ pub fn paginate(entry: Entry, paging: Option<Paging>, response: Value) -> Value 
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// The CLI's pagination token: base64 of `{"nextToken": null, "boto_truncate_amount": n}`.
-fn encode_token(offset: usize) -> String {
-    let text = format!("{{\"nextToken\": null, \"boto_truncate_amount\": {offset}}}");
+/// The CLI's pagination token: base64 of `{"<input token>": null, "boto_truncate_amount": n}`.
+fn encode_token(token: &str, offset: usize) -> String {
+    let text = format!("{{\"{token}\": null, \"boto_truncate_amount\": {offset}}}");
     let bytes = text.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
@@ -713,7 +720,7 @@ mod tests {
     #[test]
     fn pagination_tokens_round_trip() {
         for n in [0, 1, 7, 42, 1234] {
-            assert_eq!(decode_token(&encode_token(n)), Some(n));
+            assert_eq!(decode_token(&encode_token("nextToken", n)), Some(n));
         }
         assert_eq!(decode_token("not a token"), None);
     }
@@ -964,7 +971,7 @@ mod catalogue_tests {
             );
             assert!(page.get("nextToken").is_none(), "{line}");
             let tok = page["NextToken"].as_str().unwrap();
-            assert_eq!(tok, encode_token(1));
+            assert_eq!(tok, encode_token("nextToken", 1));
             let (_, rest) = read(&inst.sim, &format!("{line} --starting-token {tok}")).unwrap();
             assert_eq!(
                 rest[key].as_array().unwrap().as_slice(),

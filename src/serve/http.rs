@@ -75,11 +75,16 @@ impl Running {
         }
     }
 
-    /// Waits until the server ends (Ctrl-C, or [`Running::stop`] elsewhere).
-    pub fn wait(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+    /// Waits until the server ends (Ctrl-C), or stops it after `limit`.
+    pub fn wait(mut self, limit: Option<std::time::Duration>) {
+        let began = std::time::Instant::now();
+        while let Some(t) = &self.thread {
+            if t.is_finished() || limit.is_some_and(|l| began.elapsed() >= l) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        self.halt();
     }
 }
 
@@ -145,13 +150,17 @@ async fn ctrl_c_or_never(on: bool) {
     }
 }
 
-/// Serves until Ctrl-C, after printing what each team exports.
-pub fn run(served: Arc<Served>, bind: SocketAddr) -> Result<(), String> {
+/// Serves until Ctrl-C (or for `limit`), after printing what each team exports.
+pub fn run(
+    served: Arc<Served>,
+    bind: SocketAddr,
+    limit: Option<std::time::Duration>,
+) -> Result<(), String> {
     let running = start(served.clone(), bind, true)?;
     println!("{}", served.banner(&format!("http://{}", running.addr)));
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
-    running.wait();
+    running.wait(limit);
     eprintln!(
         "\nfaultline serve stopped. The teams' journals: {}\n  faultline scoreboard {}",
         served.journal_dir.display(),

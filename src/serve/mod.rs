@@ -213,9 +213,9 @@ impl Served {
     }
 }
 
-/// Serves until interrupted (Ctrl-C).
-pub fn serve(opts: &ServeOptions) -> Result<(), String> {
+/// Serves until interrupted (Ctrl-C), or for `serve_for`.
+pub fn serve(opts: &ServeOptions, serve_for: Option<std::time::Duration>) -> Result<(), String> {
     let loopback = opts.bind.ip().is_loopback();
     let served = Served::new(opts, !loopback)?;
-    http::run(Arc::new(served), opts.bind)
+    http::run(Arc::new(served), opts.bind, serve_for)
 }

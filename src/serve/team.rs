@@ -97,7 +97,16 @@ impl Team {
             .write(true)
             .create_new(true)
             .open(&journal)
-            .map_err(|e| format!("cannot create the journal {}: {e}", journal.display()))?;
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    format!(
+                        "{} already exists (an earlier server's journal); give another --journal-dir",
+                        journal.display()
+                    )
+                } else {
+                    format!("cannot create the journal {}: {e}", journal.display())
+                }
+            })?;
         let team_name = name.to_string();
         let (tx, rx) = channel::<Job>();
         let (ready_tx, ready_rx) = channel::<()>();

@@ -175,6 +175,20 @@ fn every_subcommand(journal: &str) -> Vec<(&'static str, Vec<String>, Option<&'s
         ("gameday", s(&["gameday", "plan", ID, "--seed", "1"]), None),
         ("watch", s(&["watch", "--events", journal]), None),
         ("help", s(&["help"]), None),
+        (
+            "serve",
+            s(&[
+                "serve",
+                ID,
+                "--seed",
+                "1",
+                "--bind",
+                "127.0.0.1:0",
+                "--for",
+                "1s",
+            ]),
+            None,
+        ),
     ];
     // Live mode's command that needs no account.
     #[cfg(feature = "live")]

@@ -479,16 +479,15 @@ fn filter_log_events(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> 
         })
         .collect();
     let seed = format!("events:{gname}");
-    let raw = lim.is_some() || token.is_some();
     let mut v = page(items, "events", &seed, lim, token, 10_000, op)?;
     if let Value::Object(m) = &mut v {
-        if raw {
-            // A raw page still carries the deprecated, now empty, searchedLogStreams [V].
-            let next = m.remove("nextToken");
-            m.insert("searchedLogStreams".into(), json!([]));
-            if let Some(n) = next {
-                m.insert("nextToken".into(), n);
-            }
+        // Every page carries the deprecated, now empty, searchedLogStreams [V],
+        // so the CLI's joined result has it too (botocore's build_full_result
+        // sets each result key a page has, after `events`).
+        let next = m.remove("nextToken");
+        m.insert("searchedLogStreams".into(), json!([]));
+        if let Some(n) = next {
+            m.insert("nextToken".into(), n);
         }
     }
     Ok(v)
