@@ -67,3 +67,6 @@ mod shell;
 
 #[path = "cli/serve_wire.rs"]
 mod serve_wire;
+
+#[path = "cli/serve_game.rs"]
+mod serve_game;

@@ -301,3 +301,108 @@ fn the_aws_cli_against_serve_prints_what_the_repl_prints_for_every_read_operatio
         bad.join("\n\n")
     );
 }
+
+/// Calls the APIs with boto3: one JSON job a line (see tests/fixtures/boto3_run.py).
+pub fn boto3(python: &str, jobs: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/boto3_run.py");
+    let mut child = Command::new(python)
+        .arg(&script)
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    let input: String = jobs.iter().map(|j| format!("{j}\n")).collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().expect("python ends");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let results: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(results.len(), jobs.len(), "{text}");
+    results
+}
+
+/// Drops what the JSON protocols leave out: empty members are absent on
+/// the wire only when they are null.
+fn without_nulls(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k.clone(), without_nulls(x)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.iter().map(without_nulls).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn boto3_against_serve_gets_what_the_repl_answers_for_every_read_operation() {
+    let Some(python) = python() else { return };
+    let seed = 3;
+    let s = Scenario::load(&repo_scenarios().join("alb-sg-blocks-targets.yaml")).unwrap();
+    let inst = s.incident(seed).unwrap();
+    let (running, served, _dir) = serve(&s, seed, &["red"]);
+    let url = format!("http://{}", running.addr);
+    let mut lines = Vec::new();
+    for op in catalogue::reads() {
+        let name = format!("{} {}", op.service, op.name);
+        if NOT_OVER_THE_WIRE.contains(&name.as_str()) {
+            continue;
+        }
+        lines.push(generated(op, &inst).unwrap_or_else(|e| panic!("{e}")));
+    }
+    lines.extend(taught_reads(&s, &inst));
+    let region = served.region.clone();
+    let jobs: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| {
+            let cmd = faultline::awscli::command::parse(l, &region)
+                .unwrap_or_else(|e| panic!("{l}: {e}"));
+            serde_json::json!({
+                "url": url, "region": region, "key": "red",
+                "service": cmd.entry.service(), "api": cmd.entry.api(),
+                "params": cmd.input, "paginate": true,
+            })
+        })
+        .collect();
+    let results = boto3(&python, &jobs);
+    let mut bad = Vec::new();
+    for (line, got) in lines.iter().zip(&results) {
+        match faultline::awscli::command::read(&inst.sim, line) {
+            Ok((_, want)) => {
+                if got["ok"] != true || without_nulls(&got["result"]) != without_nulls(&want) {
+                    bad.push(format!("`{line}`\n--- REPL\n{want}\n--- boto3\n{got}"));
+                }
+            }
+            Err(faultline::aws::CommandError::Aws(e)) => {
+                if got["code"] != e.code.as_str() || got["message"] != e.message.as_str() {
+                    bad.push(format!(
+                        "`{line}`: REPL {} {} / boto3 {got}",
+                        e.code, e.message
+                    ));
+                }
+            }
+            Err(e) => bad.push(format!("`{line}`: the REPL refused it before sending: {e}")),
+        }
+    }
+    running.stop();
+    assert!(
+        bad.is_empty(),
+        "{} of {} calls differ:\n\n{}",
+        bad.len(),
+        lines.len(),
+        bad.join("\n\n")
+    );
+}
