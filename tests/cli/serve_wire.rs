@@ -3,11 +3,13 @@
 //! prints for the same command, world and seed — results and error lines —
 //! for every read operation of the catalogue (the lines are generated over
 //! the catalogue and the scenarios, so a new operation is covered or the
-//! coverage test names it), and boto3's own parsers and paginators work.
+//! coverage test names it), and every scenario's reference fix, sent as
+//! writes, answers as `fix` does; boto3's parsers and paginators get what
+//! the REPL answers.
 
 use crate::support::repo_scenarios;
 use faultline::aws::catalogue::{self, Complete, FlagKind};
-use faultline::game::aws::run_read;
+use faultline::game::aws::{apply_fix, run_read, FixOutcome};
 use faultline::scenario::{quoted_commands, scenario_files, Scenario};
 use faultline::serve::http::{start, Running};
 use faultline::serve::{ServeOptions, Served};
@@ -235,24 +237,43 @@ fn the_aws_cli_against_serve_prints_what_the_repl_prints_for_every_read_operatio
                 }
             }
         }
-        let (running, served, dir) = serve(&s, seed, &["red"]);
+        let (running, served, dir) = serve(&s, seed, &["red", "fixer"]);
         let url = format!("http://{}", running.addr);
         for l in lines {
             jobs.push((url.clone(), served.region.clone(), "red".into(), l));
-            whose.push(servers.len());
+            whose.push((servers.len(), None));
+        }
+        // The reference fix, a write at a time, by another team.
+        let mut sim = inst.sim.clone();
+        for f in &s.spec.fix {
+            let Ok(line) = inst.resolve(f) else { continue };
+            let line = line.replace('\n', " ");
+            if faultline::awscli::command::parse(&line, &served.region).is_err() {
+                continue;
+            }
+            let want = match apply_fix(&mut sim, &line) {
+                FixOutcome::Applied { text, .. } => Ok(text),
+                FixOutcome::Refused { error, .. } => Err(error),
+                FixOutcome::NotAFix(e) => Err(e),
+            };
+            jobs.push((url.clone(), served.region.clone(), "fixer".into(), line));
+            whose.push((servers.len(), Some(want)));
         }
         servers.push((s, inst, running, dir));
     }
     let runs = aws_cli(&python, &jobs);
-    for ((job, run), i) in jobs.iter().zip(&runs).zip(&whose) {
+    for ((job, run), (i, fix)) in jobs.iter().zip(&runs).zip(&whose) {
         let (s, inst, _, _) = &servers[*i];
         let line = &job.3;
         covered.insert(op_of(line));
         compared += 1;
-        let repl = run_read(&inst.sim, line);
+        let repl = match fix {
+            Some(outcome) => outcome.clone(),
+            None => run_read(&inst.sim, line).map(|o| o.text),
+        };
         let (want, got, stream) = match &repl {
-            Ok(out) => (
-                out.text.trim_end().to_string(),
+            Ok(text) => (
+                text.trim_end().to_string(),
                 run.stdout.trim_end().to_string(),
                 "stdout",
             ),
@@ -290,6 +311,8 @@ fn the_aws_cli_against_serve_prints_what_the_repl_prints_for_every_read_operatio
         .map(|o| format!("{} {}", o.service, o.name))
         .filter(|o| !NOT_OVER_THE_WIRE.contains(&o.as_str()) && !covered.contains(o))
         .collect();
+    let writes = whose.iter().filter(|(_, f)| f.is_some()).count();
+    assert!(writes > 30, "only {writes} reference fix lines compared");
     assert!(
         missing.is_empty(),
         "read operations never compared: {missing:?}"
