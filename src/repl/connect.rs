@@ -1,11 +1,11 @@
 //! `faultline play --connect URL --team NAME`: the REPL as a thin client of
 //! a `faultline serve`. Every line runs in the team's world on the server
 //! (reads, `diagnose`, `hint`, `fix`, `submit`, `status`, ...), through the
-//! server's small HTTP API (see `crate::serve::http`); this side only edits
-//! lines and prints replies. Nothing runs on this machine: no pipes, no
-//! `file://`.
+//! server's small HTTP API (see `crate::serve::http`); this side edits
+//! lines and prints replies. A trailing `| jq ...` and `file://` parameters
+//! are the player's own machine's, as in a local session: the server never
+//! runs a pipe or reads a file for a client.
 
-use super::print_reply;
 use crate::cli::CliError;
 use crate::game::Reply;
 use crate::paint::{Paint, Role};
@@ -124,12 +124,27 @@ pub fn run(url: &str, team: &str, token: Option<&str>, paint: Paint) -> Result<(
 }
 
 /// One line: sent, and its reply printed. True when the session ended.
+/// As in a local session, a trailing `| pipeline` and `file://` parameters
+/// are this machine's: the pipe runs here over the reply, the file is read
+/// here, and only the AWS command goes to the server.
 fn one(client: &Client, line: &str, paint: Paint) -> Result<bool, CliError> {
     if line.trim().is_empty() {
         return Ok(false);
     }
-    let reply = client.line(line).map_err(CliError::Input)?;
-    print_reply(&reply, paint);
+    let mut failed = None;
+    let reply = super::with_local_shell(line, false, paint, &mut |command| {
+        client.line(command).unwrap_or_else(|e| {
+            failed = Some(e);
+            Reply {
+                text: String::new(),
+                error: true,
+                quit: false,
+            }
+        })
+    });
+    if let Some(e) = failed {
+        return Err(CliError::Input(e));
+    }
     Ok(reply.quit)
 }
 

@@ -220,50 +220,8 @@ impl Table {
     /// through `sh -c` in a local session; both refused in a shared one.
     /// Prints the reply (or hands it to the pipe) and returns it.
     fn run_line(&mut self, line: &str, paint: Paint) -> Reply {
-        let (command, pipeline) = shell::split_pipe(line);
         let shared = self.share.is_some();
-        if let (Some(p), true) = (pipeline, shared) {
-            let reply = Reply::err(format!(
-                "`| {p}` would run a command on this machine, and this session is shared with watchers (play --share): pipes run only in a local session. Run the command without `| ...`, or use --query."
-            ));
-            print_reply(&reply, paint);
-            return reply;
-        }
-        let mut command = command.to_string();
-        if shell::has_paramfile(&command) {
-            if shared {
-                let reply = Reply::err(
-                    "file:// reads a file from this machine's disk, and this session is shared with watchers (play --share): paste the JSON inline instead.",
-                );
-                print_reply(&reply, paint);
-                return reply;
-            }
-            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            match shell::expand_paramfiles(&command, &cwd) {
-                Ok(expanded) => command = expanded,
-                Err(e) => {
-                    let reply = Reply::err(e);
-                    print_reply(&reply, paint);
-                    return reply;
-                }
-            }
-        }
-        let reply = self.execute(&command);
-        match pipeline {
-            Some(p) if !reply.error && !p.is_empty() => {
-                if let Err(e) = shell::pipe(&reply.text, p) {
-                    print_reply(&Reply::err(e), paint);
-                }
-            }
-            Some(_) if !reply.error => {
-                print_reply(
-                    &Reply::err("a pipe needs a command after `|`, e.g. `| jq .`"),
-                    paint,
-                );
-            }
-            _ => print_reply(&reply, paint),
-        }
-        reply
+        with_local_shell(line, shared, paint, &mut |command| self.execute(command))
     }
 
     /// Says on stderr, once, that events could not be written.
@@ -517,6 +475,62 @@ pub fn play_remote(mut game: Game, opts: &PlayOptions) -> Result<(), CliError> {
     } else {
         script_loop(table, paint, opts)
     }
+}
+
+/// Runs a line as the shell does: a trailing `| pipeline` runs on this
+/// machine over the reply's text, and `file://` parameters are read from
+/// this machine's disk before `execute` sees the line — both refused when
+/// the session is `shared` with watchers. Prints the reply (or the pipe's
+/// output) and returns it.
+pub(crate) fn with_local_shell(
+    line: &str,
+    shared: bool,
+    paint: Paint,
+    execute: &mut dyn FnMut(&str) -> Reply,
+) -> Reply {
+    let (command, pipeline) = shell::split_pipe(line);
+    if let (Some(p), true) = (pipeline, shared) {
+        let reply = Reply::err(format!(
+            "`| {p}` would run a command on this machine, and this session is shared with watchers (play --share): pipes run only in a local session. Run the command without `| ...`, or use --query."
+        ));
+        print_reply(&reply, paint);
+        return reply;
+    }
+    let mut command = command.to_string();
+    if shell::has_paramfile(&command) {
+        if shared {
+            let reply = Reply::err(
+                "file:// reads a file from this machine's disk, and this session is shared with watchers (play --share): paste the JSON inline instead.",
+            );
+            print_reply(&reply, paint);
+            return reply;
+        }
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        match shell::expand_paramfiles(&command, &cwd) {
+            Ok(expanded) => command = expanded,
+            Err(e) => {
+                let reply = Reply::err(e);
+                print_reply(&reply, paint);
+                return reply;
+            }
+        }
+    }
+    let reply = execute(&command);
+    match pipeline {
+        Some(p) if !reply.error && !p.is_empty() => {
+            if let Err(e) = shell::pipe(&reply.text, p) {
+                print_reply(&Reply::err(e), paint);
+            }
+        }
+        Some(_) if !reply.error => {
+            print_reply(
+                &Reply::err("a pipe needs a command after `|`, e.g. `| jq .`"),
+                paint,
+            );
+        }
+        _ => print_reply(&reply, paint),
+    }
+    reply
 }
 
 /// A seed from the wall clock (the one place randomness enters, at the edge),

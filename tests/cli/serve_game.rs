@@ -354,3 +354,116 @@ fn an_unknown_key_or_a_wrong_secret_gets_awss_refusal() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("incident clock"));
     running.stop();
 }
+
+/// One raw HTTP/1.1 request: (status, body).
+fn raw(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String) {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn bad_requests_get_clear_answers_and_the_server_goes_on() {
+    let s = scenario();
+    let (running, _served, _dir) = serve(&s, SEED, &["red"]);
+    let a = running.addr;
+    let auth = "AWS4-HMAC-SHA256 Credential=red/20261202/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0";
+    let ecs = |op: &str| format!("AmazonEC2ContainerServiceV20141113.{op}");
+    let target = ecs("ListClusters");
+    let json = [
+        ("X-Amz-Target", target.as_str()),
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("Authorization", auth),
+    ];
+    let (st, body) = raw(a, "POST", "/", &json, b"{not json");
+    assert_eq!(st, 400);
+    assert!(
+        body.contains("\"__type\":\"SerializationException\""),
+        "{body}"
+    );
+    let (st, body) = raw(a, "POST", "/", &json[..2], b"{}");
+    assert_eq!(
+        (st, body.contains("MissingAuthenticationTokenException")),
+        (403, true),
+        "{body}"
+    );
+    let run_task = ecs("RunTask");
+    let (st, body) = raw(
+        a,
+        "POST",
+        "/",
+        &[("X-Amz-Target", run_task.as_str()), json[1], json[2]],
+        b"{}",
+    );
+    assert_eq!(st, 400);
+    assert!(
+        body.contains("UnknownOperationException") && body.contains("RunTask"),
+        "{body}"
+    );
+    let (st, body) = raw(
+        a,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            json[2],
+        ],
+        b"Action=Nope&Version=2010-05-08",
+    );
+    assert_eq!(st, 400);
+    assert!(body.contains("<Code>InvalidAction</Code>"), "{body}");
+    let big = vec![b'a'; faultline::serve::http::MAX_BODY + 1];
+    let (st, _) = raw(a, "POST", "/", &json, &big);
+    assert_eq!(st, 413);
+    let (st, body) = raw(a, "POST", "/_faultline/teams/green/line", &[], b"status");
+    assert_eq!(st, 404);
+    assert!(body.contains("no team green; the teams: red"), "{body}");
+    let (st, body) = raw(
+        a,
+        "POST",
+        "/_faultline/teams/red/line",
+        &[],
+        b"ecs list-clusters | sh -c id",
+    );
+    assert_eq!(st, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["error"], true, "{body}");
+    assert!(v["text"].as_str().unwrap().contains("shell pipe"), "{body}");
+    let (st, _) = raw(a, "POST", "/_faultline/teams/red/line", &[], &[0xff, 0xfe]);
+    assert_eq!(st, 400);
+    let (st, _) = raw(a, "GET", "/?token=wrong", &[], b"");
+    assert_eq!(st, 401);
+    // Still serving.
+    let (st, body) = raw(a, "POST", "/", &json, b"{}");
+    assert_eq!(st, 200, "{body}");
+    assert!(body.contains("clusterArns"), "{body}");
+    running.stop();
+}
