@@ -467,3 +467,54 @@ fn bad_requests_get_clear_answers_and_the_server_goes_on() {
     assert!(body.contains("clusterArns"), "{body}");
     running.stop();
 }
+
+#[test]
+fn each_worlds_clock_follows_wall_time_times_the_speed() {
+    let s = scenario();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ServeOptions {
+        scenario: s,
+        seed: SEED,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        speed: 600.0,
+        teams: vec!["red".into()],
+        journal_dir: dir.path().join("j"),
+    };
+    let served = Arc::new(Served::new(&opts, false).unwrap());
+    let running = start(served, opts.bind, false).unwrap();
+    let status = || {
+        let (st, body) = raw(
+            running.addr,
+            "POST",
+            "/_faultline/teams/red/line",
+            &[],
+            b"status",
+        );
+        assert_eq!(st, 200);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["text"].as_str().unwrap().to_string()
+    };
+    let first = status();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let second = status();
+    // 1.5 s of wall time at ×600 is 15 virtual minutes.
+    let ago = |t: &str| -> String {
+        t.split("you arrived ")
+            .nth(1)
+            .and_then(|r| r.split(" ago").next())
+            .unwrap()
+            .to_string()
+    };
+    let minutes = |t: &str| -> u64 {
+        let a = ago(t);
+        a.split('m')
+            .next()
+            .and_then(|m| m.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    assert!(
+        minutes(&second) >= 14 && minutes(&second) > minutes(&first),
+        "{first}\n{second}"
+    );
+    running.stop();
+}
