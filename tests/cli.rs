@@ -64,3 +64,6 @@ mod cli_syntax;
 /// Pipes and file:// parameters in a local session, refused in a shared one.
 #[path = "cli/shell.rs"]
 mod shell;
+
+#[path = "cli/serve_page.rs"]
+mod serve_page;
