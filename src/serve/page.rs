@@ -503,7 +503,7 @@ pub fn board_of(
     let mut rows: Vec<Value> = Vec::new();
     for (rank, r) in group.iter().flat_map(|g| g.rows.iter()) {
         let name = r.file.to_string_lossy().into_owned();
-        let (commands, seen) = teams
+        let (commands, seen, total) = teams
             .iter()
             .zip(&cards)
             .find(|((n, _), _)| *n == name)
@@ -513,10 +513,11 @@ pub fn board_of(
                         .iter()
                         .filter(|e| matches!(e, Event::Command { .. }))
                         .count(),
-                    card["evidence"]["seen"].as_u64().unwrap_or(0),
+                    card["evidence"]["seen"].clone(),
+                    card["evidence"]["total"].clone(),
                 )
             })
-            .unwrap_or((0, 0));
+            .unwrap_or((0, Value::from(0), Value::from(f.evidence.len())));
         rows.push(json!({
             "rank": rank,
             "team": name,
@@ -528,7 +529,7 @@ pub fn board_of(
             "elapsed_ms": r.elapsed,
             "commands": commands,
             "evidence_seen": seen,
-            "evidence_total": f.evidence.len(),
+            "evidence_total": total,
             "hints": r.hints,
             "wrong": r.wrong,
             "refused": r.refused,
