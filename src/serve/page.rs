@@ -734,11 +734,15 @@ mod tests {
             ),
             "<t>__BOARD__</t><d>{\"a\":\"__TITLE__\"}</d>"
         );
-        // The page has both markers, and nothing from elsewhere.
+        // The page has both markers, and nothing from elsewhere (its icon is
+        // an empty `data:` URL, so that a browser does not ask for /favicon.ico).
         assert!(PAGE.contains("__TITLE__") && PAGE.contains("__BOARD__"));
-        for banned in ["http://", "https://", "src=", "<link", "@import", "url("] {
+        for banned in ["http://", "https://", "src=", "@import", "url("] {
             assert!(!PAGE.contains(banned), "the page holds {banned}");
         }
+        assert_eq!(PAGE.matches("href=").count(), 1);
+        assert_eq!(PAGE.matches("<link").count(), 1);
+        assert!(PAGE.contains("<link rel=\"icon\" href=\"data:,\">"));
     }
 
     #[test]

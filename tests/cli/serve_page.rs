@@ -89,7 +89,8 @@ const PROBE: &str = "JSON.stringify({\
      detail: li.querySelector('pre') ? li.querySelector('pre').textContent : '' }; }) }; }),\
  markup: document.querySelectorAll('#teams b, #teams img, #teams script, #scoreboard b').length,\
  answer: document.getElementById('answer-body').textContent,\
- answerOpen: document.getElementById('answer').open\
+ answerOpen: document.getElementById('answer').open,\
+ fetched: performance.getEntriesByType('resource').map(function (e) { return e.name; })\
 })";
 
 /// Headless Chromium, or None (with a note) when it is not installed; a
@@ -405,9 +406,15 @@ fn the_facilitator_page_follows_the_teams_live_and_keeps_the_answer_to_the_token
     let page_url = format!("{}/?token={}", server.base, server.token);
     let (status, html) = get(&page_url);
     assert_eq!(status, 200);
-    for banned in ["http://", "https://", "src=", "<link", "@import", "url("] {
+    for banned in ["http://", "https://", "src=", "@import", "url("] {
         assert!(!html.contains(banned), "the page holds {banned}");
     }
+    // Its one link is its icon, empty and inline.
+    assert_eq!(html.matches("href=").count(), 1, "{html}");
+    assert!(
+        html.contains("<link rel=\"icon\" href=\"data:,\">"),
+        "{html}"
+    );
 
     let Some(browser) = chromium() else { return };
     let mut page = Browser::open(&browser, &page_url);
@@ -493,6 +500,18 @@ fn the_facilitator_page_follows_the_teams_live_and_keeps_the_answer_to_the_token
         now["status"].as_str().unwrap().starts_with("updated"),
         "{now:#}"
     );
+    // All the page ever fetched is its board, from its own server.
+    let fetched = now["fetched"].as_array().unwrap();
+    assert!(!fetched.is_empty(), "{now:#}");
+    for url in fetched {
+        assert!(
+            url.as_str().unwrap().starts_with(&format!(
+                "{}/_faultline/board?token={}",
+                server.base, server.token
+            )),
+            "the page fetched {url}"
+        );
+    }
 
     let r = row(&now, "red").unwrap();
     assert_eq!(r["rank"], "1", "{now:#}");
