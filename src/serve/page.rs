@@ -224,9 +224,33 @@ fn clock(ms: Millis) -> String {
     format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
-/// One line of a team's timeline.
-fn entry(at: String, kind: &str, tone: &str, text: String, detail: Vec<String>) -> Value {
-    json!({"at": at, "kind": kind, "tone": tone, "text": text, "detail": detail})
+/// Virtual time `t` (ISO 8601) since `arrived`, `+hh:mm:ss`.
+fn since(arrived: Option<Millis>, t: &str) -> String {
+    match (arrived, parse_iso(t)) {
+        (Some(a), Some(t)) => format!("+{}", clock(t - a)),
+        _ => t.to_string(),
+    }
+}
+
+/// One line of a team's timeline: when (since arrival, and the virtual
+/// time itself), what kind of event, a tone (`good`, `bad` or none), the
+/// line and its details.
+fn entry(
+    arrived: Option<Millis>,
+    virtual_time: &str,
+    kind: &str,
+    tone: &str,
+    text: String,
+    detail: Vec<String>,
+) -> Value {
+    json!({
+        "at": since(arrived, virtual_time),
+        "virtual_time": virtual_time,
+        "kind": kind,
+        "tone": tone,
+        "text": text,
+        "detail": detail,
+    })
 }
 
 /// A team's timeline, oldest first, in `faultline watch`'s words; and the
@@ -235,10 +259,6 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
     let mut arrived: Option<Millis> = None;
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
-    let at = |arrived: Option<Millis>, t: &str| match (arrived, parse_iso(t)) {
-        (Some(a), Some(t)) => format!("+{}", clock(t - a)),
-        _ => t.to_string(),
-    };
     for e in events {
         match e {
             Event::SessionStarted {
@@ -249,7 +269,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
             } => {
                 arrived = parse_iso(when);
                 out.push(entry(
-                    at(arrived, when),
+                    arrived,
+                    when,
                     e.kind(),
                     "",
                     format!(
@@ -287,7 +308,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                     }
                 }
                 out.push(entry(
-                    at(arrived, virtual_time),
+                    arrived,
+                    virtual_time,
                     e.kind(),
                     if *ok { "" } else { "bad" },
                     format!("{} {line}", if *ok { "$" } else { "✗" }),
@@ -295,7 +317,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 ));
                 for t in evidence {
                     out.push(entry(
-                        at(arrived, virtual_time),
+                        arrived,
+                        virtual_time,
                         "evidence",
                         "good",
                         format!(
@@ -315,7 +338,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 cause_correct,
                 culprit_correct,
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 if *cause_correct { "good" } else { "bad" },
                 format!(
@@ -344,7 +368,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                     " — not the reference fix (the verdict will judge it)"
                 };
                 out.push(entry(
-                    at(arrived, virtual_time),
+                    arrived,
+                    virtual_time,
                     e.kind(),
                     "",
                     format!("→ fix applied: {service} {operation}{verdict}"),
@@ -357,7 +382,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 error,
                 ..
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "bad",
                 format!(
@@ -371,7 +397,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 index,
                 cost,
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "",
                 format!("→ hint {index} taken (costs {cost} points)"),
@@ -381,18 +408,20 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 duration_ms,
                 virtual_time,
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "",
                 format!(
                     "→ waited {}; incident clock {}",
                     crate::time::Dur(*duration_ms),
-                    at(arrived, virtual_time)
+                    since(arrived, virtual_time)
                 ),
                 Vec::new(),
             )),
             Event::Submit { virtual_time } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "",
                 "submitted".into(),
@@ -403,7 +432,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 healed,
                 findings,
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 if *healed { "good" } else { "bad" },
                 format!("verdict: {}", if *healed { "HEALED" } else { "NOT HEALED" }),
@@ -414,7 +444,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 line,
                 message,
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "bad",
                 format!("! faultline failed on `{line}`: {message}"),
@@ -425,14 +456,16 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 text,
                 cost,
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "",
                 format!(">> hint from the interviewer (costs {cost} points): {text}"),
                 Vec::new(),
             )),
             Event::InterviewerNote { virtual_time, text } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "",
                 format!(">> note from the interviewer: {text}"),
@@ -443,7 +476,8 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 total,
                 grade,
             } => out.push(entry(
-                at(arrived, virtual_time),
+                arrived,
+                virtual_time,
                 e.kind(),
                 "",
                 format!("== session ended: {total} / 100, grade {grade}"),
@@ -693,6 +727,11 @@ mod tests {
         assert_eq!(wrong["detail"], json!(["note: <b>wrong</b>"]));
         let first = &card["timeline"].as_array().unwrap().last().unwrap()["at"];
         assert_eq!(first, "+00:00:00");
+        let arrived = card["events"][0]["arrived"].as_str().unwrap();
+        assert_eq!(
+            card["timeline"].as_array().unwrap().last().unwrap()["virtual_time"],
+            arrived
+        );
         assert_eq!(card["evidence"]["seen"], r["evidence_seen"]);
         assert_eq!(card["evidence"]["total"], f.evidence.len());
         // The raw events stay on the board too.
