@@ -168,7 +168,7 @@ pub fn page(s: &Served, query: &str) -> Resp {
         "{} — {}",
         s.scenario.spec.id, s.scenario.spec.title
     ));
-    let html = fill(PAGE, &title, &script_json(&board_json(s)));
+    let html = fill(PAGE, &title, &script_json(&versioned(s).0));
     reply(200, "text/html; charset=utf-8", html)
 }
 
@@ -205,7 +205,9 @@ pub fn script_json(v: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The board's data, as JSON.
+/// The board's data, as JSON, with its `version`; with `since=VERSION`
+/// (the version the asker has), only `{"version", "unchanged": true}` when
+/// nothing changed since.
 pub fn board(s: &Served, query: &str) -> Resp {
     if !crate::token::same(&token_of(query), &s.facilitator_token) {
         return reply(
@@ -215,7 +217,29 @@ pub fn board(s: &Served, query: &str) -> Resp {
                 .to_string(),
         );
     }
-    reply(200, "application/json", board_json(s).to_string())
+    let (b, version) = versioned(s);
+    let since = super::wire::parse_form(query)
+        .into_iter()
+        .find(|(k, _)| k == "since")
+        .map(|(_, v)| v);
+    if since.as_deref() == Some(version.as_str()) {
+        // What the page already has: nothing to send again.
+        return reply(
+            200,
+            "application/json",
+            json!({"version": version, "unchanged": true}).to_string(),
+        );
+    }
+    reply(200, "application/json", b.to_string())
+}
+
+/// The board with its `version`: the first 16 hex digits of the SHA-256 of
+/// the board without it.
+fn versioned(s: &Served) -> (Value, String) {
+    let mut b = board_json(s);
+    let version = crate::game::event::sha256_hex(&b.to_string())[..16].to_string();
+    b["version"] = Value::from(version.clone());
+    (b, version)
 }
 
 /// `hh:mm:ss` of a duration.
@@ -831,5 +855,16 @@ mod tests {
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["rows"][0]["team"], "red");
         assert_eq!(v["answer"]["causes"][0]["cause"], "network.no-nat-route");
+        // Asked again with the version it has: unchanged, nothing else.
+        let version = v["version"].as_str().unwrap();
+        assert_eq!(version.len(), 16);
+        let (_, again) = body(board(&served, &format!("{q}&since={version}")));
+        assert_eq!(
+            serde_json::from_str::<Value>(&again).unwrap(),
+            json!({"version": version, "unchanged": true})
+        );
+        // An old version gets the whole board.
+        let (_, whole) = body(board(&served, &format!("{q}&since=0123456789abcdef")));
+        assert_eq!(serde_json::from_str::<Value>(&whole).unwrap(), v);
     }
 }
