@@ -70,3 +70,6 @@ mod serve_wire;
 
 #[path = "cli/serve_game.rs"]
 mod serve_game;
+
+#[path = "cli/serve_page.rs"]
+mod serve_page;

@@ -333,6 +333,21 @@ pub fn read_lenient(paths: &[PathBuf], lib: &Library) -> (Board, Vec<Error>) {
     (rank(ok), bad)
 }
 
+/// Ranks reports already in hand (a server's sessions so far, as
+/// [`crate::game::Game::report`] gives them), each named by the path its row
+/// is read as; one that is not a report of this schema is left out, with its error.
+pub fn rank_reports(reports: Vec<(PathBuf, serde_json::Value)>) -> (Board, Vec<Error>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for (path, value) in reports {
+        match row_of(&path, value) {
+            Ok(r) => ok.push(r),
+            Err(e) => bad.push(e),
+        }
+    }
+    (rank(ok), bad)
+}
+
 /// Groups by scenario and seed, and ranks each group.
 fn rank(read: Vec<(Sheet, Row)>) -> Board {
     let mut groups: Vec<(Group, Vec<(Sheet, Row)>)> = Vec::new();

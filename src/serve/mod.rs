@@ -80,6 +80,8 @@ pub struct Served {
     pub facilitator_token: String,
     /// What every team did so far.
     pub board: Arc<Mutex<Board>>,
+    /// The answer and the teams' reports so far, for the facilitator's page.
+    pub facilitator: page::Facilitator,
     /// When the server started (each world's clock runs from it).
     pub started: Instant,
     /// Virtual seconds per wall second.
@@ -127,6 +129,7 @@ impl Served {
             inst.sim.world().account.clone(),
             inst.sim.world().region.clone(),
         );
+        let facilitator = page::Facilitator::new(&opts.scenario, &inst);
         let mut teams = Vec::new();
         for (i, n) in names.iter().enumerate() {
             let token = tokens.then(crate::token::random_token);
@@ -149,6 +152,7 @@ impl Served {
             teams,
             facilitator_token: crate::token::random_token(),
             board,
+            facilitator,
             started,
             speed: opts.speed,
             journal_dir: opts.journal_dir.clone(),
