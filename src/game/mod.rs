@@ -422,16 +422,21 @@ impl Game {
             wall_ms,
         });
         let seen_before = player.grade.seen.clone();
-        let result = match &request {
-            Request::Read(req) => self.read_request(player, req, region),
-            Request::Write(req) => self.fix_request(player, line, req, region),
+        // A read's JSON text is rendered once, for the evidence and the journal.
+        let (result, rendered) = match &request {
+            Request::Read(req) => match self.read_request(player, req, region) {
+                Ok((v, data)) => (Ok(v), Some(data)),
+                Err(e) => (Err(e), None),
+            },
+            Request::Write(req) => (self.fix_request(player, line, req, region), None),
         };
-        let text = match &result {
-            Ok(v) => {
+        let text = match (&result, rendered) {
+            (Ok(_), Some(data)) => data,
+            (Ok(v), None) => {
                 crate::awscli::render::render(v, None, crate::awscli::render::Output::Json, "")
                     .unwrap_or_default()
             }
-            Err(e) => e.to_string(),
+            (Err(e), _) => e.to_string(),
         };
         if let Some(e) = player.commands.last_mut() {
             e.ok = result.is_ok();
@@ -458,7 +463,7 @@ impl Game {
         player: &mut Player,
         req: &crate::aws::ReadRequest,
         region: Option<&str>,
-    ) -> Result<serde_json::Value, crate::aws::CommandError> {
+    ) -> Result<(serde_json::Value, String), crate::aws::CommandError> {
         let reader: &dyn crate::aws::Reader = match &self.remote {
             Some(r) => r.reader(),
             None => &self.inst.sim,
@@ -479,7 +484,7 @@ impl Game {
             &data,
             &data,
         );
-        Ok(v)
+        Ok((v, data))
     }
 
     fn fix_request(

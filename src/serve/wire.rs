@@ -476,14 +476,16 @@ pub fn encode(call: &Call, response: &Value, request_id: &str) -> Body {
     let op = &svc.operations[&call.api];
     match call.protocol {
         Protocol::Json => {
-            let v = match &op.output {
-                Some(shape) => json_out(svc, svc.shape(shape), response),
-                None => Value::Object(Map::new()),
-            };
+            let mut text = Vec::with_capacity(1024);
+            match &op.output {
+                Some(shape) => json_write(svc, svc.shape(shape), response, &mut text),
+                None => text.extend_from_slice(b"{}"),
+            }
             Body {
                 status: 200,
                 content_type: json_type(&call.json_version),
-                text: v.to_string(),
+                // Only JSON text was written, from valid UTF-8 strings.
+                text: String::from_utf8(text).unwrap_or_default(),
                 query_error: None,
             }
         }
@@ -615,6 +617,79 @@ pub fn encode_error(
 
 /// A JSON response as the JSON protocols carry it: the model's members
 /// only, timestamps as epoch seconds.
+/// Writes `v` as the JSON protocols answer it: the output shape's members
+/// only, in the model's order, timestamps as epoch seconds. The same text as
+/// [`json_out`]'s value printed, without building that value first (a large
+/// response is written once instead of copied, hashed and then written).
+fn json_write(svc: &Service, shape: &Shape, v: &Value, out: &mut Vec<u8>) {
+    match (shape.kind.as_str(), v) {
+        ("structure", Value::Object(m)) => {
+            out.push(b'{');
+            let mut first = true;
+            for mem in &shape.members {
+                if let Some(x) = m.get(&mem.name) {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    json_key(&mem.name, out);
+                    out.push(b':');
+                    json_write(svc, svc.shape(&mem.shape), x, out);
+                }
+            }
+            out.push(b'}');
+        }
+        ("list", Value::Array(items)) => match &shape.member {
+            Some(mem) => {
+                let item = svc.shape(&mem.shape);
+                out.push(b'[');
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    json_write(svc, item, x, out);
+                }
+                out.push(b']');
+            }
+            None => json_scalar(v, out),
+        },
+        ("map", Value::Object(m)) => match &shape.value {
+            Some(val) => {
+                let value = svc.shape(&val.shape);
+                out.push(b'{');
+                for (i, (k, x)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    json_key(k, out);
+                    out.push(b':');
+                    json_write(svc, value, x, out);
+                }
+                out.push(b'}');
+            }
+            None => json_scalar(v, out),
+        },
+        ("timestamp", Value::String(s)) => match parse_iso(s) {
+            Some(ms) => json_scalar(&epoch_seconds(ms), out),
+            None => json_scalar(v, out),
+        },
+        _ => json_scalar(v, out),
+    }
+}
+
+/// A key written as serde_json prints a string.
+fn json_key(k: &str, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(&mut *out, k);
+}
+
+/// A value written as serde_json prints it (compact).
+fn json_scalar(v: &Value, out: &mut Vec<u8>) {
+    // Writing to a Vec cannot fail, nor can printing a `Value`.
+    let _ = serde_json::to_writer(&mut *out, v);
+}
+
+/// The JSON protocols' response as a value: [`json_write`]'s reference.
+#[cfg(test)]
 fn json_out(svc: &Service, shape: &Shape, v: &Value) -> Value {
     match (shape.kind.as_str(), v) {
         ("structure", Value::Object(m)) => {
@@ -891,6 +966,52 @@ mod tests {
             body.text
         );
         assert!(body.text.contains("<AssumeRolePolicyDocument>%7B%22Version%22%3A%222012-10-17%22%7D</AssumeRolePolicyDocument>"), "{}", body.text);
+    }
+
+    #[test]
+    fn json_written_as_it_goes_is_the_model_walks_value_printed() {
+        use crate::scenario::{Mode, Scenario};
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/nat-route-missing.yaml");
+        let mut inst = Scenario::load(&file)
+            .unwrap()
+            .instantiate(1, Mode::Incident)
+            .unwrap();
+        inst.sim.run_for(600_000).unwrap();
+        let tasks: Vec<String> = inst.sim.world().tasks.keys().take(5).cloned().collect();
+        assert!(!tasks.is_empty());
+        let lines = [
+            (
+                "ecs",
+                "DescribeTasks",
+                format!(
+                    "ecs describe-tasks --cluster prod --tasks {}",
+                    tasks.join(" ")
+                ),
+            ),
+            (
+                "ecs",
+                "DescribeServices",
+                "ecs describe-services --cluster prod --services checkout".to_string(),
+            ),
+            (
+                "logs",
+                "DescribeLogGroups",
+                "logs describe-log-groups".to_string(),
+            ),
+        ];
+        for (service, api, line) in lines {
+            let out = crate::game::aws::run_read(&inst.sim, &line).unwrap();
+            let v: Value = serde_json::from_str(&out.data).unwrap();
+            let svc = model::service(service).unwrap();
+            let shape = svc.shape(svc.operations[api].output.as_deref().unwrap());
+            let mut written = Vec::new();
+            json_write(svc, shape, &v, &mut written);
+            let written = String::from_utf8(written).unwrap();
+            assert_eq!(written, json_out(svc, shape, &v).to_string(), "{line}");
+            // Timestamps as epoch seconds: no ISO text reaches the wire.
+            assert!(!written.contains("+00:00"), "{line}: {written}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::{IGW_FILTERS, NAT_FILTERS, ROUTE_TABLE_FILTERS};
 use crate::aws::catalogue::ReadCtx;
 use crate::aws::errors;
 use crate::world::{ip_to_string, RouteDest, RouteTable, RouteTarget, World};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 // ---------------------------------------------------------------------------
 // describe-route-tables
@@ -146,17 +146,23 @@ pub(super) fn describe_route_tables(ctx: &ReadCtx, inv: &Input) -> Result<Value,
                 })
             })
             .collect();
-        out.push(json!({
-            "Associations": associations,
+        // The lists are moved in after, not through `json!` (which copies them).
+        let mut table = json!({
+            "Associations": null,
             "PropagatingVgws": [],
             "RouteTableId": rt.id,
-            "Routes": routes,
+            "Routes": null,
             "Tags": tags(&rt.name),
             "VpcId": rt.vpc_id,
             "OwnerId": w.account,
-        }));
+        });
+        table["Associations"] = Value::Array(associations);
+        table["Routes"] = Value::Array(routes);
+        out.push(table);
     }
-    Ok(compact(json!({ "RouteTables": out })))
+    let mut m = Map::new();
+    m.insert("RouteTables".into(), Value::Array(out));
+    Ok(compact(Value::Object(m)))
 }
 
 // ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 use crate::time::Millis;
 use crate::world::World;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// `[{"Key": "Name", "Value": name}]`, or `[]` for an unnamed resource.
 pub(super) fn tags(name: &str) -> Value {
@@ -24,16 +24,20 @@ pub(super) fn tags_or_absent(name: &str) -> Value {
 }
 
 /// Drops null members from every object: absent optional members are written as null while building.
-pub(super) fn compact(v: Value) -> Value {
+pub(super) fn compact(mut v: Value) -> Value {
+    compact_in_place(&mut v);
+    v
+}
+
+/// [`compact`] in place: no map is rebuilt (nor its keys hashed again).
+fn compact_in_place(v: &mut Value) {
     match v {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, compact(v)))
-                .collect::<Map<String, Value>>(),
-        ),
-        Value::Array(a) => Value::Array(a.into_iter().map(compact).collect()),
-        o => o,
+        Value::Object(m) => {
+            m.retain(|_, v| !v.is_null());
+            m.values_mut().for_each(compact_in_place);
+        }
+        Value::Array(a) => a.iter_mut().for_each(compact_in_place),
+        _ => {}
     }
 }
 

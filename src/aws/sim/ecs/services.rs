@@ -117,7 +117,7 @@ pub(super) fn service_json(world: &World, svc: &Service, tags: bool) -> Value {
     ins("serviceArn", json!(svc.arn));
     ins("serviceName", json!(svc.name));
     ins("clusterArn", json!(cluster_arn(world, &svc.cluster)));
-    ins("loadBalancers", json!(lbs));
+    ins("loadBalancers", Value::Array(lbs));
     ins("serviceRegistries", json!([]));
     ins("status", json!(svc.status));
     ins("desiredCount", json!(svc.desired_count));
@@ -211,5 +211,9 @@ pub(super) fn describe_services(ctx: &ReadCtx, inv: &Input) -> Result<Value, Com
             }
         }
     }
-    Ok(json!({"services": services, "failures": failures}))
+    // Moved in, not through `json!` (which would copy every service).
+    let mut out = Map::new();
+    out.insert("services".into(), Value::Array(services));
+    out.insert("failures".into(), Value::Array(failures));
+    Ok(Value::Object(out))
 }

@@ -127,7 +127,7 @@ pub(super) fn task_json(world: &World, t: &Task) -> Value {
             put(&mut m, "exitCode", c.exit_code);
             put(&mut m, "reason", c.reason.clone());
             m.insert("networkBindings".into(), json!([]));
-            m.insert("networkInterfaces".into(), json!(nics));
+            m.insert("networkInterfaces".into(), Value::Array(nics.clone()));
             m.insert("healthStatus".into(), json!(c.health_status));
             if t.enable_execute_command {
                 m.insert("managedAgents".into(), json!([exec_agent(t, c)]));
@@ -148,7 +148,7 @@ pub(super) fn task_json(world: &World, t: &Task) -> Value {
         (None, None) => format!("family:{}", task_family(&t.task_definition_arn)),
     };
     let mut m = Map::new();
-    m.insert("attachments".into(), json!(attachments));
+    m.insert("attachments".into(), Value::Array(attachments));
     m.insert(
         "attributes".into(),
         json!([{"name": "ecs.cpu-architecture", "value": arch}]),
@@ -157,7 +157,7 @@ pub(super) fn task_json(world: &World, t: &Task) -> Value {
     m.insert("clusterArn".into(), json!(cluster_arn(world, &t.cluster)));
     put(&mut m, "connectivity", t.connectivity.clone());
     put(&mut m, "connectivityAt", t.connectivity_at.map(iso));
-    m.insert("containers".into(), json!(containers));
+    m.insert("containers".into(), Value::Array(containers));
     m.insert("cpu".into(), json!(t.cpu));
     m.insert("createdAt".into(), json!(iso(t.created_at)));
     m.insert("desiredStatus".into(), json!(t.desired_status.as_str()));
@@ -237,5 +237,9 @@ pub(super) fn describe_tasks(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comman
             }
         }
     }
-    Ok(json!({"tasks": tasks, "failures": failures}))
+    // Moved in, not through `json!` (which would copy every task).
+    let mut out = Map::new();
+    out.insert("tasks".into(), Value::Array(tasks));
+    out.insert("failures".into(), Value::Array(failures));
+    Ok(Value::Object(out))
 }
