@@ -227,7 +227,7 @@ def run_wrk(url, script, args, connections=None, pid=None):
 def start_faultline(args, scenario, teams, tmp):
     port = free_port()
     journal = tempfile.mkdtemp(prefix="journal-", dir=tmp)
-    cmd = [args.faultline, "serve", scenario, "--seed", str(args.seed), "--speed", "0",
+    cmd = [args.faultline, "serve", scenario, "--seed", str(args.seed), "--speed", str(args.speed),
            "--bind", f"127.0.0.1:{port}", "--journal-dir", journal]
     for t in teams:
         cmd += ["--team", t]
@@ -461,6 +461,10 @@ def main():
     p.add_argument("--scale-scenario", default="missing-env-crash-loop",
                    help="scenario for the teams run (the largest world: RSS of 50 teams, every scenario)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--speed", default="0",
+                   help="the server's clock: 0 stands the world still (a repeated request is "
+                        "answered from the world's cache of unchanged answers); 1 runs it in "
+                        "real time (the clock moves between requests, so each is computed)")
     p.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--threads", type=int, default=1, help="wrk threads")

@@ -154,7 +154,33 @@ pub struct Game {
     remote: Option<Box<dyn Remote>>,
     /// Where waits on a remote account show their progress.
     progress: Box<dyn FnMut(&str)>,
+    /// Lines and writes so far: with the clock, what the world's answers depend on.
+    changes: u64,
+    /// Answers to wire reads since the world last changed (see [`Game::execute_request`]).
+    reads: ReadCache,
 }
+
+/// The answers to reads over the wire while the world stands still: the
+/// same request against the same world (same instant, no line or write
+/// since) has the same answer, so it is computed, rendered and hashed once.
+#[derive(Default)]
+struct ReadCache {
+    /// The (clock, changes) the answers were computed at.
+    at: (Millis, u64),
+    /// Request (region, operation, input) -> the answer.
+    answers: std::collections::HashMap<String, CachedRead>,
+}
+
+/// A read's answer, as a command records it.
+#[derive(Clone)]
+struct CachedRead {
+    value: std::sync::Arc<serde_json::Value>,
+    text: std::rc::Rc<str>,
+    sha256: std::rc::Rc<str>,
+}
+
+/// Answers kept at most, per game, between changes of the world.
+const READ_CACHE: usize = 1024;
 
 impl Game {
     /// A game at the scenario's "now".
@@ -171,6 +197,8 @@ impl Game {
             wall_credit: 0,
             remote: None,
             progress: Box::new(|_| {}),
+            changes: 0,
+            reads: ReadCache::default(),
         }
     }
 
@@ -342,6 +370,8 @@ impl Game {
     /// Runs one line for `player`; `wall_ms` is the wall time since the session
     /// began, if a wall clock is kept. Never panics; errors do not end the game.
     pub fn execute(&mut self, player: &mut Player, line: &str, wall_ms: Option<u64>) -> Reply {
+        // Any line may change the world (a fix, a wait, submit).
+        self.changes += 1;
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             return Reply::ok("");
@@ -402,7 +432,7 @@ impl Game {
         request: Request,
         region: Option<&str>,
         wall_ms: Option<u64>,
-    ) -> Result<serde_json::Value, crate::aws::CommandError> {
+    ) -> Result<std::sync::Arc<serde_json::Value>, crate::aws::CommandError> {
         let recorded = match &request {
             Request::Read(_) => line.to_string(),
             Request::Write(_) => format!("fix {line}"),
@@ -414,6 +444,14 @@ impl Game {
             ))
             .into());
         }
+        // The same read against a world that has not changed since it was
+        // last answered shows nothing new: it is answered again, and not
+        // recorded again (a client that polls does not fill the journal).
+        if let Request::Read(req) = &request {
+            if let Some(a) = self.cached_read(req, region) {
+                return Ok(a.value);
+            }
+        }
         let at = self.now();
         player.commands.push(Entry {
             line: recorded.clone(),
@@ -422,48 +460,92 @@ impl Game {
             wall_ms,
         });
         let seen_before = player.grade.seen.clone();
-        // A read's JSON text is rendered once, for the evidence and the journal.
-        let (result, rendered) = match &request {
-            Request::Read(req) => match self.read_request(player, req, region) {
-                Ok((v, data)) => (Ok(v), Some(data)),
-                Err(e) => (Err(e), None),
-            },
-            Request::Write(req) => (self.fix_request(player, line, req, region), None),
-        };
-        let text = match (&result, rendered) {
-            (Ok(_), Some(data)) => data,
-            (Ok(v), None) => {
-                crate::awscli::render::render(v, None, crate::awscli::render::Output::Json, "")
-                    .unwrap_or_default()
+        let result = match &request {
+            Request::Read(req) => self.read_request(player, req, region),
+            Request::Write(req) => {
+                self.changes += 1;
+                self.fix_request(player, line, req, region).map(|v| {
+                    let text = crate::awscli::render::render(
+                        &v,
+                        None,
+                        crate::awscli::render::Output::Json,
+                        "",
+                    )
+                    .unwrap_or_default();
+                    CachedRead {
+                        sha256: event::sha256_hex(&text).into(),
+                        text: text.into(),
+                        value: std::sync::Arc::new(v),
+                    }
+                })
             }
-            (Err(e), _) => e.to_string(),
         };
         if let Some(e) = player.commands.last_mut() {
             e.ok = result.is_ok();
         }
         let evidence = self.newly_seen(&seen_before, player);
+        let (sha, bytes, head) = match &result {
+            Ok(r) => (r.sha256.to_string(), r.text.len(), event::head(&r.text)),
+            Err(e) => {
+                let t = e.to_string();
+                (event::sha256_hex(&t), t.len(), event::head(&t))
+            }
+        };
         self.emit(Event::Command {
             line: recorded,
             virtual_time: iso(at),
             wall_ms,
             ok: result.is_ok(),
-            output_sha256: event::sha256_hex(&text),
-            output_bytes: text.len(),
-            output_head: event::head(&text),
+            output_sha256: sha,
+            output_bytes: bytes,
+            output_head: head,
             evidence,
         });
         for e in std::mem::take(&mut self.pending) {
             self.emit(e);
         }
-        result
+        result.map(|r| r.value)
     }
 
+    /// The cache's key of a read: region, operation and input (None on a
+    /// remote account, which changes by itself: nothing is kept).
+    fn read_key(&self, req: &crate::aws::ReadRequest, region: Option<&str>) -> Option<String> {
+        let op = req.op();
+        self.remote.is_none().then(|| {
+            format!(
+                "{}\u{0}{}\u{0}{}\u{0}{}",
+                region.unwrap_or(""),
+                op.service,
+                op.api,
+                serde_json::to_string(req.input()).unwrap_or_default()
+            )
+        })
+    }
+
+    /// The answer to a read made since the world last changed, if any.
+    fn cached_read(
+        &mut self,
+        req: &crate::aws::ReadRequest,
+        region: Option<&str>,
+    ) -> Option<CachedRead> {
+        let state = (self.now(), self.changes);
+        if self.reads.at != state || self.reads.answers.len() >= READ_CACHE {
+            self.reads.at = state;
+            self.reads.answers.clear();
+        }
+        let key = self.read_key(req, region)?;
+        self.reads.answers.get(&key).cloned()
+    }
+
+    /// A read's answer from the account, kept for the same request until
+    /// the world changes; the player sees the evidence it shows.
     fn read_request(
         &mut self,
         player: &mut Player,
         req: &crate::aws::ReadRequest,
         region: Option<&str>,
-    ) -> Result<(serde_json::Value, String), crate::aws::CommandError> {
+    ) -> Result<CachedRead, crate::aws::CommandError> {
+        let op = req.op();
         let reader: &dyn crate::aws::Reader = match &self.remote {
             Some(r) => r.reader(),
             None => &self.inst.sim,
@@ -472,19 +554,27 @@ impl Game {
             Some(r) => reader.read_in(r, req)?,
             None => reader.read(req)?,
         };
-        let op = req.op();
-        let data =
+        // Rendered once, for the evidence and the journal.
+        let text =
             crate::awscli::render::render(&v, None, crate::awscli::render::Output::Json, op.api)
                 .unwrap_or_default();
+        let answer = CachedRead {
+            sha256: event::sha256_hex(&text).into(),
+            text: text.into(),
+            value: std::sync::Arc::new(v),
+        };
+        if let Some(k) = self.read_key(req, region) {
+            self.reads.answers.insert(k, answer.clone());
+        }
         player.grade.observe(
             &self.scenario,
             self.facts(),
             op.service,
             op.name,
-            &data,
-            &data,
+            &answer.text,
+            &answer.text,
         );
-        Ok((v, data))
+        Ok(answer)
     }
 
     fn fix_request(

@@ -382,3 +382,65 @@ fn a_fix_prints_what_the_cli_prints_with_its_query_and_output() {
     assert!(!r.error, "{}", r.text);
     assert_eq!(r.text, "");
 }
+
+#[test]
+fn a_wire_read_repeated_on_a_standing_world_is_answered_again_but_recorded_once() {
+    use crate::aws::account::{read_request, write_request};
+    use crate::aws::Input;
+    let (mut g, mut p) = game();
+    g.clock = Clock::Wall { speed: 0.0 };
+    let rtb = g.inst.resolve("${rtb:private-${var:zone}}").unwrap();
+    let look = || {
+        Request::Read(
+            read_request(
+                "ec2",
+                "describe-route-tables",
+                Input::new().with("RouteTableIds", serde_json::json!([rtb])),
+            )
+            .unwrap(),
+        )
+    };
+    let line = format!("ec2 describe-route-tables --route-table-ids {rtb}");
+    let commands = |g: &Game| g.events().iter().filter(|e| e.kind() == "command").count();
+    let first = g
+        .execute_request(&mut p, &line, look(), None, Some(0))
+        .unwrap();
+    let again = g
+        .execute_request(&mut p, &line, look(), None, Some(0))
+        .unwrap();
+    assert_eq!(first, again);
+    assert_eq!(commands(&g), 1, "a refresh adds nothing to the session");
+    assert_eq!(p.commands.len(), 1);
+
+    // A fix changes the world: the same read is answered anew and recorded.
+    let nat = g.inst.resolve("${nat:nat-${var:zone}}").unwrap();
+    let fix = write_request(
+        "ec2",
+        "create-route",
+        Input::new()
+            .with("RouteTableId", rtb.clone())
+            .with("DestinationCidrBlock", "0.0.0.0/0")
+            .with("NatGatewayId", nat),
+    )
+    .unwrap();
+    g.execute_request(
+        &mut p,
+        "ec2 create-route ...",
+        Request::Write(fix),
+        None,
+        Some(0),
+    )
+    .unwrap();
+    let after = g
+        .execute_request(&mut p, &line, look(), None, Some(0))
+        .unwrap();
+    assert_ne!(first, after);
+    assert!(after.to_string().contains("0.0.0.0/0"));
+    assert_eq!(commands(&g), 3);
+
+    // So does any line (here, time passing).
+    g.execute(&mut p, "wait 1m", Some(0));
+    g.execute_request(&mut p, &line, look(), None, Some(0))
+        .unwrap();
+    assert_eq!(commands(&g), 5);
+}

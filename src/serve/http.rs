@@ -332,6 +332,7 @@ async fn aws(s: &Served, parts: &Parts, body: &Bytes) -> Resp {
         }
     }
     let region = (cred.region != s.region).then(|| cred.region.clone());
+    let region_key = cred.region.as_str();
     let (line, request) = match catalogue_request(&call) {
         Ok(r) => r,
         Err((code, message)) => return fail(&code, &message),
@@ -347,7 +348,7 @@ async fn aws(s: &Served, parts: &Parts, body: &Bytes) -> Resp {
         return fail("ServiceUnavailable", "this team's world has stopped");
     }
     match rx.await {
-        Ok(Ok(v)) => aws_response(wire::encode(&call, &v, &id), &id),
+        Ok(Ok(v)) => aws_response(team.encode(&call, &v, region_key, &id), &id),
         Ok(Err(CommandError::Aws(e))) => fail(&e.code, &e.message),
         Ok(Err(CommandError::Args(e))) => {
             let code = validation_code(call.protocol);

@@ -5,10 +5,12 @@
 //! (`<journal dir>/<team>.jsonl`, which `faultline report` and
 //! `faultline scoreboard` read) and to the server's [`Board`].
 
+use super::wire::{self, Body, Call};
 use crate::aws::CommandError;
 use crate::game::{Clock, Event, Game, JsonLines, Player, Reply, Request, Watcher};
 use crate::scenario::{Instance, Scenario};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
@@ -26,7 +28,7 @@ pub enum Job {
         /// Another region than the account's.
         region: Option<String>,
         /// Where the answer goes.
-        reply: oneshot::Sender<Result<Value, CommandError>>,
+        reply: oneshot::Sender<Result<Arc<Value>, CommandError>>,
     },
     /// A line typed in `faultline play --connect` (a REPL line: a read, `fix`,
     /// `diagnose`, `hint`, `submit`, ...).
@@ -77,7 +79,13 @@ pub struct Team {
     /// Its journal.
     pub journal: PathBuf,
     jobs: Sender<Job>,
+    /// Encoded answers, by request: reused while the game answers with the
+    /// very same value (its own cache of an unchanged world's answers).
+    bodies: Arc<Mutex<HashMap<String, (Arc<Value>, Body)>>>,
 }
+
+/// Stands for the request id in an encoded answer kept for reuse.
+const REQUEST_ID: &str = "\u{1}request-id\u{1}";
 
 impl Team {
     /// Starts a team's thread with its own copy of the world.
@@ -137,7 +145,44 @@ impl Team {
             token,
             journal,
             jobs: tx,
+            bodies: Arc::default(),
         })
+    }
+
+    /// `value`, the answer to `call`, in the call's protocol: encoded once
+    /// for as long as the game answers the same request with this value.
+    pub fn encode(&self, call: &Call, value: &Arc<Value>, region: &str, request_id: &str) -> Body {
+        let key = format!(
+            "{:?}\u{0}{}\u{0}{}\u{0}{}\u{0}{region}\u{0}{}",
+            call.protocol,
+            call.json_version,
+            call.service,
+            call.api,
+            serde_json::to_string(&call.input).unwrap_or_default()
+        );
+        let kept = self.bodies.lock().ok().and_then(|b| {
+            b.get(&key)
+                .filter(|(v, _)| Arc::ptr_eq(v, value))
+                .map(|(_, body)| body.clone())
+        });
+        let body = kept.unwrap_or_else(|| {
+            let body = wire::encode(call, value, REQUEST_ID);
+            if let Ok(mut b) = self.bodies.lock() {
+                if b.len() >= 1024 {
+                    b.clear();
+                }
+                b.insert(key, (value.clone(), body.clone()));
+            }
+            body
+        });
+        if body.text.contains(REQUEST_ID) {
+            Body {
+                text: body.text.replace(REQUEST_ID, request_id),
+                ..body
+            }
+        } else {
+            body
+        }
     }
 
     /// Sends a job; false when the team's thread has ended.
