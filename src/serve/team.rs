@@ -81,8 +81,11 @@ pub struct Team {
     jobs: Sender<Job>,
     /// Encoded answers, by request: reused while the game answers with the
     /// very same value (its own cache of an unchanged world's answers).
-    bodies: Arc<Mutex<HashMap<String, (Arc<Value>, Body)>>>,
+    bodies: Bodies,
 }
+
+/// Encoded answers by request, each with the value it encodes.
+type Bodies = Arc<Mutex<HashMap<String, (Arc<Value>, Body)>>>;
 
 /// Stands for the request id in an encoded answer kept for reuse.
 const REQUEST_ID: &str = "\u{1}request-id\u{1}";
