@@ -171,14 +171,18 @@ impl Served {
         let s = &self.scenario.spec;
         let _ = writeln!(
             o,
-            "faultline serve — {} (seed {}), account {} in {}, {} team{}, clock ×{}",
+            "faultline serve — {} (seed {}), account {} in {}, {} team{}, {}",
             s.id,
             self.seed,
             self.account,
             self.region,
             self.teams.len(),
             if self.teams.len() == 1 { "" } else { "s" },
-            self.speed
+            if self.speed == 0.0 {
+                "the clock stopped".to_string()
+            } else {
+                format!("clock ×{}", self.speed)
+            }
         );
         let _ = writeln!(o);
         let _ = writeln!(
