@@ -9,6 +9,8 @@
 
 use super::model::{self, Member, Service, Shape};
 use crate::aws::Input;
+// HTML's escaping is XML's too (`&#39;` is a character reference in both).
+use crate::gameday::html::escape;
 use crate::time::{iso, parse_iso};
 use serde_json::{Map, Number, Value};
 use std::fmt::Write as _;
@@ -829,22 +831,6 @@ fn xml_time(ms: i64) -> String {
         Some((whole, frac)) => format!("{whole}.{}Z", &frac[..3.min(frac.len())]),
         None => format!("{base}.000Z"),
     }
-}
-
-/// XML text escaping.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 /// Percent-encoding of everything but RFC 3986's unreserved characters.

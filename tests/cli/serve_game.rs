@@ -4,7 +4,7 @@
 //! play; another team's world does not move; errors read as the REPL prints
 //! them; unknown keys and wrong secrets get AWS's refusals.
 
-use crate::serve_wire::{aws_cli, boto3, serve, Job};
+use crate::serve_wire::{aws_cli, boto3, python, serve, Job};
 use crate::support::{faultline, repo_scenarios, Session};
 use faultline::game::aws::{apply_fix, run_read, FixOutcome};
 use faultline::scenario::Scenario;
@@ -14,23 +14,6 @@ use std::sync::Arc;
 
 const ID: &str = "nat-route-missing";
 const SEED: u64 = 3;
-
-fn python() -> Option<String> {
-    let python = std::env::var("FAULTLINE_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = std::process::Command::new(&python)
-        .args(["-c", "import awscli, boto3"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("FAULTLINE_REQUIRE_AWSCLI").is_none(),
-            "FAULTLINE_REQUIRE_AWSCLI is set but {python} cannot import awscli and boto3"
-        );
-        eprintln!("skipped: {python} cannot import awscli and boto3");
-        return None;
-    }
-    Some(python)
-}
 
 fn scenario() -> Scenario {
     Scenario::load(&repo_scenarios().join(format!("{ID}.yaml"))).unwrap()

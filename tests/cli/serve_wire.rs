@@ -22,7 +22,9 @@ use std::sync::Arc;
 /// Session Manager plugin's session, and a v2-only CLI customization.
 const NOT_OVER_THE_WIRE: &[&str] = &["ecs execute-command", "logs tail"];
 
-fn python() -> Option<String> {
+/// The Python with awscli and boto3, or None (the test skips) unless
+/// FAULTLINE_REQUIRE_AWSCLI is set.
+pub fn python() -> Option<String> {
     let python = std::env::var("FAULTLINE_PYTHON").unwrap_or_else(|_| "python3".into());
     let ok = Command::new(&python)
         .args(["-c", "import awscli, boto3"])
@@ -70,10 +72,12 @@ pub struct CliRun {
 /// One AWS CLI line for a server: (url, region, access key id, line).
 pub type Job = (String, String, String, String);
 
-/// Runs AWS CLI lines, each against its server as its team.
-pub fn aws_cli(python: &str, jobs: &[Job]) -> Vec<CliRun> {
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/awscli_run.py");
+/// Runs one of tests/fixtures' Python scripts over JSON jobs, one a line,
+/// and reads its JSON answers, one a line.
+fn run_python(python: &str, script: &str, jobs: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(script);
     let mut child = Command::new(python)
         .arg(&script)
         .current_dir(std::env::temp_dir())
@@ -81,12 +85,7 @@ pub fn aws_cli(python: &str, jobs: &[Job]) -> Vec<CliRun> {
         .stdout(Stdio::piped())
         .spawn()
         .expect("python runs");
-    let mut input = String::new();
-    for (url, region, key, line) in jobs {
-        let j = serde_json::json!({"url": url, "region": region, "key": key, "line": line.replace('\n', " ")});
-        input.push_str(&j.to_string());
-        input.push('\n');
-    }
+    let input: String = jobs.iter().map(|j| format!("{j}\n")).collect();
     child
         .stdin
         .take()
@@ -95,19 +94,30 @@ pub fn aws_cli(python: &str, jobs: &[Job]) -> Vec<CliRun> {
         .unwrap();
     let out = child.wait_with_output().expect("python ends");
     let text = String::from_utf8(out.stdout).unwrap();
-    let runs: Vec<CliRun> = text
+    let results: Vec<serde_json::Value> = text
         .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            CliRun {
-                rc: v["rc"].as_i64().unwrap_or(-1),
-                stdout: v["stdout"].as_str().unwrap_or("").to_string(),
-                stderr: v["stderr"].as_str().unwrap_or("").to_string(),
-            }
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(results.len(), jobs.len(), "{text}");
+    results
+}
+
+/// Runs AWS CLI lines, each against its server as its team.
+pub fn aws_cli(python: &str, jobs: &[Job]) -> Vec<CliRun> {
+    let jobs: Vec<serde_json::Value> = jobs
+        .iter()
+        .map(|(url, region, key, line)| {
+            serde_json::json!({"url": url, "region": region, "key": key, "line": line.replace('\n', " ")})
         })
         .collect();
-    assert_eq!(runs.len(), jobs.len(), "{text}");
-    runs
+    run_python(python, "awscli_run.py", &jobs)
+        .into_iter()
+        .map(|v| CliRun {
+            rc: v["rc"].as_i64().unwrap_or(-1),
+            stdout: v["stdout"].as_str().unwrap_or("").to_string(),
+            stderr: v["stderr"].as_str().unwrap_or("").to_string(),
+        })
+        .collect()
 }
 
 fn op_of(line: &str) -> String {
@@ -327,30 +337,7 @@ fn the_aws_cli_against_serve_prints_what_the_repl_prints_for_every_read_operatio
 
 /// Calls the APIs with boto3: one JSON job a line (see tests/fixtures/boto3_run.py).
 pub fn boto3(python: &str, jobs: &[serde_json::Value]) -> Vec<serde_json::Value> {
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/boto3_run.py");
-    let mut child = Command::new(python)
-        .arg(&script)
-        .current_dir(std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python runs");
-    let input: String = jobs.iter().map(|j| format!("{j}\n")).collect();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().expect("python ends");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let results: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
-    assert_eq!(results.len(), jobs.len(), "{text}");
-    results
+    run_python(python, "boto3_run.py", jobs)
 }
 
 /// Drops what the JSON protocols leave out: empty members are absent on
