@@ -838,7 +838,9 @@ pub struct ValidateReport {
 }
 
 /// `faultline serve`: the scenario's account over the AWS wire protocols
-/// until Ctrl-C (see [`crate::serve`]).
+/// until Ctrl-C (see [`crate::serve`]); with `sandbox_stack`, the account
+/// before the fault as live mode's sandbox stack.
+#[allow(clippy::too_many_arguments)] // one per flag of `faultline serve`
 pub fn serve(
     lib: &Library,
     id: &str,
@@ -847,6 +849,7 @@ pub fn serve(
     speed: f64,
     teams: &[String],
     journal_dir: PathBuf,
+    sandbox_stack: Option<&str>,
 ) -> Result<String, CliError> {
     use std::net::ToSocketAddrs as _;
     let t = bind.trim();
@@ -871,6 +874,7 @@ pub fn serve(
         speed,
         teams: teams.to_vec(),
         journal_dir,
+        sandbox_stack: sandbox_stack.map(str::to_string),
     };
     crate::serve::serve(&opts).map_err(CliError::Input)?;
     Ok(String::new())

@@ -123,6 +123,11 @@ enum Command {
         /// $XDG_STATE_HOME/faultline/sessions).
         #[arg(long, value_name = "DIR")]
         journal_dir: Option<std::path::PathBuf>,
+        /// Serve the account before the fault, as live mode's sandbox stack NAME
+        /// (infra/sandbox.yaml): `faultline live start --stack NAME` pointed at
+        /// the server injects the fault.
+        #[arg(long, value_name = "NAME")]
+        sandbox_stack: Option<String>,
     },
     /// The operation catalogue, one `service Api cli-name read|write` line each
     /// (for `scripts/gen_wire_models.py`).
@@ -722,6 +727,7 @@ fn main() {
             speed,
             teams,
             journal_dir,
+            sandbox_stack,
         } => {
             let seed = seed.unwrap_or_else(faultline::repl::random_seed);
             let dir = match journal_dir {
@@ -734,7 +740,18 @@ fn main() {
                         )
                     }),
             };
-            dir.and_then(|dir| cli::serve(&lib(), id, seed, bind, *speed, teams, dir))
+            dir.and_then(|dir| {
+                cli::serve(
+                    &lib(),
+                    id,
+                    seed,
+                    bind,
+                    *speed,
+                    teams,
+                    dir,
+                    sandbox_stack.as_deref(),
+                )
+            })
         }
         Command::Catalogue => Ok(cli::catalogue()),
         Command::Show { id, seed, json } => cli::show(&lib(), id, *seed, output(*json)),
