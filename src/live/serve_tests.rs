@@ -43,7 +43,7 @@ struct Server {
 impl Server {
     fn start(id: &str, seed: u64) -> Server {
         let s = scenario(id);
-        let origin = s.instantiate(seed, Mode::Baseline).unwrap().now;
+        let origin = s.instantiate(seed, Mode::Environment).unwrap().now;
         let dir = tempfile::tempdir().unwrap();
         let served = Served::new(
             &ServeOptions {

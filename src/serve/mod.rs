@@ -123,7 +123,7 @@ impl Served {
             Some(stack) => {
                 let mut inst = opts
                     .scenario
-                    .instantiate(opts.seed, crate::scenario::Mode::Baseline)
+                    .instantiate(opts.seed, crate::scenario::Mode::Environment)
                     .map_err(|e| e.to_string())?;
                 sandbox::record(&mut inst, &opts.scenario, stack)?;
                 inst

@@ -1,6 +1,7 @@
 //! Serving a scenario as live mode's sandbox (`faultline serve
-//! --sandbox-stack NAME`): the account as it is before the fault (the
-//! scenario's baseline), with a CloudFormation stack recorded over it that
+//! --sandbox-stack NAME`): the scenario's environment before its timeline
+//! ([`crate::scenario::Mode::Environment`]: live start applies the timeline
+//! and the decoys itself), with a CloudFormation stack recorded over it that
 //! stands for `infra/sandbox.yaml` deployed as NAME. Its outputs name the
 //! world's resources as the template's outputs name the sandbox's (the
 //! placeholders of [`crate::scenario::live::BINDINGS`] resolved through the
@@ -93,6 +94,12 @@ pub fn record(inst: &mut Instance, scenario: &Scenario, name: &str) -> Result<()
     let created = inst.now;
     inst.sim.mutate(|c| {
         let w = &mut *c.world;
+        // The template makes no customer managed policy: the environment's
+        // that nothing uses are left to `live start`, which creates the
+        // ones the timeline names.
+        let used: Vec<String> = w.roles.values().flat_map(|r| r.attached.clone()).collect();
+        w.policies
+            .retain(|arn, _| arn.starts_with("arn:aws:iam::aws:") || used.contains(arn));
         let outputs = outputs(w, &name, &cluster, &service);
         let mut parameters = vec![(
             "EnvironmentName".to_string(),

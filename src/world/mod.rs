@@ -377,6 +377,7 @@ impl World {
                 owner,
                 security_groups,
                 mac,
+                tags: Vec::new(),
             },
         );
         Some(id)

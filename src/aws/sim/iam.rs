@@ -444,6 +444,21 @@ fn simulate_principal_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comman
     Ok(json!({ "EvaluationResults": results }))
 }
 
+/// `iam list-policy-versions`: the versions of a managed policy (the world
+/// keeps one, the default).
+fn list_policy_versions(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let arn = inv.required("PolicyArn")?;
+    let p = policy(ctx.world, &arn, "ListPolicyVersions")?;
+    Ok(json!({
+        "Versions": [{
+            "VersionId": p.version,
+            "IsDefaultVersion": true,
+            "CreateDate": cli_time_secs(p.created),
+        }],
+        "IsTruncated": false,
+    }))
+}
+
 /// Tags as IAM's ListRoleTags and ListPolicyTags answer them.
 fn tag_list(tags: Vec<(String, String)>) -> Value {
     let tags: Vec<Value> = tags
@@ -651,6 +666,20 @@ pub const OPS: &[ReadOp] = &[
         ],
         positional: None,
         run: simulate_principal_policy,
+    },
+    Op {
+        service: "iam",
+        name: "list-policy-versions",
+        api: "ListPolicyVersions",
+        summary: "Lists a managed policy's versions",
+        flags: &[required(
+            "policy-arn",
+            FlagKind::Str,
+            "the policy's ARN",
+            Complete::PolicyArn,
+        )],
+        positional: None,
+        run: list_policy_versions,
     },
     Op {
         service: "iam",
