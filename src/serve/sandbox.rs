@@ -14,7 +14,9 @@
 
 use crate::scenario::live::SANDBOX_TAG;
 use crate::scenario::{Instance, Scenario};
-use crate::world::{Stack, World};
+use crate::world::{
+    Association, Cidr, Route, RouteDest, RouteTable, RouteTarget, Stack, Subnet, World,
+};
 
 /// A CloudFormation stack name: a letter, then letters, digits and hyphens,
 /// at most 128 characters [V: the `StackName` pattern of the API reference].
@@ -100,6 +102,7 @@ pub fn record(inst: &mut Instance, scenario: &Scenario, name: &str) -> Result<()
         let used: Vec<String> = w.roles.values().flat_map(|r| r.attached.clone()).collect();
         w.policies
             .retain(|arn, _| arn.starts_with("arn:aws:iam::aws:") || used.contains(arn));
+        add_exhaust_subnet(w);
         let outputs = outputs(w, &name, &cluster, &service);
         let mut parameters = vec![(
             "EnvironmentName".to_string(),
@@ -126,4 +129,94 @@ pub fn record(inst: &mut Instance, scenario: &Scenario, name: &str) -> Result<()
         });
     });
     Ok(())
+}
+
+/// The template's /28 `ExhaustSubnet` (in the first zone, routed through the
+/// NAT gateway by its own `ExhaustRouteTable`), when the scenario's
+/// environment has none: the subnet live mode fills for subnet-exhausted.
+/// Its block is the template's 10.40.12.0/28 when the VPC holds it and no
+/// subnet uses it, else the first free /28 from the top of the VPC.
+fn add_exhaust_subnet(w: &mut World) {
+    if w.names.contains_key("subnet:private-exhaust") {
+        return;
+    }
+    let (Some(vpc_id), Some(private_a)) = (w.names.get("vpc"), w.names.get("subnet:private-a"))
+    else {
+        return;
+    };
+    let (vpc_id, private_a) = (vpc_id.clone(), private_a.clone());
+    let (Some(vpc), Some(a)) = (w.vpcs.get(&vpc_id), w.subnets.get(&private_a)) else {
+        return;
+    };
+    let vpc_cidr = vpc.cidr;
+    let (az, az_id) = (a.az.clone(), a.az_id.clone());
+    let free = |c: &Cidr| {
+        vpc_cidr.covers(c)
+            && !w
+                .subnets
+                .values()
+                .any(|s| s.vpc_id == vpc_id && (s.cidr.covers(c) || c.covers(&s.cidr)))
+    };
+    let template: Option<Cidr> = "10.40.12.0/28".parse().ok().filter(|c| free(c));
+    let size = 16u32;
+    let top = vpc_cidr
+        .base
+        .wrapping_add(u32::MAX >> vpc_cidr.prefix)
+        .wrapping_sub(size - 1);
+    let block = template.or_else(|| {
+        (0..4096u32)
+            .map(|k| Cidr {
+                base: top.wrapping_sub(k * size),
+                prefix: 28,
+            })
+            .find(|c| free(c))
+    });
+    let Some(cidr) = block else {
+        return;
+    };
+    let nat = w.names.get("nat:nat-a").cloned();
+    let subnet_id = w.rng.ec2_id("subnet");
+    w.subnets.insert(
+        subnet_id.clone(),
+        Subnet {
+            id: subnet_id.clone(),
+            name: "private-exhaust".into(),
+            vpc_id: vpc_id.clone(),
+            az,
+            az_id,
+            cidr,
+            map_public_ip_on_launch: false,
+        },
+    );
+    w.ensure_default_nacl(&vpc_id);
+    let mut routes = vec![Route {
+        dest: RouteDest::Cidr(vpc_cidr),
+        target: RouteTarget::Local,
+        origin: "CreateRouteTable",
+    }];
+    if let Some(n) = nat {
+        routes.push(Route {
+            dest: RouteDest::Cidr(Cidr { base: 0, prefix: 0 }),
+            target: RouteTarget::NatGateway(n),
+            origin: "CreateRoute",
+        });
+    }
+    let rtb = w.rng.ec2_id("rtb");
+    let association = Association {
+        id: w.rng.ec2_id("rtbassoc"),
+        subnet_id: Some(subnet_id.clone()),
+    };
+    w.route_tables.insert(
+        rtb.clone(),
+        RouteTable {
+            id: rtb.clone(),
+            name: "private-exhaust".into(),
+            vpc_id,
+            main: false,
+            associations: vec![association],
+            routes,
+        },
+    );
+    w.names.insert("subnet:private-exhaust".into(), subnet_id);
+    w.names.insert("rtb:private-exhaust".into(), rtb);
 }
