@@ -220,3 +220,105 @@ fn add_exhaust_subnet(w: &mut World) {
     w.names.insert("subnet:private-exhaust".into(), subnet_id);
     w.names.insert("rtb:private-exhaust".into(), rtb);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Mode;
+    use serde_json::json;
+    use std::path::Path;
+
+    fn scenario(id: &str) -> Scenario {
+        Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{id}.yaml")))
+            .unwrap()
+    }
+
+    fn read(inst: &Instance, line: &str) -> serde_json::Value {
+        crate::awscli::command::read(&inst.sim, line)
+            .unwrap_or_else(|e| panic!("{line}: {e}"))
+            .1
+    }
+
+    #[test]
+    fn the_recorded_stack_names_the_worlds_resources_and_tags_them() {
+        let s = scenario("nat-route-missing");
+        let mut inst = s.instantiate(1, Mode::Environment).unwrap();
+        record(&mut inst, &s, "fl-sandbox").unwrap();
+        let w = inst.sim.world();
+        let v = read(
+            &inst,
+            "cloudformation describe-stacks --stack-name fl-sandbox",
+        );
+        let outputs: std::collections::BTreeMap<String, String> = v["Stacks"][0]["Outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["OutputKey"].as_str().unwrap().to_string(),
+                    o["OutputValue"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(outputs["PrivateRouteTableA"], w.names["rtb:private-a"]);
+        assert_eq!(outputs["NatGatewayId"], w.names["nat:nat-a"]);
+        assert_eq!(outputs["ExecutionRoleName"], "checkout-task-execution");
+        assert_eq!(outputs["ClusterName"], "prod");
+        assert_eq!(outputs["SandboxTag"], "faultline:sandbox=fl-sandbox");
+        // The template's /28, added since this environment has none.
+        let exhaust = &w.subnets[&outputs["ExhaustSubnet"]];
+        assert_eq!(exhaust.cidr.prefix, 28);
+        assert!(outputs.contains_key("ExhaustRouteTable"));
+        let tag = json!({"Key": "faultline:sandbox", "Value": "fl-sandbox"});
+        let rt = read(
+            &inst,
+            &format!(
+                "ec2 describe-route-tables --route-table-ids {}",
+                outputs["PrivateRouteTableA"]
+            ),
+        );
+        assert!(
+            rt["RouteTables"][0]["Tags"]
+                .as_array()
+                .unwrap()
+                .contains(&tag),
+            "{rt}"
+        );
+        assert_eq!(
+            read(
+                &inst,
+                "iam list-role-tags --role-name checkout-task-execution"
+            )["Tags"],
+            json!([tag])
+        );
+        assert_eq!(
+            read(
+                &inst,
+                "logs list-tags-log-group --log-group-name /ecs/checkout-api"
+            )["tags"],
+            json!({"faultline:sandbox": "fl-sandbox"})
+        );
+        let svc = read(
+            &inst,
+            "ecs describe-services --cluster prod --services checkout --include TAGS",
+        );
+        assert_eq!(
+            svc["services"][0]["tags"],
+            json!([{"key": "faultline:sandbox", "value": "fl-sandbox"}])
+        );
+        assert!(
+            w.policies.keys().all(|a| a.starts_with("arn:aws:iam::aws:")
+                || w.roles.values().any(|r| r.attached.contains(a))),
+            "no customer managed policy that nothing uses"
+        );
+    }
+
+    #[test]
+    fn a_stack_name_is_checked() {
+        assert!(stack_name("faultline-sandbox").is_ok());
+        assert!(stack_name("1sandbox")
+            .unwrap_err()
+            .contains("starts with a letter"));
+        assert!(stack_name("sand_box").is_err());
+    }
+}

@@ -629,11 +629,11 @@ fn tail(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
 fn list_tags_log_group(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let op = "ListTagsLogGroup";
     let name = inv.required("logGroupName")?;
-    if !ctx
+    if ctx
         .world
         .log_groups
         .get(&name)
-        .is_some_and(|g| g.created <= ctx.now)
+        .is_none_or(|g| g.created > ctx.now)
     {
         return Err(errors::log_group_not_found(op).into());
     }
