@@ -838,8 +838,9 @@ pub struct ValidateReport {
 }
 
 /// `faultline serve`: the scenario's account over the AWS wire protocols
-/// until Ctrl-C or `serve_for` (see [`crate::serve`]).
-#[allow(clippy::too_many_arguments)]
+/// until Ctrl-C or `serve_for` (see [`crate::serve`]); with `sandbox_stack`,
+/// the account before the fault as live mode's sandbox stack.
+#[allow(clippy::too_many_arguments)] // one per flag of `faultline serve`
 pub fn serve(
     lib: &Library,
     id: &str,
@@ -849,6 +850,7 @@ pub fn serve(
     teams: &[String],
     journal_dir: PathBuf,
     serve_for: Option<std::time::Duration>,
+    sandbox_stack: Option<&str>,
 ) -> Result<String, CliError> {
     use std::net::ToSocketAddrs as _;
     let t = bind.trim();
@@ -873,6 +875,7 @@ pub fn serve(
         speed,
         teams: teams.to_vec(),
         journal_dir,
+        sandbox_stack: sandbox_stack.map(str::to_string),
     };
     crate::serve::serve(&opts, serve_for).map_err(CliError::Input)?;
     Ok(String::new())

@@ -126,6 +126,11 @@ enum Command {
         /// Stop after this long (wall time, e.g. 2h; default: until Ctrl-C).
         #[arg(long = "for", value_name = "DURATION")]
         serve_for: Option<String>,
+        /// Serve the account before the fault, as live mode's sandbox stack NAME
+        /// (infra/sandbox.yaml): `faultline live start --stack NAME` pointed at
+        /// the server injects the fault.
+        #[arg(long, value_name = "NAME")]
+        sandbox_stack: Option<String>,
     },
     /// The operation catalogue, one `service Api cli-name read|write` line each
     /// (for `scripts/gen_wire_models.py`).
@@ -726,6 +731,7 @@ fn main() {
             teams,
             journal_dir,
             serve_for,
+            sandbox_stack,
         } => {
             let seed = seed.unwrap_or_else(faultline::repl::random_seed);
             let serve_for = match serve_for {
@@ -757,7 +763,17 @@ fn main() {
             };
             serve_for.and_then(|serve_for| {
                 dir.and_then(|dir| {
-                    cli::serve(&lib(), id, seed, bind, *speed, teams, dir, serve_for)
+                    cli::serve(
+                        &lib(),
+                        id,
+                        seed,
+                        bind,
+                        *speed,
+                        teams,
+                        dir,
+                        serve_for,
+                        sandbox_stack.as_deref(),
+                    )
                 })
             })
         }

@@ -223,7 +223,7 @@ impl Entry {
 
 /// Every read operation, across services.
 pub fn reads() -> impl Iterator<Item = &'static ReadOp> {
-    let tables: [&'static [ReadOp]; 9] = [
+    let tables: [&'static [ReadOp]; 10] = [
         super::sim::ecs::OPS,
         super::sim::ec2::OPS,
         super::sim::logs::OPS,
@@ -233,6 +233,7 @@ pub fn reads() -> impl Iterator<Item = &'static ReadOp> {
         super::sim::read::STS,
         super::sim::cloudtrail::OPS,
         super::sim::service_quotas::OPS,
+        super::sim::cloudformation::OPS,
     ];
     tables.into_iter().flat_map(|t| t.iter())
 }

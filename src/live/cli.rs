@@ -26,6 +26,7 @@ pub fn connect(region: Option<&str>, profile: Option<&str>) -> Result<LiveAccoun
         profile: profile.map(str::to_string),
         endpoint_url: None,
         static_credentials: None,
+        clock: None,
     })
     .map_err(|e| CliError::Input(e.to_string()))
 }

@@ -35,6 +35,8 @@ mod moto;
 #[cfg(test)]
 mod play_tests;
 #[cfg(test)]
+mod serve_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_scenarios;
@@ -56,6 +58,23 @@ pub struct ConnectOptions {
     pub endpoint_url: Option<String>,
     /// Fixed access key and secret (default: the SDK's credential chain).
     pub static_credentials: Option<(String, String)>,
+    /// How the account's time runs (default: the wall clock, as AWS's).
+    pub clock: Option<AccountClock>,
+}
+
+/// The clock of an account whose time is not the wall's: `faultline serve`'s
+/// simulated account, whose virtual time starts at `origin` when the server
+/// starts (`since`) and runs `speed` times faster than the wall. Waiting on
+/// such an account (the symptom, `submit`'s verification) reads and pauses
+/// by its clock.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountClock {
+    /// The account's time at `since` (epoch ms).
+    pub origin: crate::time::Millis,
+    /// The wall instant of `origin`.
+    pub since: std::time::Instant,
+    /// Account seconds per wall second (above 0).
+    pub speed: f64,
 }
 
 /// The SDK clients of one account and region.
@@ -75,6 +94,7 @@ pub(crate) struct Clients {
 pub struct LiveAccount {
     rt: tokio::runtime::Runtime,
     region: String,
+    pub(crate) clock: Option<AccountClock>,
     pub(crate) clients: Clients,
 }
 
@@ -87,11 +107,14 @@ impl std::fmt::Debug for LiveAccount {
 }
 
 /// Why live mode could not start.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LiveError {
     /// No region was given or configured.
     #[error("no AWS region: pass --region or set AWS_REGION (or a region in the profile)")]
     NoRegion,
+    /// An account clock that does not run.
+    #[error("the account's clock must run forward: speed {0} is not above 0")]
+    Clock(f64),
     /// The async runtime could not start.
     #[error("could not start the async runtime: {0}")]
     Runtime(String),
@@ -137,9 +160,15 @@ impl LiveAccount {
             cfn: aws_sdk_cloudformation::Client::new(&conf),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
         };
+        if let Some(c) = &opts.clock {
+            if !(c.speed > 0.0 && c.speed.is_finite()) {
+                return Err(LiveError::Clock(c.speed));
+            }
+        }
         Ok(LiveAccount {
             rt,
             region,
+            clock: opts.clock,
             clients,
         })
     }

@@ -96,6 +96,7 @@ impl Moto {
             profile: None,
             endpoint_url: Some(self.url()),
             static_credentials: Some(("testing".into(), "testing".into())),
+            clock: None,
         })
         .expect("a live account over moto")
     }

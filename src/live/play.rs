@@ -22,8 +22,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 impl Pace for LiveAccount {
-    /// Wall time: a real account's clock.
+    /// Wall time: a real account's clock (or the account's own, when it has one).
     fn now_ms(&self) -> Millis {
+        if let Some(c) = &self.clock {
+            return c.origin + (c.since.elapsed().as_millis() as f64 * c.speed) as Millis;
+        }
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as Millis)
@@ -31,7 +34,11 @@ impl Pace for LiveAccount {
     }
 
     fn pause(&mut self, d: Millis) -> Result<(), String> {
-        std::thread::sleep(std::time::Duration::from_millis(d.max(0) as u64));
+        let wall = match &self.clock {
+            Some(c) => (d.max(0) as f64 / c.speed) as u64,
+            None => d.max(0) as u64,
+        };
+        std::thread::sleep(std::time::Duration::from_millis(wall));
         Ok(())
     }
 }

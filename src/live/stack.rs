@@ -7,8 +7,7 @@ use super::LiveAccount;
 use crate::aws::{ArgError, CommandError};
 use std::collections::BTreeMap;
 
-/// The tag key every sandbox resource carries; its value is the stack name.
-pub const SANDBOX_TAG: &str = "faultline:sandbox";
+pub use crate::scenario::live::SANDBOX_TAG;
 /// The tag key of resources a run created; its value is the run id.
 pub const RUN_TAG: &str = "faultline:run";
 

@@ -500,6 +500,7 @@ fn crash_child() {
         profile: None,
         endpoint_url: spec["url"].as_str().map(str::to_string),
         static_credentials: Some(("testing".into(), "testing".into())),
+        clock: None,
     })
     .unwrap();
     let stack: BTreeMap<String, String> = serde_json::from_value(spec["outputs"].clone()).unwrap();

@@ -23,6 +23,9 @@ use super::{Library, Scenario, ScenarioError};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+/// The tag key every sandbox resource carries; its value is the stack name.
+pub const SANDBOX_TAG: &str = "faultline:sandbox";
+
 /// Scenario placeholders (the shop-prod environment's names) and the stack
 /// output each binds to. The stack has one NAT gateway, shared by both AZs.
 pub const BINDINGS: &[(&str, &str)] = &[

@@ -253,6 +253,10 @@ pub enum Mode {
     Incident,
     /// Without the entries marked `fault` (validation's healthy baseline).
     Baseline,
+    /// The environment alone, no timeline entry nor decoy: the sandbox
+    /// `faultline serve --sandbox-stack` stands for, onto which `live start`
+    /// applies the timeline and the decoys itself.
+    Environment,
 }
 
 /// One timeline entry as it was applied.
@@ -618,8 +622,10 @@ impl Scenario {
                 entries.push((i, true, &d.from[i], format!("decoys.from[{i}]")));
             }
         }
-        if mode == Mode::Baseline {
-            entries.retain(|e| !e.2.fault);
+        match mode {
+            Mode::Incident => {}
+            Mode::Baseline => entries.retain(|e| !e.2.fault),
+            Mode::Environment => entries.clear(),
         }
         entries.sort_by_key(|e| (e.2.at.0, e.1, e.0));
         let history = self.spec.history.map(|d| d.0).unwrap_or(DEFAULT_HISTORY);

@@ -20,6 +20,7 @@ pub mod http;
 pub mod line;
 pub mod model;
 pub mod page;
+pub mod sandbox;
 pub mod sigv4;
 pub mod team;
 pub mod wire;
@@ -46,6 +47,9 @@ pub struct ServeOptions {
     pub teams: Vec<String>,
     /// Where each team's journal goes (`<team>.jsonl`).
     pub journal_dir: PathBuf,
+    /// Serve the account before the fault as live mode's sandbox stack of
+    /// this name ([`sandbox`]); `None`: the incident as the player meets it.
+    pub sandbox_stack: Option<String>,
 }
 
 /// A team name: what its players put in `AWS_ACCESS_KEY_ID`.
@@ -88,6 +92,8 @@ pub struct Served {
     pub speed: f64,
     /// Where journals are.
     pub journal_dir: PathBuf,
+    /// The sandbox stack the worlds stand for (served for live mode).
+    pub sandbox_stack: Option<String>,
 }
 
 impl Served {
@@ -111,10 +117,20 @@ impl Served {
         if names.is_empty() {
             names.push("player".into());
         }
-        let inst = opts
-            .scenario
-            .incident(opts.seed)
-            .map_err(|e| e.to_string())?;
+        let inst = match &opts.sandbox_stack {
+            None => opts
+                .scenario
+                .incident(opts.seed)
+                .map_err(|e| e.to_string())?,
+            Some(stack) => {
+                let mut inst = opts
+                    .scenario
+                    .instantiate(opts.seed, crate::scenario::Mode::Environment)
+                    .map_err(|e| e.to_string())?;
+                sandbox::record(&mut inst, &opts.scenario, stack)?;
+                inst
+            }
+        };
         std::fs::create_dir_all(&opts.journal_dir).map_err(|e| {
             format!(
                 "cannot create the journal folder {}: {e}",
@@ -156,6 +172,7 @@ impl Served {
             started,
             speed: opts.speed,
             journal_dir: opts.journal_dir.clone(),
+            sandbox_stack: opts.sandbox_stack.clone(),
         })
     }
 
@@ -190,6 +207,14 @@ impl Served {
             "Facilitator page (the answer is on it; keep the token to yourself):\n  {url}/?token={}",
             self.facilitator_token
         );
+        if let Some(stack) = &self.sandbox_stack {
+            let _ = writeln!(o);
+            let _ = writeln!(
+                o,
+                "Served as live mode's sandbox stack {stack}: the account before the fault. With a team's exports:\n  faultline live start {} --stack {stack} --seed {} --allow-account {}",
+                s.id, self.seed, self.account
+            );
+        }
         for t in &self.teams {
             let _ = writeln!(o);
             let _ = writeln!(o, "Team {}:", t.name);

@@ -820,6 +820,7 @@ mod tests {
                 speed: 0.0,
                 teams: vec!["red".into()],
                 journal_dir: dir.path().to_path_buf(),
+                sandbox_stack: None,
             },
             false,
         )

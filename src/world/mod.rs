@@ -14,6 +14,7 @@ pub mod nacl;
 pub mod net;
 pub mod run;
 pub mod services;
+pub mod stacks;
 pub mod trail;
 
 pub use ecs::*;
@@ -23,6 +24,7 @@ pub use nacl::{NaclAction, NaclEntry, NetworkAcl};
 pub use net::*;
 pub use run::*;
 pub use services::*;
+pub use stacks::Stack;
 pub use trail::{Actor, ApiCall, Identity, Trail};
 
 use std::collections::BTreeMap;
@@ -97,6 +99,8 @@ pub struct World {
     pub quotas: BTreeMap<String, f64>,
     /// Service quota increase requests, oldest first.
     pub quota_requests: Vec<QuotaRequest>,
+    /// CloudFormation stacks (none unless recorded; see [`stacks`]).
+    pub stacks: Vec<Stack>,
     /// Every write API call made to the account, as CloudTrail records it.
     pub trail: Trail,
 }
@@ -185,6 +189,7 @@ impl World {
             endpoint_ips: BTreeMap::new(),
             quotas: BTreeMap::new(),
             quota_requests: Vec::new(),
+            stacks: Vec::new(),
             trail: Trail::new(seed),
         };
         for p in aws_managed_policies() {
@@ -372,6 +377,7 @@ impl World {
                 owner,
                 security_groups,
                 mac,
+                tags: Vec::new(),
             },
         );
         Some(id)

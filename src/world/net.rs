@@ -473,6 +473,9 @@ pub struct NetworkInterface {
     pub security_groups: Vec<String>,
     /// MAC address.
     pub mac: String,
+    /// Tags given at creation (`create-network-interface`); AWS's own
+    /// interfaces (tasks', NAT's) carry none.
+    pub tags: Vec<(String, String)>,
 }
 
 /// AWS services that offer VPC endpoints here , with the endpoint types each supports.

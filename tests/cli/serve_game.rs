@@ -261,6 +261,7 @@ fn an_unknown_key_or_a_wrong_secret_gets_awss_refusal() {
         speed: 0.0,
         teams: vec!["red".into()],
         journal_dir: dir.path().join("j"),
+        sandbox_stack: None,
     };
     let served = Arc::new(Served::new(&opts, true).unwrap());
     let token = served.teams[0].token.clone().expect("a token");
@@ -462,6 +463,7 @@ fn each_worlds_clock_follows_wall_time_times_the_speed() {
         speed: 600.0,
         teams: vec!["red".into()],
         journal_dir: dir.path().join("j"),
+        sandbox_stack: None,
     };
     let served = Arc::new(Served::new(&opts, false).unwrap());
     let running = start(served, opts.bind, false).unwrap();

@@ -55,6 +55,7 @@ pub fn serve(
         speed: 0.0,
         teams: teams.iter().map(|t| t.to_string()).collect(),
         journal_dir: dir.path().join("journals"),
+        sandbox_stack: None,
     };
     let served = Arc::new(Served::new(&opts, false).unwrap_or_else(|e| panic!("{e}")));
     let running = start(served.clone(), opts.bind, false).unwrap();

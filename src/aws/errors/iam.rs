@@ -27,6 +27,26 @@ pub fn policy_not_found(op: &str, arn: &str) -> AwsError {
     err("NoSuchEntity", op, format!("Policy {arn} was not found."))
 }
 
+/// [I] creating a customer managed policy whose name the account has
+/// (EntityAlreadyExists, worded as CLI transcripts show it).
+pub fn policy_exists(op: &str, name: &str) -> AwsError {
+    err(
+        "EntityAlreadyExists",
+        op,
+        format!("A policy called {name} already exists. Duplicate names are not allowed."),
+    )
+}
+
+/// [I] deleting a managed policy still attached to a role (DeleteConflict,
+/// worded as CLI transcripts show it).
+pub fn policy_attached(op: &str) -> AwsError {
+    err(
+        "DeleteConflict",
+        op,
+        "Cannot delete a policy attached to entities.",
+    )
+}
+
 /// [I] (no source recorded) attaching a managed policy that does not exist.
 pub fn policy_not_attachable(op: &str, arn: &str) -> AwsError {
     err(

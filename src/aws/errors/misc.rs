@@ -256,3 +256,17 @@ pub fn quota_request_open(op: &str) -> AwsError {
         "Only one open service quota increase request is allowed per quota.",
     )
 }
+
+// ---------------------------------------------------------------------------
+// CloudFormation.
+
+/// [C] DescribeStacks for a name or id that is no stack: a ValidationError
+/// (the response body quoted in boto/boto3 issue #2807:
+/// `<Code>ValidationError</Code><Message>Stack with id foo does not exist</Message>`).
+pub fn stack_not_found(op: &str, name: &str) -> AwsError {
+    err(
+        "ValidationError",
+        op,
+        format!("Stack with id {name} does not exist"),
+    )
+}

@@ -444,6 +444,49 @@ fn simulate_principal_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comman
     Ok(json!({ "EvaluationResults": results }))
 }
 
+/// `iam list-policy-versions`: the versions of a managed policy (the world
+/// keeps one, the default).
+fn list_policy_versions(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let arn = inv.required("PolicyArn")?;
+    let p = policy(ctx.world, &arn, "ListPolicyVersions")?;
+    Ok(json!({
+        "Versions": [{
+            "VersionId": p.version,
+            "IsDefaultVersion": true,
+            "CreateDate": cli_time_secs(p.created),
+        }],
+        "IsTruncated": false,
+    }))
+}
+
+/// Tags as IAM's ListRoleTags and ListPolicyTags answer them.
+fn tag_list(tags: Vec<(String, String)>) -> Value {
+    let tags: Vec<Value> = tags
+        .into_iter()
+        .map(|(k, v)| json!({"Key": k, "Value": v}))
+        .collect();
+    json!({"Tags": tags, "IsTruncated": false})
+}
+
+/// `iam list-role-tags`: a role's tags (the tags of the account's stacks,
+/// which CloudFormation propagates to the roles it made).
+fn list_role_tags(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let name = inv.required("RoleName")?;
+    role(ctx.world, &name, "ListRoleTags")?;
+    Ok(tag_list(ctx.world.with_stack_tags(Vec::new())))
+}
+
+/// `iam list-policy-tags`: a managed policy's tags (AWS-managed policies
+/// carry none; the account's own carry its stacks' tags).
+fn list_policy_tags(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let arn = inv.required("PolicyArn")?;
+    let p = policy(ctx.world, &arn, "ListPolicyTags")?;
+    if p.arn.starts_with("arn:aws:iam::aws:") {
+        return Ok(tag_list(Vec::new()));
+    }
+    Ok(tag_list(ctx.world.with_stack_tags(Vec::new())))
+}
+
 /// Actions worth simulating for an ECS execution role (completion candidates).
 const ACTIONS: &[&str] = &[
     "ecr:GetAuthorizationToken",
@@ -623,6 +666,48 @@ pub const OPS: &[ReadOp] = &[
         ],
         positional: None,
         run: simulate_principal_policy,
+    },
+    Op {
+        service: "iam",
+        name: "list-policy-versions",
+        api: "ListPolicyVersions",
+        summary: "Lists a managed policy's versions",
+        flags: &[required(
+            "policy-arn",
+            FlagKind::Str,
+            "the policy's ARN",
+            Complete::PolicyArn,
+        )],
+        positional: None,
+        run: list_policy_versions,
+    },
+    Op {
+        service: "iam",
+        name: "list-role-tags",
+        api: "ListRoleTags",
+        summary: "Lists a role's tags",
+        flags: &[required(
+            "role-name",
+            FlagKind::Str,
+            "the role",
+            Complete::Role,
+        )],
+        positional: None,
+        run: list_role_tags,
+    },
+    Op {
+        service: "iam",
+        name: "list-policy-tags",
+        api: "ListPolicyTags",
+        summary: "Lists a managed policy's tags",
+        flags: &[required(
+            "policy-arn",
+            FlagKind::Str,
+            "the policy's ARN",
+            Complete::PolicyArn,
+        )],
+        positional: None,
+        run: list_policy_tags,
     },
 ];
 

@@ -1,6 +1,7 @@
 //! The simulator's implementation of the catalogue's operations: reads over
 //! the world by shared reference, writes through the engine.
 
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod ec2;
 pub mod ecs;

@@ -8,6 +8,7 @@ use crate::live::guard::Target;
 use crate::live::journal::Undo;
 use crate::live::sdk_error;
 use crate::live::stack::{RUN_TAG, SANDBOX_TAG};
+use aws_sdk_ec2::error::ProvideErrorMetadata as _;
 use serde_json::{json, Value};
 
 /// The most interfaces one `occupy_ips` step creates (the sandbox's /24s
@@ -117,15 +118,20 @@ impl Injector<'_> {
                     .tags(Tag::builder().key(SANDBOX_TAG).value(&stack).build())
                     .tags(Tag::builder().key(RUN_TAG).value(&run).build())
                     .build();
-                let o = c
+                let sent = c
                     .ec2
                     .create_network_interface()
                     .subnet_id(subnet)
                     .description(description.replace("${uuid}", &uuid(&run, k)))
                     .tag_specifications(tags)
                     .send()
-                    .await
-                    .map_err(|e| sdk_error("CreateNetworkInterface", e))?;
+                    .await;
+                let o = match sent {
+                    // The service's own tasks take addresses too: a subnet
+                    // that filled up meanwhile is what this step is for.
+                    Err(e) if e.code() == Some("InsufficientFreeAddressesInSubnet") => break,
+                    other => other.map_err(|e| sdk_error("CreateNetworkInterface", e))?,
+                };
                 if let Some(id) = o.network_interface.and_then(|n| n.network_interface_id) {
                     ids.push(Value::String(id));
                 }

@@ -18,7 +18,7 @@
 //! in `shapes`, and one file per kind of resource described.
 
 mod network_acls;
-mod network_interfaces;
+pub(crate) mod network_interfaces;
 mod request;
 mod route_tables;
 mod security_groups;

@@ -2,7 +2,7 @@
 //! ECS tasks, NAT gateways and endpoints.
 
 use super::super::{CommandError, Input};
-use super::request::{flag_str, one, request, tag_filter, ENI_IDS};
+use super::request::{flag_str, one, request, ENI_IDS};
 use super::shapes::{compact, derived_id, private_dns_name, public_dns_name, timestamp_seconds};
 use super::ENI_FILTERS;
 use crate::aws::catalogue::ReadCtx;
@@ -100,7 +100,7 @@ pub(super) fn public_side(
         .map(|ip| (None, None, "amazon".to_string(), ip.clone()))
 }
 
-pub(super) fn describe_network_interfaces(
+pub(crate) fn describe_network_interfaces(
     ctx: &ReadCtx,
     inv: &Input,
 ) -> Result<Value, CommandError> {
@@ -127,8 +127,16 @@ pub(super) fn describe_network_interfaces(
         let nat = matches!(e.owner, EniOwner::NatGateway(_));
         let sgs = eni_groups(w, e);
         let keep = req.keeps(|f| {
-            if let Some(t) = tag_filter(f, "") {
-                return t;
+            if let Some(key) = f.strip_prefix("tag:") {
+                return e
+                    .tags
+                    .iter()
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+            }
+            if f == "tag-key" {
+                return e.tags.iter().map(|(k, _)| k.clone()).collect();
             }
             match f {
                 "addresses.association.public-ip" | "association.public-ip" => {
@@ -241,7 +249,11 @@ pub(super) fn describe_network_interfaces(
             "SourceDestCheck": !nat,
             "Status": e.status,
             "SubnetId": e.subnet_id,
-            "TagSet": [],
+            "TagSet": e
+                .tags
+                .iter()
+                .map(|(k, v)| json!({"Key": k, "Value": v}))
+                .collect::<Vec<_>>(),
             "VpcId": vpc_id,
         }));
     }

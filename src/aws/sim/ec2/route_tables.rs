@@ -3,7 +3,7 @@
 
 use super::super::{CommandError, Input};
 use super::request::{flag_str, one, request, tag_filter, IGW_IDS, NAT_IDS, ROUTE_TABLE_IDS};
-use super::shapes::{compact, derived_id, tags, timestamp_seconds};
+use super::shapes::{compact, derived_id, stack_tags, timestamp_seconds};
 use super::{IGW_FILTERS, NAT_FILTERS, ROUTE_TABLE_FILTERS};
 use crate::aws::catalogue::ReadCtx;
 use crate::aws::errors;
@@ -152,7 +152,7 @@ pub(super) fn describe_route_tables(ctx: &ReadCtx, inv: &Input) -> Result<Value,
             "PropagatingVgws": [],
             "RouteTableId": rt.id,
             "Routes": null,
-            "Tags": tags(&rt.name),
+            "Tags": stack_tags(w, &rt.name),
             "VpcId": rt.vpc_id,
             "OwnerId": w.account,
         });
@@ -219,7 +219,7 @@ pub(super) fn describe_nat_gateways(ctx: &ReadCtx, inv: &Input) -> Result<Value,
             "State": n.state,
             "SubnetId": n.subnet_id,
             "VpcId": n.vpc_id,
-            "Tags": tags(&n.name),
+            "Tags": stack_tags(w, &n.name),
             "ConnectivityType": "public",
         }));
     }
@@ -269,7 +269,7 @@ pub(super) fn describe_internet_gateways(
             "Attachments": attachments,
             "InternetGatewayId": g.id,
             "OwnerId": w.account,
-            "Tags": tags(&g.name),
+            "Tags": stack_tags(w, &g.name),
         }));
     }
     Ok(compact(json!({ "InternetGateways": out })))

@@ -14,12 +14,28 @@ pub(super) fn tags(name: &str) -> Value {
     }
 }
 
-/// Tags for shapes AWS leaves the key out of when a resource has none (VPCs, subnets).
-pub(super) fn tags_or_absent(name: &str) -> Value {
-    if name.is_empty() {
-        Value::Null
+/// A resource's tags with its Name, then the tags of the account's stacks
+/// (CloudFormation propagates stack-level tags to the resources it made).
+pub(super) fn stack_tags(w: &World, name: &str) -> Value {
+    let own = if name.is_empty() {
+        Vec::new()
     } else {
-        tags(name)
+        vec![("Name".to_string(), name.to_string())]
+    };
+    Value::Array(
+        w.with_stack_tags(own)
+            .into_iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect(),
+    )
+}
+
+/// [`stack_tags`], left out when there are none: VPCs and subnets without
+/// tags have no Tags member.
+pub(super) fn stack_tags_or_absent(w: &World, name: &str) -> Value {
+    match stack_tags(w, name) {
+        Value::Array(a) if a.is_empty() => Value::Null,
+        v => v,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::super::{CommandError, Input};
 use super::request::{flag_str, one, request, tag_filter, SUBNET_IDS, VPC_IDS};
-use super::shapes::{compact, derived_id, tags_or_absent};
+use super::shapes::{compact, derived_id, stack_tags_or_absent};
 use super::{SUBNET_FILTERS, VPC_FILTERS};
 use crate::aws::catalogue::ReadCtx;
 use crate::aws::errors;
@@ -55,7 +55,7 @@ pub(super) fn describe_vpcs(ctx: &ReadCtx, inv: &Input) -> Result<Value, Command
                 "CidrBlockState": {"State": "associated"},
             }],
             "IsDefault": false,
-            "Tags": tags_or_absent(&v.name),
+            "Tags": stack_tags_or_absent(w, &v.name),
             // [I] what accounts without VPC Block Public Access show.
             "BlockPublicAccessStates": {"InternetGatewayBlockMode": "off"},
             "VpcId": v.id,
@@ -114,7 +114,7 @@ pub(super) fn describe_subnets(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comm
             "OwnerId": w.account,
             "AssignIpv6AddressOnCreation": false,
             "Ipv6CidrBlockAssociationSet": [],
-            "Tags": tags_or_absent(&s.name),
+            "Tags": stack_tags_or_absent(w, &s.name),
             "SubnetArn": arn,
             "EnableDns64": false,
             "Ipv6Native": false,

@@ -177,7 +177,13 @@ pub(super) fn service_json(world: &World, svc: &Service, tags: bool) -> Value {
     ins("schedulingStrategy", json!("REPLICA"));
     ins("deploymentController", json!({"type": "ECS"}));
     if tags {
-        ins("tags", json!([]));
+        // The tags of the account's stacks: CloudFormation propagates them.
+        let tags: Vec<Value> = world
+            .with_stack_tags(Vec::new())
+            .into_iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect();
+        ins("tags", Value::Array(tags));
     }
     ins("createdBy", json!(principal(world)));
     ins("enableECSManagedTags", json!(false));

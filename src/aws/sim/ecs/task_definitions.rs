@@ -246,7 +246,20 @@ pub(super) fn describe_task_definition(ctx: &ReadCtx, inv: &Input) -> Result<Val
     let mut out = Map::new();
     out.insert("taskDefinition".into(), task_definition_json(ctx.world, td));
     if tags {
-        out.insert("tags".into(), json!(td.def.tags));
+        // Its own tags, then the account's stacks' (CloudFormation propagates them).
+        let own: Vec<(String, String)> = td
+            .def
+            .tags
+            .iter()
+            .filter_map(|t| Some((t["key"].as_str()?.into(), t["value"].as_str()?.into())))
+            .collect();
+        let tags: Vec<Value> = ctx
+            .world
+            .with_stack_tags(own)
+            .into_iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect();
+        out.insert("tags".into(), Value::Array(tags));
     }
     Ok(Value::Object(out))
 }

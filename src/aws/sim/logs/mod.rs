@@ -622,6 +622,29 @@ fn tail(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     Ok(Value::String(lines.join("\n")))
 }
 
+/// `logs list-tags-log-group`: the group's tags as a map (the tags of the
+/// account's stacks, CloudFormation propagates them to the groups it made).
+/// AWS deprecates it for ListTagsForResource, but every region still answers it.
+fn list_tags_log_group(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
+    let op = "ListTagsLogGroup";
+    let name = inv.required("logGroupName")?;
+    if ctx
+        .world
+        .log_groups
+        .get(&name)
+        .is_none_or(|g| g.created > ctx.now)
+    {
+        return Err(errors::log_group_not_found(op).into());
+    }
+    let tags: Map<String, Value> = ctx
+        .world
+        .with_stack_tags(Vec::new())
+        .into_iter()
+        .map(|(k, v)| (k, json!(v)))
+        .collect();
+    Ok(json!({ "tags": tags }))
+}
+
 const ORDER_BY: &[&str] = &["LogStreamName", "LastEventTime"];
 
 /// The `logs` operations.
@@ -873,5 +896,19 @@ pub const OPS: &[ReadOp] = &[
         ],
         positional: Some(("group_name", Complete::LogGroup)),
         run: tail,
+    },
+    Op {
+        service: "logs",
+        name: "list-tags-log-group",
+        api: "ListTagsLogGroup",
+        summary: "Lists a log group's tags",
+        flags: &[required(
+            "log-group-name",
+            FlagKind::Str,
+            "the log group",
+            Complete::LogGroup,
+        )],
+        positional: None,
+        run: list_tags_log_group,
     },
 ];

@@ -145,3 +145,71 @@ pub(super) fn delete_eni(cx: &mut Change, inv: &Input) -> Result<Value, CommandE
     cx.world.remove_eni(&id);
     Ok(json!({}))
 }
+
+/// `ec2 create-network-interface`: an interface in a subnet, at its lowest
+/// free address, not attached (`available`), in the given security groups
+/// (default: the VPC's default group), with the tags of its
+/// `TagSpecifications`. It answers the interface as DescribeNetworkInterfaces
+/// shows it.
+pub(super) fn create_eni(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
+    let op = "CreateNetworkInterface";
+    let subnet = inv.required("SubnetId")?;
+    let Some(s) = cx.world.subnets.get(&subnet) else {
+        return Err(errors::subnet_not_found(op, &subnet).into());
+    };
+    let vpc = s.vpc_id.clone();
+    let groups = match inv.values("Groups")? {
+        Some(g) => g,
+        None => cx
+            .world
+            .security_groups
+            .values()
+            .filter(|g| g.vpc_id == vpc && g.name == "default")
+            .map(|g| g.id.clone())
+            .collect(),
+    };
+    let mut tags = Vec::new();
+    for spec in super::ec2::tag_specs(inv)? {
+        let rt = spec
+            .get("ResourceType")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if rt != "network-interface" {
+            return Err(errors::tag_resource_type_invalid(op, rt).into());
+        }
+        for t in spec
+            .get("Tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(k), Some(v)) = (t["Key"].as_str(), t["Value"].as_str()) {
+                tags.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+    let description = inv.value("Description")?.unwrap_or_default();
+    let requester = cx.world.account.clone();
+    let Some(id) = cx.world.create_eni(
+        &subnet,
+        EniOwner::Other(requester),
+        description,
+        "interface",
+        groups,
+    ) else {
+        return Err(errors::subnet_addresses_exhausted(op, &subnet).into());
+    };
+    if let Some(e) = cx.world.enis.get_mut(&id) {
+        e.status = "available".into();
+        e.tags = tags;
+    }
+    let ctx = crate::aws::catalogue::ReadCtx {
+        world: cx.world,
+        now: cx.now,
+    };
+    let v = crate::aws::sim::ec2::network_interfaces::describe_network_interfaces(
+        &ctx,
+        &Input::new().with("NetworkInterfaceIds", json!([id])),
+    )?;
+    Ok(json!({"NetworkInterface": v["NetworkInterfaces"][0]}))
+}

@@ -560,3 +560,24 @@ pub fn env_pairs(items: &[String]) -> Vec<KeyValue> {
         })
         .collect()
 }
+
+/// `ecs deregister-task-definition`: the revision becomes INACTIVE (tasks
+/// and services that use it go on; it can no longer start new services).
+/// It answers the revision as it now is.
+pub(super) fn deregister_task_definition(
+    cx: &mut Change,
+    inv: &Input,
+) -> Result<Value, CommandError> {
+    let op = "DeregisterTaskDefinition";
+    let key = inv.required("taskDefinition")?;
+    let short = key.rsplit("task-definition/").next().unwrap_or(&key);
+    let id = short
+        .rsplit_once(':')
+        .and_then(|(f, r)| Some((f.to_string(), r.parse::<u32>().ok()?)));
+    let Some(td) = id.and_then(|id| cx.world.task_definitions.get_mut(&id)) else {
+        return Err(errors::task_definition_not_found(op).into());
+    };
+    std::sync::Arc::make_mut(td).status = "INACTIVE".into();
+    let td = td.clone();
+    Ok(json!({"taskDefinition": crate::aws::sim::ecs::task_definition_json(cx.world, &td)}))
+}

@@ -65,3 +65,14 @@ pub(super) fn retention(cx: &mut Change, inv: &Input) -> Result<Value, CommandEr
     g.retention_days = Some(d);
     Ok(json!({}))
 }
+
+/// `logs delete-retention-policy`: the group keeps its events forever again.
+pub(super) fn delete_retention(cx: &mut Change, inv: &Input) -> Result<Value, CommandError> {
+    let op = "DeleteRetentionPolicy";
+    let name = inv.required("logGroupName")?;
+    let Some(g) = cx.world.log_groups.get_mut(&name) else {
+        return Err(errors::log_group_not_found(op).into());
+    };
+    g.retention_days = None;
+    Ok(json!({}))
+}

@@ -34,11 +34,13 @@ use ec2_routes::{
     associate_route_table, disassociate_route_table, replace_association, route, RouteOp,
 };
 use ec2_security_groups::{sg_rules, Direction, RuleOp};
-use ec2_subnets::{create_subnet, delete_eni, modify_subnet_attribute};
-use ecs::{register_task_definition, stop_task, update_service};
+use ec2_subnets::{create_eni, create_subnet, delete_eni, modify_subnet_attribute};
+use ecs::{deregister_task_definition, register_task_definition, stop_task, update_service};
 use elbv2::{deregister_targets, modify_listener, modify_target_group, register_targets};
-use iam::{attach_policy, delete_role_policy, put_role_policy, update_trust};
-use logs::{log_group, retention};
+use iam::{
+    attach_policy, create_policy, delete_policy, delete_role_policy, put_role_policy, update_trust,
+};
+use logs::{delete_retention, log_group, retention};
 use service_quotas::request_increase;
 
 /// A write's response completed once the change is in the world, as AWS
@@ -877,6 +879,72 @@ pub const OPS: &[WriteOp] = &[
             ),
         ],
         retention
+    ),
+    op!(
+        "ec2",
+        "create-network-interface",
+        "CreateNetworkInterface",
+        "Creates a network interface in a subnet (it takes one of its addresses)",
+        &[
+            req("subnet-id", K::Str, "the subnet", C::Subnet),
+            f("description", K::Str, "what it is for", C::Nothing),
+            f("groups", K::List, "security group ids (default: the VPC's default group)", C::SecurityGroup),
+            f(
+                "tag-specifications",
+                K::Structure,
+                "ResourceType=network-interface,Tags=[{Key=k,Value=v}]",
+                C::Nothing
+            ),
+        ],
+        create_eni
+    ),
+    op!(
+        "logs",
+        "delete-retention-policy",
+        "DeleteRetentionPolicy",
+        "Removes a log group's retention: its events are kept forever",
+        &[LOG_GROUP],
+        delete_retention
+    ),
+    op!(
+        "ecs",
+        "deregister-task-definition",
+        "DeregisterTaskDefinition",
+        "Marks a task definition revision INACTIVE (running tasks go on)",
+        &[req(
+            "task-definition",
+            K::Str,
+            "family:revision or the revision's ARN",
+            C::TaskDefinition
+        )],
+        deregister_task_definition
+    ),
+    op!(
+        "iam",
+        "create-policy",
+        "CreatePolicy",
+        "Creates a customer managed policy (version v1)",
+        &[
+            req("policy-name", K::Str, "the policy's name", C::Nothing),
+            req(
+                "policy-document",
+                K::Str,
+                "the policy JSON (a string, or file:// in your own CLI)",
+                C::Nothing
+            ),
+            f("path", K::Str, "its path (default /)", C::Nothing),
+            f("description", K::Str, "what it is for", C::Nothing),
+            f("tags", K::Structure, "Key=k,Value=v ... (accepted, not kept)", C::Nothing),
+        ],
+        create_policy
+    ),
+    op!(
+        "iam",
+        "delete-policy",
+        "DeletePolicy",
+        "Deletes a customer managed policy attached to nothing",
+        &[req("policy-arn", K::Str, "the policy's ARN", C::PolicyArn)],
+        delete_policy
     ),
     op!(
         "service-quotas",

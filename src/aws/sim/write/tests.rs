@@ -1023,3 +1023,137 @@ fn a_quota_increase_request_in_the_models_shape() {
     assert!(r["LastUpdated"].is_string());
     assert_eq!(inst.sim.world().quota_value("L-3032A538"), 1000.0);
 }
+
+#[test]
+fn a_created_network_interface_takes_an_address_keeps_its_tags_and_is_deleted() {
+    let mut inst = instance(1);
+    let subnet = name(&inst, "subnet:private-b");
+    let free = |inst: &Instance| {
+        crate::awscli::command::read(
+            &inst.sim,
+            &format!("ec2 describe-subnets --subnet-ids {subnet}"),
+        )
+        .unwrap()
+        .1["Subnets"][0]["AvailableIpAddressCount"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = free(&inst);
+    let v = ok(
+        &mut inst,
+        &format!(
+            "ec2 create-network-interface --subnet-id {subnet} --description batch \
+             --tag-specifications 'ResourceType=network-interface,Tags=[{{Key=faultline:run,Value=run-1}}]'"
+        ),
+    );
+    let eni = &v["NetworkInterface"];
+    assert_eq!(eni["Status"], "available");
+    assert_eq!(eni["Description"], "batch");
+    assert_eq!(eni["SubnetId"], json!(subnet));
+    assert_eq!(
+        eni["TagSet"],
+        json!([{"Key": "faultline:run", "Value": "run-1"}])
+    );
+    assert_eq!(eni["RequesterManaged"], json!(false));
+    assert_eq!(free(&inst), before - 1);
+    let id = eni["NetworkInterfaceId"].as_str().unwrap().to_string();
+    let found = crate::awscli::command::read(
+        &inst.sim,
+        "ec2 describe-network-interfaces --filters Name=tag:faultline:run,Values=run-1",
+    )
+    .unwrap()
+    .1;
+    assert_eq!(
+        found["NetworkInterfaces"][0]["NetworkInterfaceId"],
+        json!(id)
+    );
+    ok(
+        &mut inst,
+        &format!("ec2 delete-network-interface --network-interface-id {id}"),
+    );
+    assert_eq!(free(&inst), before);
+    let e = refused(
+        &mut inst,
+        "ec2 create-network-interface --subnet-id subnet-0123456789abcdef0",
+    );
+    assert!(e.contains("InvalidSubnetID.NotFound"), "{e}");
+}
+
+#[test]
+fn a_customer_policy_is_created_listed_and_deleted_once_detached() {
+    let mut inst = instance(1);
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}"#;
+    let v = ok(
+        &mut inst,
+        &format!("iam create-policy --policy-name extra-logs --policy-document '{doc}'"),
+    );
+    let arn = v["Policy"]["Arn"].as_str().unwrap().to_string();
+    assert_eq!(
+        arn,
+        format!(
+            "arn:aws:iam::{}:policy/extra-logs",
+            inst.sim.world().account
+        )
+    );
+    assert_eq!(v["Policy"]["DefaultVersionId"], "v1");
+    let e = refused(
+        &mut inst,
+        &format!("iam create-policy --policy-name extra-logs --policy-document '{doc}'"),
+    );
+    assert!(
+        e.contains("(EntityAlreadyExists)")
+            && e.contains("A policy called extra-logs already exists."),
+        "{e}"
+    );
+    let versions = crate::awscli::command::read(
+        &inst.sim,
+        &format!("iam list-policy-versions --policy-arn {arn}"),
+    )
+    .unwrap()
+    .1;
+    assert_eq!(versions["Versions"][0]["VersionId"], "v1");
+    assert_eq!(versions["Versions"][0]["IsDefaultVersion"], true);
+    ok(
+        &mut inst,
+        &format!("iam attach-role-policy --role-name checkout-task --policy-arn {arn}"),
+    );
+    let e = refused(&mut inst, &format!("iam delete-policy --policy-arn {arn}"));
+    assert!(e.contains("(DeleteConflict)"), "{e}");
+    ok(
+        &mut inst,
+        &format!("iam detach-role-policy --role-name checkout-task --policy-arn {arn}"),
+    );
+    ok(&mut inst, &format!("iam delete-policy --policy-arn {arn}"));
+    assert!(!inst.sim.world().policies.contains_key(&arn));
+}
+
+#[test]
+fn deregistering_a_revision_makes_it_inactive_and_retention_can_be_removed() {
+    let mut inst = instance(1);
+    let v = ok(
+        &mut inst,
+        "ecs deregister-task-definition --task-definition checkout-api:1",
+    );
+    assert_eq!(v["taskDefinition"]["status"], "INACTIVE");
+    assert_eq!(v["taskDefinition"]["revision"], 1);
+    let e = refused(
+        &mut inst,
+        "ecs deregister-task-definition --task-definition checkout-api",
+    );
+    assert!(e.contains("(ClientException)"), "{e}");
+    ok(
+        &mut inst,
+        "logs put-retention-policy --log-group-name /ecs/checkout-api --retention-in-days 14",
+    );
+    assert_eq!(
+        ok(
+            &mut inst,
+            "logs delete-retention-policy --log-group-name /ecs/checkout-api"
+        ),
+        json!({})
+    );
+    assert_eq!(
+        inst.sim.world().log_groups["/ecs/checkout-api"].retention_days,
+        None
+    );
+}
