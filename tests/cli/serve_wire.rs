@@ -87,13 +87,12 @@ fn run_python(python: &str, script: &str, jobs: &[serde_json::Value]) -> Vec<ser
         .spawn()
         .expect("python runs");
     let input: String = jobs.iter().map(|j| format!("{j}\n")).collect();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    // Written from another thread: the answers fill the stdout pipe while
+    // the jobs are still going in, and a pipe holds only so much.
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = child.wait_with_output().expect("python ends");
+    writer.join().unwrap().expect("the jobs are written");
     let text = String::from_utf8(out.stdout).unwrap();
     let results: Vec<serde_json::Value> = text
         .lines()

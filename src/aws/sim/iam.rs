@@ -445,7 +445,8 @@ fn simulate_principal_policy(ctx: &ReadCtx, inv: &Input) -> Result<Value, Comman
 }
 
 /// `iam list-policy-versions`: the versions of a managed policy (the world
-/// keeps one, the default).
+/// keeps one, the default). As the CLI prints it: its paginator joins the
+/// pages and drops `IsTruncated`, as for the other IAM lists.
 fn list_policy_versions(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandError> {
     let arn = inv.required("PolicyArn")?;
     let p = policy(ctx.world, &arn, "ListPolicyVersions")?;
@@ -455,17 +456,17 @@ fn list_policy_versions(ctx: &ReadCtx, inv: &Input) -> Result<Value, CommandErro
             "IsDefaultVersion": true,
             "CreateDate": cli_time_secs(p.created),
         }],
-        "IsTruncated": false,
     }))
 }
 
-/// Tags as IAM's ListRoleTags and ListPolicyTags answer them.
+/// Tags as IAM's ListRoleTags and ListPolicyTags answer them, through the
+/// CLI's paginator (no `IsTruncated`).
 fn tag_list(tags: Vec<(String, String)>) -> Value {
     let tags: Vec<Value> = tags
         .into_iter()
         .map(|(k, v)| json!({"Key": k, "Value": v}))
         .collect();
-    json!({"Tags": tags, "IsTruncated": false})
+    json!({ "Tags": tags })
 }
 
 /// `iam list-role-tags`: a role's tags (the tags of the account's stacks,
