@@ -105,10 +105,11 @@ pub fn decode(head: &Head, body: &[u8]) -> Result<Call, Refusal> {
             "Missing Action: send AWS API requests (X-Amz-Target for JSON services, Action= for query services)",
         ));
     };
-    // The service: the one whose API version the form names (unique per
-    // service), else the signing scope's.
+    // The service: the one speaking a query protocol (CloudWatch's model
+    // still offers it beside JSON) whose API version the form names (unique
+    // per service), else the signing scope's.
     let found = model::models().services.iter().find(|(_, s)| {
-        !s.is_json()
+        s.protocols.iter().any(|p| p == "query" || p == "ec2")
             && match (&version, head.signing_service) {
                 (Some(v), _) => *v == s.api_version,
                 (None, Some(sig)) => sig == s.signing_name,
@@ -889,6 +890,28 @@ mod tests {
                 "Targets": [{"Id": "10.0.0.1", "Port": 8080}]
             })
         );
+    }
+
+    #[test]
+    fn cloudwatch_answers_its_query_protocol_too() {
+        let body = form(
+            "GetMetricStatistics",
+            "2010-08-01",
+            "Namespace=AWS%2FECS&MetricName=CPUUtilization&Statistics.member.1=Maximum&Period=60&StartTime=2026-03-12T13%3A00%3A00Z&EndTime=2026-03-12T14%3A00%3A00Z",
+        );
+        let call = decode(&Head::default(), &body).unwrap();
+        assert_eq!(
+            (call.service, call.protocol),
+            ("cloudwatch", Protocol::Query)
+        );
+        assert_eq!(
+            call.input.members()["Statistics"],
+            serde_json::json!(["Maximum"])
+        );
+        assert_eq!(call.input.members()["Period"], 60);
+        let v = serde_json::json!({"Label": "CPUUtilization", "Datapoints": [{"Timestamp": "2026-03-12T13:00:00+00:00", "Maximum": 12.5, "Unit": "Percent"}]});
+        let text = encode(&call, &v, "r").text;
+        assert!(text.starts_with("<GetMetricStatisticsResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><GetMetricStatisticsResult><Label>CPUUtilization</Label><Datapoints><member><Timestamp>2026-03-12T13:00:00.000Z</Timestamp><Maximum>12.5</Maximum><Unit>Percent</Unit></member></Datapoints></GetMetricStatisticsResult>"), "{text}");
     }
 
     #[test]
