@@ -7,7 +7,15 @@
 //! - [`sigv4`]: who signed a request (the access key id picks the team);
 //! - [`team`]: one world per team, each on its own thread, journaled;
 //! - [`http`]: the HTTP server: AWS requests, the thin client's API
-//!   (`faultline play --connect`), and the facilitator page.
+//!   (`faultline play --connect`), and the facilitator page;
+//! - [`page`]: the facilitator's page and its board;
+//! - [`line`]: a request written back as its AWS CLI line (the journal's);
+//! - [`sandbox`]: `--sandbox-stack`, the account before the fault as live
+//!   mode's sandbox stack.
+//!
+//! An unchanged world's answers are computed once: the game keeps a read's
+//! answer until the clock moves or anything changes, and the team keeps its
+//! encoded body; a read repeated meanwhile is answered, not recorded again.
 //!
 //! A request becomes a catalogue [`crate::aws::Input`] and is answered by
 //! the same operations as the REPL, through [`crate::game::Game::execute_request`]:
