@@ -253,3 +253,61 @@ mod tests {
         assert!(cut.ends_with('…'));
     }
 }
+
+/// How a spectator reads a session's events (`faultline watch`, the
+/// facilitator's page of `faultline serve`): the wording both share.
+pub mod told {
+    use crate::time::{parse_iso, Millis, SECOND};
+
+    /// A command's words, single-spaced (a fix compared with the reference's).
+    pub fn words(line: &str) -> String {
+        line.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// `hh:mm:ss` of a duration.
+    pub fn clock(ms: Millis) -> String {
+        let s = ms.max(0) / SECOND;
+        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    }
+
+    /// Virtual time `t` (ISO 8601) since `arrived`, `+hh:mm:ss` (`t` itself
+    /// when either is unknown).
+    pub fn since(arrived: Option<Millis>, t: &str) -> String {
+        match (arrived, parse_iso(t)) {
+            (Some(a), Some(t)) => format!("+{}", clock(t - a)),
+            _ => t.to_string(),
+        }
+    }
+
+    /// A diagnosis and how it was judged (without its note).
+    pub fn diagnosis(
+        cause: &str,
+        resources: &[String],
+        cause_correct: bool,
+        culprit_correct: bool,
+    ) -> String {
+        format!(
+            "→ diagnosis {cause} {} — cause {}, culprit {}",
+            resources.join(" "),
+            if cause_correct { "RIGHT" } else { "WRONG" },
+            if culprit_correct {
+                "named"
+            } else {
+                "not named"
+            },
+        )
+    }
+
+    /// An applied fix, and whether it is a step of the reference fix
+    /// (`reference`: its commands, through [`words`]).
+    pub fn fix_applied(service: &str, operation: &str, line: &str, reference: &[String]) -> String {
+        let verdict = if reference.contains(&words(line)) {
+            " — a step of the reference fix"
+        } else if reference.is_empty() {
+            ""
+        } else {
+            " — not the reference fix (the verdict will judge it)"
+        };
+        format!("→ fix applied: {service} {operation}{verdict}")
+    }
+}

@@ -168,12 +168,13 @@ struct ReadCache {
     /// The (clock, changes) the answers were computed at.
     at: (Millis, u64),
     /// Request (region, operation, input) -> the answer.
-    answers: std::collections::HashMap<String, CachedRead>,
+    answers: std::collections::HashMap<String, Answer>,
 }
 
-/// A read's answer, as a command records it.
+/// An answer over the wire, as a command records it: the value, its CLI
+/// text (for the evidence) and that text's digest (for the journal).
 #[derive(Clone)]
-struct CachedRead {
+struct Answer {
     value: std::sync::Arc<serde_json::Value>,
     text: std::rc::Rc<str>,
     sha256: std::rc::Rc<str>,
@@ -472,7 +473,7 @@ impl Game {
                         "",
                     )
                     .unwrap_or_default();
-                    CachedRead {
+                    Answer {
                         sha256: event::sha256_hex(&text).into(),
                         text: text.into(),
                         value: std::sync::Arc::new(v),
@@ -527,7 +528,7 @@ impl Game {
         &mut self,
         req: &crate::aws::ReadRequest,
         region: Option<&str>,
-    ) -> Option<CachedRead> {
+    ) -> Option<Answer> {
         let state = (self.now(), self.changes);
         if self.reads.at != state || self.reads.answers.len() >= READ_CACHE {
             self.reads.at = state;
@@ -544,7 +545,7 @@ impl Game {
         player: &mut Player,
         req: &crate::aws::ReadRequest,
         region: Option<&str>,
-    ) -> Result<CachedRead, crate::aws::CommandError> {
+    ) -> Result<Answer, crate::aws::CommandError> {
         let op = req.op();
         let reader: &dyn crate::aws::Reader = match &self.remote {
             Some(r) => r.reader(),
@@ -558,7 +559,7 @@ impl Game {
         let text =
             crate::awscli::render::render(&v, None, crate::awscli::render::Output::Json, op.api)
                 .unwrap_or_default();
-        let answer = CachedRead {
+        let answer = Answer {
             sha256: event::sha256_hex(&text).into(),
             text: text.into(),
             value: std::sync::Arc::new(v),

@@ -272,39 +272,15 @@ async fn aws(s: &Served, parts: &Parts, body: &Bytes) -> Resp {
             &id,
         )
     };
+    let refuse = |why: Unauthorized| {
+        let (code, message) = refusal(why, call.protocol);
+        fail(code, message)
+    };
     let Some(cred) = auth else {
-        // AWS's answer to an unsigned request.
-        return match call.protocol {
-            Protocol::Json => fail(
-                "MissingAuthenticationTokenException",
-                "Missing Authentication Token",
-            ),
-            Protocol::Query => fail(
-                "MissingAuthenticationToken",
-                "Request is missing Authentication Token",
-            ),
-            Protocol::Ec2 => fail(
-                "AuthFailure",
-                "AWS was not able to validate the provided access credentials",
-            ),
-        };
+        return refuse(Unauthorized::Unsigned);
     };
     let Some(team) = s.team(&cred.key_id) else {
-        // AWS's answer to an access key it does not know.
-        return match call.protocol {
-            Protocol::Json => fail(
-                "UnrecognizedClientException",
-                "The security token included in the request is invalid.",
-            ),
-            Protocol::Query => fail(
-                "InvalidClientTokenId",
-                "The security token included in the request is invalid.",
-            ),
-            Protocol::Ec2 => fail(
-                "AuthFailure",
-                "AWS was not able to validate the provided access credentials",
-            ),
-        };
+        return refuse(Unauthorized::UnknownKey);
     };
     if let Some(token) = &team.token {
         let lookup = |h: &str| -> Vec<String> {
@@ -323,12 +299,7 @@ async fn aws(s: &Served, parts: &Parts, body: &Bytes) -> Resp {
             body,
         };
         if !sigv4::verify(&cred, token, &signed) {
-            let code = match call.protocol {
-                Protocol::Json => "InvalidSignatureException",
-                Protocol::Query => "SignatureDoesNotMatch",
-                Protocol::Ec2 => "AuthFailure",
-            };
-            return fail(code, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+            return refuse(Unauthorized::BadSignature);
         }
     }
     let region = (cred.region != s.region).then(|| cred.region.clone());
@@ -355,6 +326,46 @@ async fn aws(s: &Served, parts: &Parts, body: &Bytes) -> Resp {
             fail(code, &e.0)
         }
         Err(_) => fail("InternalFailure", "this team's world stopped answering"),
+    }
+}
+
+/// Why AWS refuses a request before any service sees it.
+#[derive(Debug, Clone, Copy)]
+enum Unauthorized {
+    /// No `Authorization` header.
+    Unsigned,
+    /// An access key id that is no team's.
+    UnknownKey,
+    /// Signed with another secret than the team's token.
+    BadSignature,
+}
+
+/// AWS's error code and message for `why`, in the protocol's family.
+fn refusal(why: Unauthorized, p: Protocol) -> (&'static str, &'static str) {
+    const INVALID_TOKEN: &str = "The security token included in the request is invalid.";
+    const BAD_SIGNATURE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+    match (why, p) {
+        (Unauthorized::Unsigned, Protocol::Json) => (
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        ),
+        (Unauthorized::Unsigned, Protocol::Query) => (
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+        ),
+        (Unauthorized::UnknownKey, Protocol::Json) => {
+            ("UnrecognizedClientException", INVALID_TOKEN)
+        }
+        (Unauthorized::UnknownKey, Protocol::Query) => ("InvalidClientTokenId", INVALID_TOKEN),
+        (Unauthorized::BadSignature, Protocol::Json) => {
+            ("InvalidSignatureException", BAD_SIGNATURE)
+        }
+        (Unauthorized::BadSignature, Protocol::Query) => ("SignatureDoesNotMatch", BAD_SIGNATURE),
+        (Unauthorized::BadSignature, Protocol::Ec2) => ("AuthFailure", BAD_SIGNATURE),
+        (_, Protocol::Ec2) => (
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+        ),
     }
 }
 

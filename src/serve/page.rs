@@ -17,11 +17,12 @@
 //! report is made again only when it has new events.
 
 use super::Served;
+use crate::game::event::told;
 use crate::game::journal::Journal;
 use crate::game::{Clock, Event, Game, SCRIPT_STEP};
 use crate::gameday::scoreboard;
 use crate::scenario::{Instance, Scenario};
-use crate::time::{parse_iso, Millis, SECOND};
+use crate::time::{parse_iso, Millis};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Response;
@@ -49,11 +50,6 @@ pub struct Facilitator {
 
 /// A team's report, or why there is none, and how many events it was made from.
 type Made = (usize, Result<Value, String>);
-
-/// A command's words, single-spaced.
-fn words(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 impl Facilitator {
     /// The answer and checklist of `scenario` in its instance `inst`, as
@@ -91,7 +87,7 @@ impl Facilitator {
             scenario: scenario.clone(),
             inst: inst.clone(),
             answer,
-            reference_fix: fix.iter().map(|f| words(f)).collect(),
+            reference_fix: fix.iter().map(|f| told::words(f)).collect(),
             evidence,
             reports: Mutex::new(Vec::new()),
         }
@@ -242,20 +238,6 @@ fn versioned(s: &Served) -> (Value, String) {
     (b, version)
 }
 
-/// `hh:mm:ss` of a duration.
-fn clock(ms: Millis) -> String {
-    let s = ms.max(0) / SECOND;
-    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-}
-
-/// Virtual time `t` (ISO 8601) since `arrived`, `+hh:mm:ss`.
-fn since(arrived: Option<Millis>, t: &str) -> String {
-    match (arrived, parse_iso(t)) {
-        (Some(a), Some(t)) => format!("+{}", clock(t - a)),
-        _ => t.to_string(),
-    }
-}
-
 /// One line of a team's timeline: when (since arrival, and the virtual
 /// time itself), what kind of event, a tone (`good`, `bad` or none), the
 /// line and its details.
@@ -268,7 +250,7 @@ fn entry(
     detail: Vec<String>,
 ) -> Value {
     json!({
-        "at": since(arrived, virtual_time),
+        "at": told::since(arrived, virtual_time),
         "virtual_time": virtual_time,
         "kind": kind,
         "tone": tone,
@@ -323,7 +305,7 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                         ""
                     },
                     wall_ms
-                        .map(|w| format!(", wall {}", clock(w as Millis)))
+                        .map(|w| format!(", wall {}", told::clock(w as Millis)))
                         .unwrap_or_default()
                 ));
                 for t in evidence {
@@ -366,16 +348,7 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 virtual_time,
                 e.kind(),
                 if *cause_correct { "good" } else { "bad" },
-                format!(
-                    "→ diagnosis {cause} {} — cause {}, culprit {}",
-                    resources.join(" "),
-                    if *cause_correct { "RIGHT" } else { "WRONG" },
-                    if *culprit_correct {
-                        "named"
-                    } else {
-                        "not named"
-                    },
-                ),
+                told::diagnosis(cause, resources, *cause_correct, *culprit_correct),
                 note.iter().map(|n| format!("note: {n}")).collect(),
             )),
             Event::FixApplied {
@@ -383,23 +356,14 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 line,
                 service,
                 operation,
-            } => {
-                let verdict = if f.reference_fix.contains(&words(line)) {
-                    " — a step of the reference fix"
-                } else if f.reference_fix.is_empty() {
-                    ""
-                } else {
-                    " — not the reference fix (the verdict will judge it)"
-                };
-                out.push(entry(
-                    arrived,
-                    virtual_time,
-                    e.kind(),
-                    "",
-                    format!("→ fix applied: {service} {operation}{verdict}"),
-                    vec![line.clone()],
-                ))
-            }
+            } => out.push(entry(
+                arrived,
+                virtual_time,
+                e.kind(),
+                "",
+                told::fix_applied(service, operation, line, &f.reference_fix),
+                vec![line.clone()],
+            )),
             Event::FixRefused {
                 virtual_time,
                 line,
@@ -439,7 +403,7 @@ fn timeline(f: &Facilitator, events: &[Event]) -> (Vec<Value>, Vec<String>) {
                 format!(
                     "→ waited {}; incident clock {}",
                     crate::time::Dur(*duration_ms),
-                    since(arrived, virtual_time)
+                    told::since(arrived, virtual_time)
                 ),
                 Vec::new(),
             )),

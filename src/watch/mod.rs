@@ -14,9 +14,10 @@
 pub mod share;
 
 use crate::cli::{self, CliError};
+use crate::game::event::told;
 use crate::game::Event;
 use crate::scenario::Library;
-use crate::time::{parse_iso, Millis, SECOND};
+use crate::time::{parse_iso, Millis};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -152,23 +153,10 @@ struct View<'a> {
     reference_fix: Vec<String>,
 }
 
-/// A command's words, single-spaced.
-fn words(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn clock(ms: Millis) -> String {
-    let s = ms.max(0) / SECOND;
-    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-}
-
 impl View<'_> {
     /// Virtual time since arrival, `+hh:mm:ss`.
     fn at(&self, virtual_time: &str) -> String {
-        match (self.arrived, parse_iso(virtual_time)) {
-            (Some(a), Some(t)) => format!("+{}", clock(t - a)),
-            _ => virtual_time.to_string(),
-        }
+        told::since(self.arrived, virtual_time)
     }
 
     fn checklist(&self) -> String {
@@ -222,7 +210,7 @@ impl View<'_> {
                             say(&format!("  fix: {c}"));
                         }
                         self.evidence = s.evidence.into_iter().map(|t| (t, false)).collect();
-                        self.reference_fix = s.fix.iter().map(|f| words(f)).collect();
+                        self.reference_fix = s.fix.iter().map(|f| told::words(f)).collect();
                         say(&self.checklist());
                     }
                     Err(err) => say(&format!(
@@ -242,7 +230,7 @@ impl View<'_> {
                 ..
             } => {
                 let wall = wall_ms
-                    .map(|w| format!(" wall {}", clock(w as Millis)))
+                    .map(|w| format!(" wall {}", told::clock(w as Millis)))
                     .unwrap_or_default();
                 say(&format!(
                     "[{}{wall}] {} {line}",
@@ -276,14 +264,8 @@ impl View<'_> {
                 culprit_correct,
                 ..
             } => say(&format!(
-                "    → diagnosis {cause} {} — cause {}, culprit {}{}",
-                resources.join(" "),
-                if *cause_correct { "RIGHT" } else { "WRONG" },
-                if *culprit_correct {
-                    "named"
-                } else {
-                    "not named"
-                },
+                "    {}{}",
+                told::diagnosis(cause, resources, *cause_correct, *culprit_correct),
                 note.as_ref()
                     .map(|n| format!("; note: {n}"))
                     .unwrap_or_default()
@@ -293,18 +275,10 @@ impl View<'_> {
                 operation,
                 line,
                 ..
-            } => {
-                let verdict = if self.reference_fix.contains(&words(line)) {
-                    " — a step of the reference fix"
-                } else if self.reference_fix.is_empty() {
-                    ""
-                } else {
-                    " — not the reference fix (the verdict will judge it)"
-                };
-                say(&format!(
-                    "    → fix applied: {service} {operation}{verdict}"
-                ))
-            }
+            } => say(&format!(
+                "    {}",
+                told::fix_applied(service, operation, line, &self.reference_fix)
+            )),
             Event::FixRefused { error, .. } => say(&format!(
                 "    → fix refused by AWS: {}",
                 error.lines().next().unwrap_or("")

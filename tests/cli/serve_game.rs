@@ -4,13 +4,10 @@
 //! play; another team's world does not move; errors read as the REPL prints
 //! them; unknown keys and wrong secrets get AWS's refusals.
 
-use crate::serve_wire::{aws_cli, boto3, python, serve, Job};
+use crate::serve_wire::{aws_cli, boto3, python, serve, serve_with, Job};
 use crate::support::{faultline, repo_scenarios, Session};
 use faultline::game::aws::{apply_fix, run_read, FixOutcome};
 use faultline::scenario::Scenario;
-use faultline::serve::http::start;
-use faultline::serve::{ServeOptions, Served};
-use std::sync::Arc;
 
 const ID: &str = "nat-route-missing";
 const SEED: u64 = 3;
@@ -253,19 +250,8 @@ fn an_unknown_key_or_a_wrong_secret_gets_awss_refusal() {
     running.stop();
 
     // Beyond loopback every team has a token: its secret access key.
-    let dir = tempfile::tempdir().unwrap();
-    let opts = ServeOptions {
-        scenario: s.clone(),
-        seed: SEED,
-        bind: "127.0.0.1:0".parse().unwrap(),
-        speed: 0.0,
-        teams: vec!["red".into()],
-        journal_dir: dir.path().join("j"),
-        sandbox_stack: None,
-    };
-    let served = Arc::new(Served::new(&opts, true).unwrap());
+    let (running, served, _dir) = serve_with(&s, SEED, &["red"], 0.0, true);
     let token = served.teams[0].token.clone().expect("a token");
-    let running = start(served.clone(), opts.bind, false).unwrap();
     let url = format!("http://{}", running.addr);
     let signed = |secret: &str, line: &str| {
         let mut c = std::process::Command::new(&python);
@@ -455,18 +441,7 @@ fn bad_requests_get_clear_answers_and_the_server_goes_on() {
 #[test]
 fn each_worlds_clock_follows_wall_time_times_the_speed() {
     let s = scenario();
-    let dir = tempfile::tempdir().unwrap();
-    let opts = ServeOptions {
-        scenario: s,
-        seed: SEED,
-        bind: "127.0.0.1:0".parse().unwrap(),
-        speed: 600.0,
-        teams: vec!["red".into()],
-        journal_dir: dir.path().join("j"),
-        sandbox_stack: None,
-    };
-    let served = Arc::new(Served::new(&opts, false).unwrap());
-    let running = start(served, opts.bind, false).unwrap();
+    let (running, _served, _dir) = serve_with(&s, SEED, &["red"], 600.0, false);
     let status = || {
         let (st, body) = raw(
             running.addr,

@@ -47,17 +47,29 @@ pub fn serve(
     seed: u64,
     teams: &[&str],
 ) -> (Running, Arc<Served>, tempfile::TempDir) {
+    serve_with(scenario, seed, teams, 0.0, false)
+}
+
+/// A server of `scenario` at `seed` for `teams`, its clock at `speed`,
+/// with a token for every team when `tokens`.
+pub fn serve_with(
+    scenario: &Scenario,
+    seed: u64,
+    teams: &[&str],
+    speed: f64,
+    tokens: bool,
+) -> (Running, Arc<Served>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let opts = ServeOptions {
         scenario: scenario.clone(),
         seed,
         bind: "127.0.0.1:0".parse().unwrap(),
-        speed: 0.0,
+        speed,
         teams: teams.iter().map(|t| t.to_string()).collect(),
         journal_dir: dir.path().join("journals"),
         sandbox_stack: None,
     };
-    let served = Arc::new(Served::new(&opts, false).unwrap_or_else(|e| panic!("{e}")));
+    let served = Arc::new(Served::new(&opts, tokens).unwrap_or_else(|e| panic!("{e}")));
     let running = start(served.clone(), opts.bind, false).unwrap();
     (running, served, dir)
 }
