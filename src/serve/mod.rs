@@ -254,9 +254,31 @@ impl Served {
     }
 }
 
+/// Whether teams need tokens: when the server listens beyond loopback.
+pub fn needs_tokens(bind: SocketAddr) -> bool {
+    !bind.ip().is_loopback()
+}
+
 /// Serves until interrupted (Ctrl-C), or for `serve_for`.
 pub fn serve(opts: &ServeOptions, serve_for: Option<std::time::Duration>) -> Result<(), String> {
-    let loopback = opts.bind.ip().is_loopback();
-    let served = Served::new(opts, !loopback)?;
+    let served = Served::new(opts, needs_tokens(opts.bind))?;
     http::run(Arc::new(served), opts.bind, serve_for)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listening_beyond_loopback_gives_every_team_a_token() {
+        for (addr, tokens) in [
+            ("127.0.0.1:4566", false),
+            ("[::1]:4566", false),
+            ("0.0.0.0:4566", true),
+            ("10.0.0.5:4566", true),
+            ("[::]:4566", true),
+        ] {
+            assert_eq!(needs_tokens(addr.parse().unwrap()), tokens, "{addr}");
+        }
+    }
 }
